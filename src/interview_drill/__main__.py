@@ -1,0 +1,3 @@
+from interview_drill.cli import main
+
+main()

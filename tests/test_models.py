@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from interview_drill.models import BankFile, Card
+
+
+def card(**over):
+    data = {"id": "a-card", "question": "Why?", "outline": ["because"]}
+    data.update(over)
+    return Card.model_validate(data)
+
+
+def test_minimal_card_gets_defaults():
+    c = card()
+    assert (c.seniority, c.frequency, c.kind) == ("mid", "common", "conceptual")
+    assert c.numbers == [] and c.follow_ups == [] and c.traps == []
+
+
+def test_bare_number_figure_becomes_text():
+    c = card(numbers=[{"figure": 8, "about": "rank"}, {"figure": 0.5, "about": "bytes per param at 4 bit"}])
+    assert [n.figure for n in c.numbers] == ["8", "0.5"]
+
+
+def test_follow_up_may_be_a_plain_question():
+    c = card(follow_ups=["Why zero?", {"question": "Merge?", "answer": "Yes."}])
+    assert [(f.question, f.answer) for f in c.follow_ups] == [("Why zero?", ""), ("Merge?", "Yes.")]
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"id": "Not A Slug"},
+        {"id": "double--hyphen"},
+        {"question": "   "},
+        {"outline": []},
+        {"seniority": "principal"},
+        {"kind": "trivia"},
+        {"frequency": "rare"},
+        {"tags": ["Bad Tag"]},
+        {"colour": "red"},
+        {"topic": "lora"},
+    ],
+)
+def test_invalid_cards_are_rejected(over):
+    with pytest.raises(ValidationError):
+        card(**over)
+
+
+def test_content_hash_tracks_text_not_metadata():
+    base = card()
+    assert card().content_hash == base.content_hash
+    assert card(question="Why not?").content_hash != base.content_hash
+    assert card(outline=["because", "also"]).content_hash != base.content_hash
+    assert card(tags=["x"], seniority="staff").content_hash == base.content_hash
+
+
+def test_bank_file_stamps_topic_on_cards():
+    f = BankFile.model_validate(
+        {"topic": "lora", "title": "LoRA", "cards": [{"id": "x", "question": "q", "outline": ["o"]}]}
+    )
+    assert f.cards[0].topic == "lora"
+    assert f.cards[0].to_json()["topic"] == "lora"
