@@ -71,6 +71,17 @@ KindOpt = Annotated[
 ]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only cards with this tag (repeatable).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+NewOpt = Annotated[
+    int | None, typer.Option("--new", min=0, help="New cards today (overrides the daily new limit).")
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Serve at most N cards now.")]
+MinutesOpt = Annotated[
+    float | None, typer.Option("--minutes", min=0, help="Stop introducing new cards after M minutes.")
+]
+CramOpt = Annotated[
+    bool,
+    typer.Option("--cram", help="Practise the filtered cards regardless of due dates; schedules unchanged."),
+]
 
 
 @dataclass
@@ -158,14 +169,27 @@ def root(
         bool,
         typer.Option("--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True),
     ] = False,
+    topic: TopicOpt = None,
+    level: LevelOpt = None,
+    max_level: MaxLevelOpt = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
+    new: NewOpt = None,
+    limit: LimitOpt = None,
+    minutes: MinutesOpt = None,
+    cram: CramOpt = False,
     bank: BankOpt = None,
     no_builtin: NoBuiltinOpt = False,
     db: DbOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
+    """With no command, run today's drill (the drill options below apply to it)."""
     ctx.obj = Common(list(bank or []), no_builtin, db, no_color)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(topics)
+        ctx.invoke(
+            drill, ctx=ctx, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag,
+            new=new, limit=limit, minutes=minutes, cram=cram,
+        )  # fmt: skip
 
 
 # ------------------------------------------------------------------ bank commands
@@ -291,6 +315,339 @@ def topics(
     from interview_drill.ui import topics_table
 
     out(opts).print(topics_table(counts, loaded.topics))
+
+
+# ------------------------------------------------------------------ scheduling and history
+
+
+def workspace(opts: Common, *, readonly: bool = False):
+    from interview_drill.service import open_workspace
+
+    return open_workspace(load(opts), opts.db, readonly=readonly)
+
+
+class NoInput(UsageError):
+    pass
+
+
+def key_reader(console: Console) -> Callable[[], str]:
+    """Single keys on a terminal; one key per line when stdin is piped (`space`, empty line = enter)."""
+    if sys.stdin.isatty():
+        return lambda: typer.getchar()
+    reads = 0
+
+    def read_line() -> str:
+        nonlocal reads
+        reads += 1
+        line = sys.stdin.readline()
+        if line == "":
+            if reads == 1:
+                raise NoInput(
+                    "no input: the drill reads single keys from a terminal, or one key per line from "
+                    "piped input (e.g. `printf ' \\n3\\nq\\n' | idrill`)"
+                )
+            return ""
+        word = line.rstrip("\r\n")
+        if word == "":
+            return "\r"
+        return {"space": " ", "enter": "\r"}.get(word.strip().lower(), word.strip()[:1] or " ")
+
+    return read_line
+
+
+@app.command()
+@guarded
+def drill(
+    ctx: typer.Context,
+    topic: TopicOpt = None,
+    level: LevelOpt = None,
+    max_level: MaxLevelOpt = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
+    new: NewOpt = None,
+    limit: LimitOpt = None,
+    minutes: MinutesOpt = None,
+    cram: CramOpt = False,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Today's drill: due cards first, then new ones. Single keys; press ? for help."""
+    from interview_drill.scheduler import row_for
+    from interview_drill.session import Session, as_item, cram_items
+    from interview_drill.ui import TerminalInteraction, render_summary
+
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    ws = workspace(opts)
+    ws.store.rename(ws.bank.alias_of)
+    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
+    console = out(opts)
+    now = ws.now()
+    later = []
+    if cram:
+        rows = ws.rows()
+        items = cram_items(
+            [as_item(c, row_for(c, rows), ws.scheduler, now) for c in flt.apply(ws.bank.cards)]
+        )
+        if not items:
+            raise UsageError("no cards match these filters")
+    else:
+        queue = ws.queue(flt, new_limit=new, now=now)
+        items, later = queue.items, queue.later
+        if not items and not later:
+            _nothing_due(console, ws, queue.next_due, now)
+            return
+    ui = TerminalInteraction(console, key_reader(console), clear=console.is_terminal)
+    session = Session(
+        ws.store, ws.scheduler, ws.clock, ui, items,
+        mode="cram" if cram else "drill", later=later, limit=limit, minutes=minutes,
+        bury_until=lambda moment: ws.today(moment)[1],
+    )  # fmt: skip
+    result = session.run()
+    console.print(render_summary(result, due_tomorrow=ws.tomorrow_due(), streak=_streak(ws)))
+    if result.interrupted:
+        raise typer.Exit(130)
+
+
+def _streak(ws) -> int:
+    from interview_drill.stats import current_streak
+
+    return current_streak(ws.store.review_days(), ws.now(), ws.settings.rollover_hour, ws.tz)
+
+
+def _nothing_due(console: Console, ws, next_due, now) -> None:
+    from interview_drill.clock import human_delta
+
+    console.print("Nothing due right now. Well done.", style="bold green")
+    if next_due is not None:
+        local = next_due.astimezone(ws.tz) if ws.tz else next_due.astimezone()
+        console.print(f"Next card due in {human_delta(next_due - now)} ({local:%a %d %b %H:%M}).")
+    console.print("Want more? `idrill --new 5` adds new cards; `idrill --cram` practises without scheduling.")
+
+
+@app.command()
+@guarded
+def due(
+    ctx: typer.Context,
+    topic: TopicOpt = None,
+    level: LevelOpt = None,
+    max_level: MaxLevelOpt = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
+    new: NewOpt = None,
+    as_json: JsonOpt = False,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """What today's session would serve, counted by topic and state."""
+    import json
+
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    ws = workspace(opts, readonly=True)
+    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
+    queue = ws.queue(flt, new_limit=new)
+    states = ("new", "learning", "review", "relearning")
+    counts: dict[str, dict[str, int]] = {}
+    for item in queue.items:
+        per = counts.setdefault(item.card.topic, dict.fromkeys(states, 0))
+        per[item.phase.label] += 1
+    if as_json:
+        payload = {
+            "total": len(queue.items),
+            "by_topic": counts,
+            "cards": [
+                {"id": it.card.id, "topic": it.card.topic, "state": it.phase.label} for it in queue.items
+            ],
+            "next_due": queue.next_due.isoformat() if queue.next_due else None,
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    from rich.table import Table
+
+    console = out(opts)
+    if not queue.items:
+        _nothing_due(console, ws, queue.next_due, ws.now())
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("topic", style="bold")
+    for st in states:
+        table.add_column(st, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for t, per in sorted(counts.items()):
+        table.add_row(t, *[str(per[st] or "·") for st in states], str(sum(per.values())))
+    console.print(table)
+    console.print(f"{len(queue.items)} cards in today's session")
+
+
+@app.command()
+@guarded
+def undo(
+    ctx: typer.Context,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Undo the last rating (also after a restart): the card's state and log are restored exactly."""
+    from interview_drill.paths import db_path
+    from interview_drill.store import Store
+
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    with Store.open(db_path(opts.db)) as store:
+        undone = store.undo_last()
+    if undone is None:
+        typer.echo("nothing to undo: the review log is empty")
+        return
+    typer.echo(f"undid {undone.rating.label} ({undone.kind}) on {undone.slug}")
+
+
+IdsArg = Annotated[list[str], typer.Argument(metavar="ID...", help="Card ids.")]
+
+
+def _known_ids(ws, ids: list[str]) -> list[str]:
+    return [ws.card(i).id for i in ids]
+
+
+@app.command()
+@guarded
+def suspend(
+    ctx: typer.Context,
+    ids: IdsArg,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Keep cards out of the queue until unsuspended (history is kept)."""
+    ws = workspace(_common(ctx, bank, no_builtin, db, no_color))
+    changed = ws.store.set_suspended(_known_ids(ws, ids), True)
+    typer.echo(f"suspended {len(changed)} card(s)" + (f": {', '.join(changed)}" if changed else ""))
+
+
+@app.command()
+@guarded
+def unsuspend(
+    ctx: typer.Context,
+    ids: IdsArg,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Put suspended cards back into the queue."""
+    ws = workspace(_common(ctx, bank, no_builtin, db, no_color))
+    changed = ws.store.set_suspended(_known_ids(ws, ids), False)
+    typer.echo(f"unsuspended {len(changed)} card(s)" + (f": {', '.join(changed)}" if changed else ""))
+
+
+@app.command()
+@guarded
+def reset(
+    ctx: typer.Context,
+    card_id: Annotated[str, typer.Argument(metavar="ID", help="The card to make new again.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Forget one card's schedule on purpose: it becomes new again (its review log is kept)."""
+    ws = workspace(_common(ctx, bank, no_builtin, db, no_color))
+    card = ws.card(card_id)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("reset asks for confirmation; add --yes to run it without a terminal")
+        typer.confirm(f"Forget the schedule of {card.id}?", abort=True)
+    if ws.store.reset(card.id):
+        typer.echo(f"reset {card.id}: it is new again (its review log is kept)")
+    else:
+        typer.echo(f"{card.id} has no schedule to reset (never reviewed)")
+
+
+config_app = typer.Typer(help="Show or change settings (desired retention, daily limits, day rollover).")
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("list")
+@guarded
+def config_list() -> None:
+    """Every setting with its value and meaning."""
+    from dataclasses import asdict
+
+    from interview_drill.config import HELP, Settings
+    from interview_drill.paths import config_path
+    from interview_drill.service import load_settings
+
+    settings = load_settings()
+    default = Settings()
+    for key, value in asdict(settings).items():
+        mark = "" if value == getattr(default, key) else "  (changed)"
+        shown = list(value) if isinstance(value, tuple) else value
+        if key == "parameters" and not value:
+            shown = "[] (FSRS defaults)"
+        typer.echo(f"{key} = {shown}{mark}\n    {HELP[key]}")
+    typer.echo(f"# file: {config_path()}")
+
+
+@config_app.command("get")
+@guarded
+def config_get(key: Annotated[str, typer.Argument(help="Setting name (see `idrill config list`).")]) -> None:
+    """Print one setting's value."""
+    from interview_drill.config import KEYS
+    from interview_drill.errors import ConfigError
+    from interview_drill.service import load_settings
+
+    if key not in KEYS:
+        raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
+    value = getattr(load_settings(), key)
+    typer.echo(list(value) if isinstance(value, tuple) else value)
+
+
+@config_app.command("set")
+@guarded
+def config_set(
+    key: Annotated[str, typer.Argument(help="Setting name (see `idrill config list`).")],
+    value: Annotated[str, typer.Argument(help="New value, e.g. 0.85, 20, [1, 10].")],
+) -> None:
+    """Change one setting (validated; the file is written atomically)."""
+    from interview_drill.config import set_value
+    from interview_drill.paths import config_path
+
+    settings = set_value(config_path(), key, value)
+    shown = getattr(settings, key)
+    typer.echo(f"{key} = {list(shown) if isinstance(shown, tuple) else shown}")
+
+
+@config_app.command("path")
+@guarded
+def config_path_cmd() -> None:
+    """Print where the settings file lives."""
+    from interview_drill.paths import config_path
+
+    typer.echo(config_path())
+
+
+@app.command()
+@guarded
+def doctor(
+    ctx: typer.Context,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Check the history, the banks and the settings; list orphans, edits and backups."""
+    from interview_drill.doctor import diagnose
+
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    report = diagnose(opts.bank, not opts.no_builtin, opts.db)
+    for line in report.lines:
+        typer.echo(line)
+    if report.problems:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO
 
 from rich.console import Console, Group
@@ -43,13 +43,14 @@ def inline(text: str, base: str = "") -> Text:
     return out
 
 
-def bullets(items: Iterable[str | Text], marker: str = "•") -> Group:
-    rows = []
+def bullets(items: Iterable[str | Text], marker: str = "•") -> Table:
+    """A bulleted list whose wrapped lines hang under the text, not under the marker."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     for item in items:
-        t = Text(f" {marker} ")
-        t.append(inline(item) if isinstance(item, str) else item)
-        rows.append(t)
-    return Group(*rows)
+        grid.add_row(Text(f" {marker}"), inline(item) if isinstance(item, str) else item)
+    return grid
 
 
 def card_meta(card: Card) -> Text:
@@ -61,26 +62,24 @@ def card_meta(card: Card) -> Text:
     return t
 
 
-def numbers_block(card: Card) -> Group:
+def numbers_block(card: Card) -> Table:
     return bullets(
         Text.assemble((strip_controls(n.figure), "bold yellow"), " — ", inline(n.about)) for n in card.numbers
     )
 
 
-def follow_ups_block(card: Card) -> Group:
-    rows = []
+def follow_ups_block(card: Card) -> Table:
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     for f in card.follow_ups:
-        q = Text(" ? ", style="bold")
-        q.append(inline(f.question))
-        rows.append(q)
+        grid.add_row(Text(" ?", style="bold"), inline(f.question, "bold"))
         if f.answer:
-            a = Text("   → ", style="dim")
-            a.append(inline(f.answer, "dim"))
-            rows.append(a)
-    return Group(*rows)
+            grid.add_row(Text("  →", style="dim"), inline(f.answer))
+    return grid
 
 
-def section(title: str, body: Group | Text, style: str = "bold") -> Group:
+def section(title: str, body: Group | Table | Text, style: str = "bold") -> Group:
     return Group(Text(title, style=style), body)
 
 
@@ -148,3 +147,132 @@ def topics_table(counts: dict[str, dict[str, int]], titles: dict[str, str]) -> T
 def print_error_lines(console: Console, lines: Iterable[str]) -> None:
     for line in lines:
         console.print(Text(strip_controls(line), style="red"), soft_wrap=True)
+
+
+# ------------------------------------------------------------------ the drill
+
+
+PHASE_STYLE = {
+    "new": "bold blue",
+    "learning": "bold yellow",
+    "review": "bold green",
+    "relearning": "bold red",
+}
+RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
+
+
+class TerminalInteraction:
+    """Draws a drill session with Rich and reads keys through `read_key`."""
+
+    def __init__(self, console: Console, read_key: Callable[[], str], *, clear: bool = False):
+        self.console = console
+        self.read_key = read_key
+        self.clear = clear
+
+    def key(self) -> str:
+        return self.read_key()
+
+    def show_card(self, view) -> None:
+        from interview_drill.clock import human_delta
+
+        item = view.item
+        if self.clear:
+            self.console.clear()
+        head = Text()
+        head.append(f"{view.position}/{view.total}  ", style="bold")
+        head.append_text(card_meta(item.card))
+        phase = item.phase.label
+        head.append("  ")
+        head.append(phase, style=PHASE_STYLE.get(phase, ""))
+        if item.overdue.total_seconds() >= 3600:
+            head.append(f" (overdue {human_delta(item.overdue)})", style="dim")
+        if view.mode == "cram":
+            head.append("  [cram: schedule unchanged]", style="magenta")
+        self.console.print(head)
+        for note in view.notes:
+            self.console.print(Text(f"✎ {note}", style="bold magenta"))
+        self.console.print(
+            Panel(inline(item.card.question, "bold"), title=Text(item.card.id), title_align="left")
+        )
+        self.console.print(
+            Text("space: reveal · n/f/t: numbers/follow-ups/traps · a: all · ?: keys", style="dim")
+        )
+
+    def show_part(self, view, part: str) -> None:
+        card = view.item.card
+        if part == "outline":
+            title = "Answer outline"
+            if view.revealed_at is not None:
+                title += f"  (after {(view.revealed_at - view.started).total_seconds():.0f}s)"
+            self.console.print(section(title, bullets(card.outline), "bold green"))
+        elif part == "numbers":
+            body = numbers_block(card) if card.numbers else Text("  (no numbers on this card)", style="dim")
+            self.console.print(section("Numbers to drop", body, "bold yellow"))
+        elif part == "follow_ups":
+            body = follow_ups_block(card) if card.follow_ups else Text("  (no follow-ups)", style="dim")
+            self.console.print(section("Follow-ups", body, "bold blue"))
+        elif part == "traps":
+            body = bullets(card.traps, "!") if card.traps else Text("  (no traps)", style="dim")
+            self.console.print(section("Traps", body, "bold red"))
+
+    def show_ratings(self, view, now) -> None:
+        from interview_drill.clock import human_delta
+        from interview_drill.state import Rating
+
+        bar = Text()
+        for rating in Rating:
+            bar.append(f" {int(rating)} ", style=f"bold reverse {RATING_STYLE[int(rating)]}")
+            bar.append(f" {rating.label}")
+            if view.outcomes:
+                bar.append(f" {human_delta(view.outcomes[rating].due - now)}", style="dim")
+            bar.append("   ")
+        self.console.print(bar)
+        self.console.print(Text("rate 1-4 · u: undo previous · s: bury · q: quit", style="dim"))
+
+    def notice(self, text: str) -> None:
+        self.console.print(Text(strip_controls(text), style="italic magenta"))
+
+    def show_help(self, keys) -> None:
+        table = Table(show_header=False, box=None, pad_edge=False)
+        for k, what in keys:
+            table.add_row(Text(k, style="bold"), what)
+        self.console.print(Panel(table, title="keys", title_align="left"))
+
+
+def render_summary(result, *, due_tomorrow: int, streak: int) -> Group:
+    """End of session: counts, time, per-topic results, tomorrow, streak."""
+    from interview_drill.state import Rating
+
+    counts = result.counts
+    n = len(result.rated)
+    lines: list = []
+    title = "Session interrupted" if result.interrupted else "Session done"
+    lines.append(Text(f"{title}: {n} card{'s' if n != 1 else ''} rated", style="bold"))
+    bar = Text("  ")
+    for rating in Rating:
+        bar.append(f"{rating.label} {counts.get(rating, 0)}", style=RATING_STYLE[int(rating)])
+        bar.append("  ")
+    lines.append(bar)
+    minutes, seconds = divmod(int(result.seconds), 60)
+    per_card = f", {result.seconds / n:.0f}s per card" if n else ""
+    lines.append(Text(f"  time: {minutes}m {seconds:02d}s{per_card}"))
+    if result.buried:
+        lines.append(Text(f"  buried until tomorrow: {', '.join(result.buried)}", style="dim"))
+    if result.new_stopped:
+        lines.append(Text("  time budget reached: new cards held back for another day", style="dim"))
+    if result.mode == "cram":
+        lines.append(Text("  cram session: logged, schedules unchanged", style="magenta"))
+    per_topic = result.per_topic()
+    if per_topic:
+        table = Table(show_edge=False, pad_edge=False, box=None)
+        table.add_column("topic", style="bold")
+        for rating in Rating:
+            table.add_column(rating.label, justify="right", style=RATING_STYLE[int(rating)])
+        for topic, c in sorted(per_topic.items()):
+            table.add_row(topic, *[str(c.get(r, 0)) for r in Rating])
+        lines.append(table)
+    lines.append(Text(f"  due by the end of tomorrow: {due_tomorrow}"))
+    lines.append(
+        Text(f"  streak: {streak} day{'s' if streak != 1 else ''}", style="bold green" if streak else "")
+    )
+    return Group(*lines)

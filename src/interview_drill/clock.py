@@ -1,0 +1,60 @@
+"""Time: an injectable clock and the study-day arithmetic (the day rolls over at a local hour)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def fixed_clock(moment: datetime) -> Clock:
+    """A clock that always says `moment` (tests)."""
+    if moment.tzinfo is None:
+        raise ValueError("fixed_clock needs a timezone-aware datetime")
+    return lambda: moment.astimezone(UTC)
+
+
+def local_tz() -> tzinfo:
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None
+    return tz
+
+
+def study_day(moment: datetime, rollover_hour: int, tz: tzinfo | None = None) -> date:
+    """The study day `moment` belongs to: local date, where days start at `rollover_hour`."""
+    local = moment.astimezone(tz or local_tz())
+    return (local - timedelta(hours=rollover_hour)).date()
+
+
+def day_start(day: date, rollover_hour: int, tz: tzinfo | None = None) -> datetime:
+    """When study day `day` begins, in UTC."""
+    local = datetime(day.year, day.month, day.day, rollover_hour, tzinfo=tz or local_tz())
+    return local.astimezone(UTC)
+
+
+def day_bounds(moment: datetime, rollover_hour: int, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the study day containing `moment`."""
+    day = study_day(moment, rollover_hour, tz)
+    return day_start(day, rollover_hour, tz), day_start(day + timedelta(days=1), rollover_hour, tz)
+
+
+def human_delta(delta: timedelta) -> str:
+    """A short human duration: 45s, 10m, 3h, 4d, 2.5mo, 1.2y."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{max(0, round(seconds))}s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

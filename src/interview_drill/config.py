@@ -1,0 +1,153 @@
+"""User settings in a TOML file: read, validate, write atomically. No Typer, no Rich."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from interview_drill.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    desired_retention: float = 0.9
+    new_per_day: int = 10
+    reviews_per_day: int = 200
+    rollover_hour: int = 4
+    learning_steps: tuple[int, ...] = (1, 10)  # minutes
+    relearning_steps: tuple[int, ...] = (10,)  # minutes
+    parameters: tuple[float, ...] = ()  # personal FSRS weights from `idrill optimize`; empty = defaults
+
+
+HELP = {
+    "desired_retention": "target probability of recalling a card when it is due (0.70–0.99)",
+    "new_per_day": "new cards introduced per study day (0–1000)",
+    "reviews_per_day": "due cards served per study day at most (0–100000)",
+    "rollover_hour": "local hour at which a new study day starts (0–23)",
+    "learning_steps": "minutes between the first reviews of a new card, e.g. [1, 10]",
+    "relearning_steps": "minutes between reviews after forgetting a card, e.g. [10]",
+    "parameters": "21 personal FSRS weights (set by `idrill optimize`; [] for the defaults)",
+}
+KEYS = tuple(f.name for f in fields(Settings))
+
+
+def _check(key: str, value: Any) -> Any:
+    """Validate and normalise one setting; raise ConfigError with a clear reason."""
+
+    def bad(why: str) -> ConfigError:
+        return ConfigError(f"{key}: {why} (got {value!r})")
+
+    if key == "desired_retention":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.7 <= value <= 0.99:
+            raise bad("must be a number from 0.70 to 0.99")
+        return float(value)
+    if key in ("new_per_day", "reviews_per_day"):
+        limit = 1000 if key == "new_per_day" else 100000
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+            raise bad(f"must be a whole number from 0 to {limit}")
+        return value
+    if key == "rollover_hour":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 23:
+            raise bad("must be a whole number from 0 to 23")
+        return value
+    if key in ("learning_steps", "relearning_steps"):
+        if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 1440 for v in value
+        ):
+            raise bad("must be a list of minutes, each from 1 to 1440")
+        return tuple(value)
+    if key == "parameters":
+        if not isinstance(value, (list, tuple)) or (
+            value
+            and (
+                len(value) != 21
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            )
+        ):
+            raise bad("must be a list of exactly 21 numbers, or [] for the defaults")
+        return tuple(float(v) for v in value)
+    raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
+
+
+def load(path: Path) -> Settings:
+    """Settings from `path`; defaults when the file does not exist."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = match.group(1) if match else "1"
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(f"{path}:{line}: {msg}; fix the file or delete it to use the defaults") from None
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        try:
+            values[key] = _check(key, value)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}:{_line_of_key(text, key)}: {exc}") from None
+    return replace(Settings(), **values)
+
+
+def _line_of_key(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return 1
+
+
+def parse_value(key: str, raw: str) -> Any:
+    """A value typed on the command line (`idrill config set KEY VALUE`), validated."""
+    if key not in KEYS:
+        raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        raise ConfigError(f"{key}: `{raw}` is not a valid value; {HELP[key]}") from None
+    return _check(key, value)
+
+
+def dumps(settings: Settings) -> str:
+    """Settings as TOML (only what differs from the defaults, so new defaults reach users)."""
+    default = Settings()
+    lines = ["# interview-drill settings — edit with `idrill config set KEY VALUE`"]
+    for key, value in asdict(settings).items():
+        if value != getattr(default, key):
+            lines.append(f"{key} = {_toml(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def save(path: Path, settings: Settings) -> None:
+    """Write atomically: a temp file in the same folder, then rename over the old one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(dumps(settings))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def set_value(path: Path, key: str, raw: str) -> Settings:
+    settings = replace(load(path), **{key: parse_value(key, raw)})
+    save(path, settings)
+    return settings

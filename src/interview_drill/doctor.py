@@ -1,0 +1,105 @@
+"""`idrill doctor`: check the history file, the banks and the settings, and say how to recover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from interview_drill.errors import IdrillError
+
+
+@dataclass
+class Diagnosis:
+    lines: list[str] = field(default_factory=list)
+    problems: int = 0
+
+    def ok(self, text: str) -> None:
+        self.lines.append(f"ok    {text}")
+
+    def warn(self, text: str) -> None:
+        self.lines.append(f"note  {text}")
+
+    def fail(self, text: str) -> None:
+        self.problems += 1
+        self.lines.append(f"FAIL  {text}")
+
+
+def backups(db: Path) -> list[Path]:
+    return sorted(db.parent.glob(f"{db.name}.v*-*.bak")) if db.parent.is_dir() else []
+
+
+def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | None) -> Diagnosis:
+    from interview_drill import config
+    from interview_drill.bank import load_bank
+    from interview_drill.paths import config_path, db_path, user_bank_paths
+    from interview_drill.store import LATEST, Store
+
+    d = Diagnosis()
+    bank = None
+    try:
+        bank = load_bank(user_bank_paths(bank_paths), include_builtin=include_builtin)
+        d.ok(f"banks: {len(bank.cards)} cards in {len(bank.topics)} topics")
+    except IdrillError as exc:
+        d.fail(f"banks: {len(exc.lines())} problem(s); run `idrill validate` to see them")
+    try:
+        config.load(config_path())
+        d.ok(f"settings: {config_path()}")
+    except IdrillError as exc:
+        d.fail(f"settings: {exc}")
+
+    path = db_path(db_override)
+    found = backups(path)
+    if not path.exists():
+        d.ok(f"history: {path} does not exist yet (it is created by the first drill)")
+    else:
+        try:
+            with Store.open(path) as store:
+                d.ok(f"history: {path} (schema v{LATEST})")
+                damage = store.integrity()
+                if damage:
+                    d.fail("history: integrity check failed: " + "; ".join(damage[:5]))
+                else:
+                    d.ok("history: integrity check passed")
+                rows = store.rows()
+                reviews = store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+                d.ok(f"history: {len(rows)} cards with history, {reviews} reviews")
+                if bank is not None:
+                    _bank_vs_history(d, bank, rows)
+        except IdrillError as exc:
+            d.fail(str(exc))
+    if found:
+        d.warn(f"backups made before schema upgrades ({len(found)}):")
+        for b in found:
+            d.lines.append(f"        {b}")
+        d.lines.append(
+            "      to restore one: make sure no idrill is running, move the current file away "
+            f"(with any {path.name}-wal / -shm beside it), then copy the backup to {path}"
+        )
+    return d
+
+
+def _bank_vs_history(d: Diagnosis, bank, rows) -> None:
+    known = set(bank.by_id) | set(bank.alias_of)
+    orphans = sorted(slug for slug in rows if slug not in known)
+    if orphans:
+        d.warn(
+            f"{len(orphans)} card(s) have history but are not in any loaded bank (kept, not deleted): "
+            + ", ".join(orphans[:20])
+            + (" …" if len(orphans) > 20 else "")
+        )
+    renamed = sorted(
+        f"{old} → {new}" for old, new in bank.alias_of.items() if old in rows and new not in rows
+    )
+    if renamed:
+        d.warn("renamed cards whose history moves on the next drill: " + ", ".join(renamed))
+    edited = sorted(
+        c.id for c in bank.cards
+        if (r := rows.get(c.id)) and r.memory and r.content_hash and r.content_hash != c.content_hash
+    )  # fmt: skip
+    if edited:
+        d.warn(
+            f"{len(edited)} card(s) edited since their last review (history kept): " + ", ".join(edited[:20])
+        )
+    suspended = sorted(s for s, r in rows.items() if r.suspended)
+    if suspended:
+        d.warn(f"{len(suspended)} suspended card(s): " + ", ".join(suspended[:20]))

@@ -1,0 +1,141 @@
+"""Wiring for commands: the bank, the history, the settings and the clock of one invocation.
+
+Plain Python (no Typer, no Rich), so the CLI, the benchmark and tests share one way to build a queue.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from interview_drill import config
+from interview_drill.bank import Bank
+from interview_drill.clock import Clock, day_bounds, fixed_clock, system_clock
+from interview_drill.config import Settings
+from interview_drill.errors import UsageError
+from interview_drill.filters import CardFilter
+from interview_drill.models import Card
+from interview_drill.scheduler import Queue, Scheduler, build_queue
+from interview_drill.state import CardRow
+from interview_drill.store import Store
+
+
+def env_clock() -> Clock:
+    """The system clock, or a pinned one from IDRILL_NOW (ISO 8601 with offset; for tests and demos)."""
+    pinned = os.environ.get("IDRILL_NOW")
+    if not pinned:
+        return system_clock
+    try:
+        moment = datetime.fromisoformat(pinned)
+    except ValueError:
+        raise UsageError(f"IDRILL_NOW: `{pinned}` is not an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        raise UsageError(f"IDRILL_NOW: `{pinned}` needs a UTC offset, e.g. 2026-01-05T09:00:00+00:00")
+    return fixed_clock(moment)
+
+
+def env_tz() -> tzinfo | None:
+    """The local time zone for day boundaries (IDRILL_TZ overrides the system's)."""
+    name = os.environ.get("IDRILL_TZ")
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except Exception:
+        raise UsageError(f"IDRILL_TZ: unknown time zone `{name}`") from None
+
+
+@dataclass
+class Workspace:
+    bank: Bank
+    store: Store
+    settings: Settings
+    clock: Clock = system_clock
+    tz: tzinfo | None = None
+    fuzz: bool = True
+    _scheduler: Scheduler | None = field(default=None, repr=False)
+
+    @property
+    def scheduler(self) -> Scheduler:
+        if self._scheduler is None:
+            self._scheduler = Scheduler(self.settings, fuzz=self.fuzz)
+        return self._scheduler
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self, now: datetime | None = None) -> tuple[datetime, datetime]:
+        return day_bounds(now or self.now(), self.settings.rollover_hour, self.tz)
+
+    def rows(self) -> dict[str, CardRow]:
+        return self.store.rows()
+
+    def queue(self, flt: CardFilter, *, new_limit: int | None = None, now: datetime | None = None) -> Queue:
+        now = now or self.now()
+        start, end = self.today(now)
+        new_today, reviews_today = self.store.today_counts(start)
+        return build_queue(
+            flt.apply(self.bank.cards),
+            self.rows(),
+            self.scheduler,
+            now,
+            day_end=end,
+            new_today=new_today,
+            reviews_today=reviews_today,
+            new_limit=new_limit,
+        )
+
+    def card(self, card_id: str) -> Card:
+        card = self.bank.get(card_id)
+        if card is None:
+            close = self.bank.close_ids(card_id)
+            raise UsageError(
+                f"no card `{card_id}`" + (f"; did you mean: {', '.join(close)}?" if close else "")
+            )
+        return card
+
+    def tomorrow_due(self) -> int:
+        """Cards that will be due by the end of the next study day."""
+        _, end = self.today()
+        horizon = end + timedelta(days=1)
+        ids = {c.id for c in self.bank.cards}
+        return sum(
+            1
+            for slug, row in self.rows().items()
+            if slug in ids and row.memory and not row.suspended and row.memory.due < horizon
+        )
+
+
+def load_settings() -> Settings:
+    from interview_drill.paths import config_path
+
+    return config.load(config_path())
+
+
+def open_workspace(bank: Bank, db: Path | None, *, readonly: bool = False) -> Workspace:
+    from interview_drill.paths import db_path
+
+    path = db_path(db)
+    settings = load_settings()
+    if readonly:
+        store = Store.open_readonly(path)
+    else:
+        _ensure_default_dir(path, explicit=bool(db or os.environ.get("IDRILL_DB")))
+        store = Store.open(path)
+    fuzz = os.environ.get("IDRILL_FUZZ", "1") != "0"
+    return Workspace(bank, store, settings, clock=env_clock(), tz=env_tz(), fuzz=fuzz)
+
+
+def _ensure_default_dir(path: Path, explicit: bool) -> None:
+    """Create the default data folder on first use; an explicit --db must name an existing folder."""
+    if explicit or path.parent.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from interview_drill.errors import StoreError
+
+        raise StoreError(f"{path.parent}: cannot create the data folder ({exc.strerror}); use --db") from None

@@ -1,0 +1,517 @@
+"""The history database (stdlib sqlite3): open safely, migrate, read and write card state and the log.
+
+Times are stored as integer milliseconds since the epoch, UTC. Every write is one short transaction,
+committed before the call returns, so a rating is on disk the moment it is given.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from interview_drill.errors import StoreError
+from interview_drill.state import CardRow, Memory, Phase, Rating, Review, from_ms, to_ms
+
+APPLICATION_ID = 0x49445249  # "IDRI": marks a file as an interview-drill history
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Append-only: never edit a released migration; add a new one at the end.
+MIGRATIONS: list[list[str]] = [
+    [  # 1: cards' scheduling state, sessions, the review log
+        """CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            phase INTEGER NOT NULL DEFAULT 0,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due INTEGER,
+            last_review INTEGER,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            content_hash TEXT,
+            buried_until INTEGER,
+            suspended INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX cards_due ON cards(due)",
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            mode TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            cards_done INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            session_id INTEGER REFERENCES sessions(id),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_at INTEGER NOT NULL,
+            duration_ms INTEGER,
+            kind TEXT NOT NULL CHECK (kind IN ('scheduled', 'cram', 'mock')),
+            phase_before INTEGER NOT NULL,
+            before TEXT
+        )""",
+        "CREATE INDEX reviews_card ON reviews(card_id, reviewed_at)",
+        "CREATE INDEX reviews_time ON reviews(reviewed_at)",
+    ],
+]
+LATEST = len(MIGRATIONS)
+
+_ROW_COLS = "slug, phase, step, stability, difficulty, due, last_review, reps, lapses, content_hash, buried_until, suspended"
+
+
+def _row(r: tuple) -> CardRow:
+    slug, phase, step, stab, diff, due, last, reps, lapses, chash, buried, suspended = r
+    memory = None
+    if phase:
+        memory = Memory(Phase(phase), step, stab, diff, from_ms(due), from_ms(last))
+    return CardRow(
+        slug=slug,
+        memory=memory,
+        reps=reps,
+        lapses=lapses,
+        content_hash=chash,
+        buried_until=from_ms(buried) if buried is not None else None,
+        suspended=bool(suspended),
+    )
+
+
+def _values(row: CardRow) -> tuple:
+    m = row.memory
+    return (
+        int(m.phase) if m else 0,
+        m.step if m else None,
+        m.stability if m else None,
+        m.difficulty if m else None,
+        to_ms(m.due) if m else None,
+        to_ms(m.last_review) if m else None,
+        row.reps,
+        row.lapses,
+        row.content_hash,
+        to_ms(row.buried_until) if row.buried_until else None,
+        int(row.suspended),
+    )
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What `record_review` wrote."""
+
+    review_id: int
+    before: CardRow
+    after: CardRow
+    stale: bool  # the card had changed (another session); the outcome was recomputed
+
+
+@dataclass(frozen=True)
+class Undone:
+    slug: str
+    rating: Rating
+    kind: str
+    restored: CardRow
+
+
+class Store:
+    """One open history database."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None):
+        self.conn = conn
+        self.path = path
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path, *, backup_clock: Callable[[], datetime] | None = None) -> Store:
+        """Open (creating if needed) and migrate. Foreign, newer or damaged files are refused untouched."""
+        path = Path(path)
+        version = inspect_file(path)
+        if version is None and not path.parent.is_dir():
+            raise StoreError(
+                f"{path}: its folder {path.parent} does not exist; create it or choose another --db"
+            )
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the history database ({exc})") from None
+        store = cls(conn, path)
+        try:
+            store._configure()
+            if version is not None and 0 < version < LATEST:
+                store.backup(backup_path(path, version, (backup_clock or _now)()))
+            store._migrate()
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            raise StoreError(_explain(path, exc)) from None
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A throwaway in-memory history (tests, read-only previews)."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        store = cls(conn, None)
+        store._configure()
+        store._migrate()
+        return store
+
+    @classmethod
+    def open_readonly(cls, path: Path) -> Store:
+        """For commands that only read: never creates or migrates a file on disk."""
+        version = inspect_file(path)
+        if version is None or version < LATEST:
+            if version is None:
+                return cls.memory()
+            return cls.open(path)  # an older file needs migrating once before it can be read
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=10)
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("SELECT count(*) FROM cards").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(path, exc)) from None
+        return cls(conn, path)
+
+    def _configure(self) -> None:
+        c = self.conn
+        c.execute("PRAGMA busy_timeout = 10000")
+        c.execute("PRAGMA foreign_keys = ON")
+        if self.path is not None:
+            mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":  # e.g. a file system without shared memory: still safe, just slower
+                c.execute("PRAGMA journal_mode = DELETE")
+        c.execute("PRAGMA synchronous = NORMAL")
+
+    def _migrate(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current >= LATEST:
+            return
+        with self.transaction():
+            current = self.conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
+            for number in range(current + 1, LATEST + 1):
+                for statement in MIGRATIONS[number - 1]:
+                    self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {LATEST}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, so reads inside are current."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy (WAL included) via the SQLite backup API."""
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    # ------------------------------------------------------------ reading
+
+    def rows(self) -> dict[str, CardRow]:
+        """Every card the history knows, by slug."""
+        cur = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards")
+        return {r[0]: _row(r) for r in cur}
+
+    def row(self, slug: str) -> CardRow | None:
+        r = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)).fetchone()
+        return _row(r) if r else None
+
+    def reviews(
+        self,
+        *,
+        since: datetime | None = None,
+        kinds: Iterable[str] = ("scheduled", "mock"),
+        slug: str | None = None,
+    ) -> list[Review]:
+        kinds = tuple(kinds)
+        sql = (
+            "SELECT r.id, c.slug, r.rating, r.reviewed_at, r.duration_ms, r.kind, r.phase_before, r.session_id "
+            f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.kind IN ({','.join('?' * len(kinds))})"
+        )
+        args: list = list(kinds)
+        if since is not None:
+            sql += " AND r.reviewed_at >= ?"
+            args.append(to_ms(since))
+        if slug is not None:
+            sql += " AND c.slug = ?"
+            args.append(slug)
+        sql += " ORDER BY r.reviewed_at, r.id"
+        return [
+            Review(i, s, Rating(rt), from_ms(at), dur, kind, Phase(pb), sid)
+            for i, s, rt, at, dur, kind, pb, sid in self.conn.execute(sql, args)
+        ]
+
+    def today_counts(self, since: datetime) -> tuple[int, int]:
+        """(new cards introduced, reviews of already-seen cards) since `since`, cram excluded."""
+        new, seen = self.conn.execute(
+            "SELECT count(DISTINCT CASE WHEN phase_before = 0 THEN card_id END), "
+            "count(CASE WHEN phase_before != 0 THEN 1 END) "
+            "FROM reviews WHERE reviewed_at >= ? AND kind != 'cram'",
+            (to_ms(since),),
+        ).fetchone()
+        return new, seen
+
+    def review_days(self) -> list[int]:
+        """Epoch-ms timestamps of every non-cram review (for streaks and activity)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT reviewed_at FROM reviews WHERE kind != 'cram' ORDER BY reviewed_at"
+            )
+        ]
+
+    # ------------------------------------------------------------ writing
+
+    def _read_for_update(self, slug: str) -> tuple[int | None, CardRow | None]:
+        r = self.conn.execute(f"SELECT id, {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)).fetchone()
+        return (r[0], _row(r[1:])) if r else (None, None)
+
+    def _upsert(self, card_id: int | None, row: CardRow) -> int:
+        if card_id is None:
+            cur = self.conn.execute(
+                f"INSERT INTO cards ({_ROW_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (row.slug, *_values(row)),
+            )
+            return int(cur.lastrowid or 0)
+        self.conn.execute(
+            "UPDATE cards SET phase=?, step=?, stability=?, difficulty=?, due=?, last_review=?, reps=?, "
+            "lapses=?, content_hash=?, buried_until=?, suspended=? WHERE id=?",
+            (*_values(row), card_id),
+        )
+        return card_id
+
+    def record_review(
+        self,
+        slug: str,
+        rating: Rating,
+        *,
+        reviewed_at: datetime,
+        kind: str,
+        expected: CardRow | None,
+        outcome: Memory | None,
+        recompute: Callable[[CardRow], Memory],
+        content_hash: str | None = None,
+        duration_ms: int | None = None,
+        session_id: int | None = None,
+    ) -> Applied:
+        """Log a rating and apply it to the card's state, all in one committed transaction.
+
+        `outcome` was computed from `expected` (what the session showed). If the card changed in the
+        meantime (another session rated it), the rating is applied to the current state instead via
+        `recompute`, so a rating is never applied to a stale state. Cram reviews change no schedule.
+        """
+        if kind not in ("scheduled", "cram", "mock"):
+            raise ValueError(f"unknown review kind {kind!r}")
+        with self.transaction():
+            card_id, current = self._read_for_update(slug)
+            before = current or CardRow(slug)
+            stale = (expected.memory if expected else None) != before.memory
+            after = before
+            if kind != "cram":
+                memory = outcome if (outcome is not None and not stale) else recompute(before)
+                lapsed = rating == Rating.AGAIN and before.phase == Phase.REVIEW
+                after = before.with_memory(
+                    memory,
+                    reps=before.reps + 1,
+                    lapses=before.lapses + int(lapsed),
+                    content_hash=content_hash or before.content_hash,
+                    buried_until=None,
+                )
+            card_id = self._upsert(card_id, after) if (card_id is None or after != before) else card_id
+            cur = self.conn.execute(
+                "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, before) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    card_id,
+                    session_id,
+                    int(rating),
+                    to_ms(reviewed_at),
+                    duration_ms,
+                    kind,
+                    int(before.phase),
+                    json.dumps(current.to_dict()) if current else None,
+                ),
+            )
+            if session_id is not None:
+                self.conn.execute(
+                    "UPDATE sessions SET cards_done = cards_done + 1 WHERE id = ?", (session_id,)
+                )
+            return Applied(int(cur.lastrowid or 0), before, after, stale and kind != "cram")
+
+    def undo_last(self, session_id: int | None = None) -> Undone | None:
+        """Remove the newest review (of a session, if given) and restore the card exactly as before it."""
+        with self.transaction():
+            sql = "SELECT r.id, r.card_id, c.slug, r.rating, r.kind, r.before, r.session_id FROM reviews r JOIN cards c ON c.id = r.card_id"
+            args: tuple = ()
+            if session_id is not None:
+                sql += " WHERE r.session_id = ?"
+                args = (session_id,)
+            found = self.conn.execute(sql + " ORDER BY r.id DESC LIMIT 1", args).fetchone()
+            if found is None:
+                return None
+            review_id, card_id, slug, rating, kind, before, sid = found
+            self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if sid is not None:
+                self.conn.execute(
+                    "UPDATE sessions SET cards_done = max(cards_done - 1, 0) WHERE id = ?", (sid,)
+                )
+            if before is None:
+                # The card had no row before this review: remove the row the review created.
+                others = self.conn.execute(
+                    "SELECT 1 FROM reviews WHERE card_id = ? LIMIT 1", (card_id,)
+                ).fetchone()
+                if others is None:
+                    self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+                restored = CardRow(slug)
+            else:
+                restored = CardRow.from_dict(json.loads(before))
+                self._upsert(card_id, restored)
+            return Undone(slug, Rating(rating), kind, restored)
+
+    def _update_flags(self, slugs: Iterable[str], **flags: object) -> list[str]:
+        changed = []
+        with self.transaction():
+            for slug in slugs:
+                card_id, row = self._read_for_update(slug)
+                new = CardRow(**{**(row or CardRow(slug)).__dict__, **flags})
+                if row is None or new != row:
+                    self._upsert(card_id, new)
+                    changed.append(slug)
+        return changed
+
+    def set_suspended(self, slugs: Iterable[str], suspended: bool) -> list[str]:
+        return self._update_flags(slugs, suspended=suspended)
+
+    def bury(self, slug: str, until: datetime) -> None:
+        self._update_flags([slug], buried_until=until)
+
+    def reset(self, slug: str) -> bool:
+        """Forget a card's schedule (it becomes new again); its review log is kept."""
+        with self.transaction():
+            card_id, row = self._read_for_update(slug)
+            if row is None or row.memory is None:
+                return False
+            self._upsert(card_id, CardRow(slug, suspended=row.suspended))
+            return True
+
+    def rename(self, aliases: dict[str, str]) -> list[tuple[str, str]]:
+        """Carry history over to renamed cards: `aliases` maps a former id to the current id."""
+        done = []
+        with self.transaction():
+            for old, new in aliases.items():
+                has_new = self.conn.execute("SELECT 1 FROM cards WHERE slug = ?", (new,)).fetchone()
+                if not has_new:
+                    cur = self.conn.execute("UPDATE cards SET slug = ? WHERE slug = ?", (new, old))
+                    if cur.rowcount:
+                        done.append((old, new))
+        return done
+
+    def start_session(self, mode: str, now: datetime) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO sessions (mode, started_at) VALUES (?, ?)", (mode, to_ms(now))
+            )
+            return int(cur.lastrowid or 0)
+
+    def end_session(self, session_id: int, now: datetime) -> None:
+        with self.transaction():
+            self.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (to_ms(now), session_id))
+
+    # ------------------------------------------------------------ checks
+
+    def integrity(self) -> list[str]:
+        """PRAGMA integrity_check: an empty list when the file is sound."""
+        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def backup_path(path: Path, version: int, now: datetime) -> Path:
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+
+
+def inspect_file(path: Path) -> int | None:
+    """The schema version of an existing idrill file, None if there is no file (or it is empty).
+
+    Reads only, through a read-only connection, and refuses anything that is not ours or is newer.
+    """
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a history database; choose a file with --db") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not header:
+        return None
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise StoreError(
+            f"{path}: is not an interview-drill history database (not an SQLite file); "
+            "it was left untouched — move it away or choose another --db"
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(_explain(path, exc)) from None
+    if app_id == 0 and version == 0 and tables == 0:
+        return 0  # an empty SQLite file: ours to initialise
+    if app_id != APPLICATION_ID:
+        raise StoreError(
+            f"{path}: is an SQLite database of another program, not an interview-drill history; "
+            "it was left untouched — choose another --db"
+        )
+    if version > LATEST:
+        raise StoreError(
+            f"{path}: was written by a newer interview-drill (schema v{version}; this version knows up to "
+            f"v{LATEST}); upgrade interview-drill — the file was left untouched"
+        )
+    return version
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"{path}: the history database is damaged ({text}); it was left untouched — "
+            "run `idrill doctor` to see backups you can restore"
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: cannot write the history database (read-only file or folder); check permissions or use --db"
+    if "unable to open" in text:
+        return f"{path}: cannot open the history database (missing folder or no permission); check the path or use --db"
+    if "locked" in text or "busy" in text:
+        return f"{path}: the history database is busy (another idrill is writing); try again in a moment"
+    return f"{path}: history database error: {text}"
