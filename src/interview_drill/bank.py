@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,14 +24,25 @@ from interview_drill.models import CARD_FIELDS, FREQUENCIES, KINDS, SENIORITIES,
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 24
+MAX_PROBLEMS_PER_FILE = 100
 BANK_SUFFIXES = (".yaml", ".yml")
+# The composer recurses once per level (in C, where a deep file overflows the stack): a streaming
+# pass over the parser's events refuses absurd nesting before the composer ever sees it.
+_MAX_PARSE_DEPTH = 100
+_MAX_HINT_POOL = 5000  # difflib is O(pool) per hint: no "did you mean" among more ids than this
 
 try:  # The C composer is several times faster; fall back to pure Python.
     from yaml import CSafeLoader as _Loader
+
+    _C_LOADER = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+    _C_LOADER = False
+
 _STR = "tag:yaml.org,2002:str"
+_VALUE = "tag:yaml.org,2002:value"  # what the 1.1 resolver makes of a plain `=`: text to us
+_MERGE = "tag:yaml.org,2002:merge"
 _SCALAR_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -40,6 +52,10 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _constructor = yaml.constructor.SafeConstructor()
+# What PyYAML's scalar constructors raise on a value their tag cannot hold (`!!int abc`, 2024-13-45…).
+_CONSTRUCT_ERRORS = (ArithmeticError, LookupError, ValueError, TypeError, AttributeError, yaml.YAMLError)
+# Characters that would break a `path:line: field: message` line or act on a terminal: shown escaped.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
 _TOPLEVEL_FIELDS = ("topic", "title", "cards")
 _CHOICES = {"seniority": SENIORITIES, "frequency": FREQUENCIES, "kind": KINDS}
 
@@ -145,6 +161,9 @@ def parse_file(path: Path) -> ParsedFile:
 
 def parse_text(text: str, path: Path) -> ParsedFile:
     try:
+        refused = _check_events(text, path)
+        if refused:
+            return ParsedFile(path, None, {}, [refused])
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -154,11 +173,13 @@ def parse_text(text: str, path: Path) -> ParsedFile:
         if 0 < line <= len(lines) and "\t" in lines[line - 1]:
             what += " (tabs are not allowed for indentation; use spaces)"
         return ParsedFile(path, None, {}, [f"{path}:{line}: syntax: {what}"])
+    except yaml.reader.ReaderError as exc:
+        return ParsedFile(path, None, {}, [_reader_problem(exc, text, path)])
     except yaml.YAMLError as exc:
-        return ParsedFile(path, None, {}, [f"{path}:1: syntax: {exc}"])
+        return ParsedFile(path, None, {}, [f"{path}:1: syntax: {_escape(str(exc))}"])
     except RecursionError:
         return ParsedFile(path, None, {}, [f"{path}:1: syntax: nesting is too deep"])
-    if node is None:
+    if node is None or _is_empty(node):
         return ParsedFile(path, None, {}, [f"{path}:1: file: is empty; expected topic, title and cards"])
     builder = _Builder(path)
     try:
@@ -166,6 +187,42 @@ def parse_text(text: str, path: Path) -> ParsedFile:
     except _Abort as stop:
         return ParsedFile(path, None, builder.lines, builder.problems + [stop.problem])
     return ParsedFile(path, data, builder.lines, builder.problems, builder.reported)
+
+
+def _check_events(text: str, path: Path) -> str | None:
+    """Stream the parser's events once: refuse a second document or absurd nesting up front."""
+    depth = documents = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_PARSE_DEPTH:
+                line = event.start_mark.line + 1
+                return f"{path}:{line}: file: nesting is deeper than {MAX_DEPTH} levels"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                line = event.start_mark.line + 1
+                return f"{path}:{line}: file: only one YAML document per file; a second one starts here"
+    return None
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: Path) -> str:
+    """A character YAML refuses to read (raw control characters, U+FFFE…), with its line."""
+    # The C reader counts bytes of the UTF-8 encoding, the Python one counts characters.
+    before = text.encode("utf-8", "replace")[: exc.position] if _C_LOADER else text[: exc.position]
+    line = before.count(b"\n" if _C_LOADER else "\n") + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return (
+        f"{path}:{line}: file: contains the character U+{char:04X}, which YAML does not allow; "
+        "remove it, or write it as an escape inside double quotes"
+    )
+
+
+def _is_empty(node: yaml.Node) -> bool:
+    """A document with nothing in it (a lone `---`), which the composer hands back as an empty null."""
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and node.value == ""
 
 
 class _Abort(Exception):
@@ -201,12 +258,10 @@ class _Builder:
                 return self._bad_tag(node, loc, line)
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(
-                        f"{self.where(loc, key_node.start_mark.line + 1)}: keys must be plain text"
-                    )
+                key = self._key(key_node, loc)
+                if key is None:
+                    self.seen.add(id(value_node))
                     continue
-                key = key_node.value
                 key_line = key_node.start_mark.line + 1
                 if key in out:
                     first = self.lines.get(loc + (key,), "?")
@@ -224,26 +279,52 @@ class _Builder:
             return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node, loc, line)
 
+    def _key(self, node: yaml.Node, loc: tuple) -> str | None:
+        """A mapping key as text, or None (and a problem) for keys a bank cannot have."""
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode):
+            problem = "keys must be plain text"
+        elif node.tag == _MERGE:
+            problem = "merge keys (`<<`) are not allowed in a bank; write the fields out"
+        elif node.tag in _SCALAR_TAGS or node.tag == _VALUE:
+            return node.value
+        else:
+            problem = f"the YAML tag {_show(node.tag)!r} is not allowed in a bank"
+        self.problems.append(f"{self.where(loc, line)}: {problem}")
+        return None
+
     def _bad_tag(self, node: yaml.Node, loc: tuple, line: int) -> Any:
         self.reported.add(loc)
-        self.problems.append(f"{self.where(loc, line)}: the YAML tag {node.tag!r} is not allowed in a bank")
+        self.problems.append(
+            f"{self.where(loc, line)}: the YAML tag {_show(node.tag)!r} is not allowed in a bank"
+        )
         # Stand in the raw text for a scalar so validation does not report the same value twice.
         return node.value if isinstance(node, yaml.ScalarNode) else None
 
     def _scalar(self, node: yaml.ScalarNode, loc: tuple, line: int) -> Any:
         tag = node.tag
-        if tag == _STR:
+        if tag in (_STR, _VALUE):
             return node.value
         if tag not in _SCALAR_TAGS:
             return self._bad_tag(node, loc, line)
-        if node.style:  # quoted or block scalars with an explicit non-str tag, e.g. !!int "3"
-            return _constructor.construct_object(node, deep=True)
         raw = node.value
-        value = _constructor.construct_object(node, deep=True)
+        try:
+            # Call the tag's constructor directly: `construct_object` would cache every node forever.
+            value = _constructor.yaml_constructors[tag](_constructor, node)
+        except _CONSTRUCT_ERRORS:
+            self.reported.add(loc)
+            self.problems.append(
+                f"{self.where(loc, line)}: YAML cannot read `{_show(raw)}` as {tag.rsplit(':', 1)[-1]}; "
+                "put it in quotes if you mean the text"
+            )
+            return raw
+        if node.style:  # quoted or block scalars with an explicit non-str tag, e.g. !!int "3"
+            return value
         surprise = _yaml11_surprise(tag, raw, value)
         if surprise:
+            self.reported.add(loc)  # report once; don't let validation complain about the same value again
             self.problems.append(f"{self.where(loc, line)}: {surprise}")
-            return raw  # report once; don't let validation complain about the same value again
+            return raw
         return value
 
 
@@ -251,16 +332,26 @@ def _yaml11_surprise(tag: str, raw: str, value: Any) -> str | None:
     """Plain scalars that YAML 1.1 silently turns into something the author did not write."""
     if tag.endswith(":bool") and raw.lower() not in ("true", "false"):
         return f"YAML reads `{raw}` as the boolean {value}; put it in quotes if you mean the text"
-    if tag.endswith((":int", ":float")):
-        plain = raw.lstrip("+-")
-        if (
-            ":" in plain
-            or "_" in plain
-            or plain.lower().startswith(("0x", "0b", "0o"))
-            or (tag.endswith(":int") and len(plain) > 1 and plain.startswith("0"))
-        ):
-            return f"YAML reads `{raw}` as the number {value}; put it in quotes if you mean the text"
+    # 010 is 8, 1:30 is 90, 1_000 is 1000, but also 1.50 is 1.5 and +5 is 5: any number that would
+    # not be written back the way the author wrote it.
+    if tag.endswith((":int", ":float")) and repr(value) != raw:
+        return (
+            f"YAML reads `{_show(raw)}` as the number {_show(value)}; put it in quotes if you mean the text"
+        )
     return None
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """A value quoted in a message: one short line, whatever the file holds."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
+    """Line breaks, control and bidi characters as visible escapes (`\\n`, `\\x1b`, `\\u202e`)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def format_loc(loc: Iterable[Any]) -> str:
@@ -270,7 +361,8 @@ def format_loc(loc: Iterable[Any]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = _show(part, 40) or '""'
+            out += f".{name}" if out else name
     return out
 
 
@@ -312,7 +404,7 @@ def _message(parsed: ParsedFile, err: dict[str, Any]) -> str:
         choices = _CHOICES.get(field_name, ())
         hint = difflib.get_close_matches(str(got), choices, n=1)
         msg = f"must be one of {', '.join(choices)}" + (
-            f" (got `{got}`; did you mean `{hint[0]}`?)" if hint else f" (got `{got}`)"
+            f" (got `{_show(got)}`; did you mean `{hint[0]}`?)" if hint else f" (got `{_show(got)}`)"
         )
     elif kind == "string_type":
         msg = f"must be text, not {_describe(got)}" + ("; put it in quotes" if _is_scalar(got) else "")
@@ -329,11 +421,11 @@ def _message(parsed: ParsedFile, err: dict[str, Any]) -> str:
         need = err.get("ctx", {}).get("min_length", 1)
         msg = f"must have at least {need} item{'s' if need != 1 else ''}"
     elif kind == "string_pattern_mismatch":
-        msg = f"`{got}` is not a valid slug: use lowercase letters, digits and single hyphens (e.g. `lora-rank`)"
+        msg = f"`{_show(got)}` is not a valid slug: use lowercase letters, digits and single hyphens (e.g. `lora-rank`)"
     elif kind == "value_error":
         msg = err["msg"].removeprefix("Value error, ")
     else:
-        msg = err["msg"]
+        msg = _escape(err["msg"])
     return f"{parsed.path}:{parsed.line(loc)}: {format_loc(loc) or 'file'}: {msg}"
 
 
@@ -357,14 +449,14 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {_show(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     if hasattr(value, "isoformat"):
         return f"the date {value}"
-    return f"`{value}`"
+    return f"`{_show(value)}`"
 
 
 # ---------------------------------------------------------------- whole banks
@@ -377,12 +469,12 @@ def load_files(files: list[Path], *, extra_problems: Iterable[str] = ()) -> Bank
     for path in files:
         parsed = parse_file(path)
         model = validate_file(parsed)
-        problems += sorted(parsed.problems, key=_line_of)
+        problems += _capped(parsed.problems, path)
         if model is not None and not parsed.problems:
             loaded.append((parsed, model))
     problems += _cross_check(loaded)
     if problems:
-        raise BankError(problems)
+        raise BankError([_escape(p) for p in problems])
     cards = [card for _, model in loaded for card in model.cards]
     topics: dict[str, str] = {}
     for _, model in loaded:
@@ -390,13 +482,26 @@ def load_files(files: list[Path], *, extra_problems: Iterable[str] = ()) -> Bank
     return Bank(cards=cards, topics=topics, files=list(files))
 
 
-def _line_of(problem: str) -> int:
-    parts = problem.split(":", 2)
-    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
+def _capped(problems: list[str], path: Path) -> list[str]:
+    """One file's problems in line order, at most MAX_PROBLEMS_PER_FILE of them."""
+    prefix = f"{path}:"
+
+    def line_of(problem: str) -> int:
+        head = problem[len(prefix) :].split(":", 1)[0] if problem.startswith(prefix) else ""
+        return int(head) if head.isdigit() else 0
+
+    ordered = sorted(problems, key=line_of)
+    if len(ordered) <= MAX_PROBLEMS_PER_FILE:
+        return ordered
+    rest = ordered[MAX_PROBLEMS_PER_FILE:]
+    return ordered[:MAX_PROBLEMS_PER_FILE] + [
+        f"{path}:{line_of(rest[0]) or 1}: file: {len(rest)} more problems not shown; fix the ones above first"
+    ]
 
 
 def _cross_check(loaded: list[tuple[ParsedFile, BankFile]]) -> list[str]:
-    problems: list[str] = []
+    """Problems that only show across files: ids used twice, related ids that no card has."""
+    found: dict[int, list[str]] = {id(parsed): [] for parsed, _ in loaded}
     owner: dict[str, str] = {}  # id or alias -> "path:line"
     for parsed, model in loaded:
         for i, card in enumerate(model.cards):
@@ -405,23 +510,27 @@ def _cross_check(loaded: list[tuple[ParsedFile, BankFile]]) -> list[str]:
             ]:
                 here = f"{parsed.path}:{parsed.line(loc)}"
                 if name in owner:
-                    problems.append(
+                    found[id(parsed)].append(
                         f"{here}: {format_loc(loc)}: id `{name}` is already used at {owner[name]}"
                     )
                 else:
                     owner[name] = here
     known = {card.id for _, model in loaded for card in model.cards}
+    pool = sorted(known) if len(known) <= _MAX_HINT_POOL else []
     for parsed, model in loaded:
+        mine = found[id(parsed)]
         for i, card in enumerate(model.cards):
             for j, rel in enumerate(card.related):
                 if rel not in known:
                     loc = ("cards", i, "related", j)
-                    hint = difflib.get_close_matches(rel, known, n=1)
-                    problems.append(
+                    hint = (
+                        difflib.get_close_matches(rel, pool, n=1) if len(mine) < MAX_PROBLEMS_PER_FILE else []
+                    )
+                    mine.append(
                         f"{parsed.path}:{parsed.line(loc)}: {format_loc(loc)}: unknown card id `{rel}`"
                         + (f"; did you mean `{hint[0]}`?" if hint else "")
                     )
-    return problems
+    return [p for parsed, _ in loaded for p in _capped(found[id(parsed)], parsed.path)]
 
 
 def iter_bank_paths(user_paths: list[Path], include_builtin: bool, builtin: Path) -> Iterator[Path]:

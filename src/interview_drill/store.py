@@ -60,6 +60,19 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX reviews_card ON reviews(card_id, reviewed_at)",
         "CREATE INDEX reviews_time ON reviews(reviewed_at)",
     ],
+    [  # 2: typed answers and traps fallen for (per review), the numbers quiz
+        "ALTER TABLE reviews ADD COLUMN answer TEXT",
+        "ALTER TABLE reviews ADD COLUMN traps_hit TEXT",
+        """CREATE TABLE number_answers (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL,
+            figure_index INTEGER NOT NULL,
+            answer TEXT NOT NULL,
+            correct INTEGER NOT NULL,
+            answered_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX number_answers_slug ON number_answers(slug)",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 
@@ -141,9 +154,9 @@ class Store:
             raise StoreError(f"{path}: cannot open the history database ({exc})") from None
         store = cls(conn, path)
         try:
-            store._configure()
-            if version is not None and 0 < version < LATEST:
+            if version is not None and 0 < version < LATEST:  # back up before anything writes to it
                 store.backup(backup_path(path, version, (backup_clock or _now)()))
+            store._configure()
             store._migrate()
         except sqlite3.OperationalError as exc:
             conn.close()
