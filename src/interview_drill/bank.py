@@ -380,21 +380,26 @@ def validate_file(parsed: ParsedFile) -> BankFile | None:
     try:
         return BankFile.model_validate(parsed.data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            if not any(loc[: len(r)] == r for r in parsed.reported):
-                parsed.problems.append(_message(parsed, err))
+        errors = [
+            err
+            for err in exc.errors(include_url=False)
+            if not any(tuple(err["loc"])[:n] in parsed.reported for n in range(len(err["loc"]) + 1))
+        ]
+        errors.sort(key=lambda err: parsed.line(err["loc"]))
+        # Only the first MAX_PROBLEMS_PER_FILE can be shown: spare the rest the "did you mean" search.
+        for i, err in enumerate(errors):
+            parsed.problems.append(_message(parsed, err, hints=i < MAX_PROBLEMS_PER_FILE))
         return None
 
 
-def _message(parsed: ParsedFile, err: dict[str, Any]) -> str:
+def _message(parsed: ParsedFile, err: dict[str, Any], *, hints: bool = True) -> str:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = err["type"]
     field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
     got = err.get("input")
     if kind == "extra_forbidden":
         allowed = _allowed_fields(loc)
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1) if hints else []
         msg = "unknown field" + (
             f"; did you mean `{hint[0]}`?" if hint else f" (allowed: {', '.join(allowed)})"
         )
@@ -402,7 +407,7 @@ def _message(parsed: ParsedFile, err: dict[str, Any]) -> str:
         msg = "required field is missing"
     elif kind == "literal_error":
         choices = _CHOICES.get(field_name, ())
-        hint = difflib.get_close_matches(str(got), choices, n=1)
+        hint = difflib.get_close_matches(str(got), choices, n=1) if hints else []
         msg = f"must be one of {', '.join(choices)}" + (
             f" (got `{_show(got)}`; did you mean `{hint[0]}`?)" if hint else f" (got `{_show(got)}`)"
         )

@@ -1,0 +1,187 @@
+"""Shared pieces of the command line: options every command accepts, error handling, loaders.
+
+Command modules import from here; only `cli.py` builds the Typer app and registers commands.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from interview_drill.errors import IdrillError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from interview_drill.bank import Bank
+    from interview_drill.filters import CardFilter
+    from interview_drill.service import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# ------------------------------------------------------------------ shared options
+
+BankOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--bank",
+        metavar="PATH",
+        help="Add your own bank: a YAML file or a folder of them (repeatable; env IDRILL_BANK, "
+        "paths separated by the OS path separator).",
+        show_default=False,
+    ),
+]
+NoBuiltinOpt = Annotated[
+    bool,
+    typer.Option("--no-builtin", help="Leave out the built-in bank.", envvar="IDRILL_NO_BUILTIN"),
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", metavar="FILE", help="History database file (env IDRILL_DB).", show_default=False),
+]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colours (also: NO_COLOR env).")]
+TopicOpt = Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")]
+LevelOpt = Annotated[
+    list[str] | None,
+    typer.Option("--level", "-l", help="Only this seniority: screen, mid, senior, staff (repeatable)."),
+]
+MaxLevelOpt = Annotated[
+    str | None, typer.Option("--max-level", help="Every seniority up to and including this one.")
+]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kind", "-k", help="Only this kind: conceptual, scenario, design, debugging, coding."),
+]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only cards with this tag (repeatable).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+NewOpt = Annotated[
+    int | None, typer.Option("--new", min=0, help="New cards today (overrides the daily new limit).")
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Serve at most N cards now.")]
+MinutesOpt = Annotated[
+    float | None, typer.Option("--minutes", min=0, help="Stop introducing new cards after M minutes.")
+]
+CramOpt = Annotated[
+    bool,
+    typer.Option("--cram", help="Practise the filtered cards regardless of due dates; schedules unchanged."),
+]
+
+
+@dataclass
+class Common:
+    """Options every command accepts, before or after the command name."""
+
+    bank: list[Path]
+    no_builtin: bool
+    db: Path | None
+    no_color: bool
+
+    def merged(self, bank: list[Path] | None, no_builtin: bool, db: Path | None, no_color: bool) -> Common:
+        return Common(
+            bank=self.bank + list(bank or []),
+            no_builtin=self.no_builtin or no_builtin,
+            db=db or self.db,
+            no_color=self.no_color or no_color,
+        )
+
+
+def _common(ctx: typer.Context, bank=None, no_builtin=False, db=None, no_color=False) -> Common:
+    base = ctx.obj if isinstance(ctx.obj, Common) else Common([], False, None, False)
+    return base.merged(bank, no_builtin, db, no_color)
+
+
+def out(opts: Common | None = None) -> Console:
+    from interview_drill.ui import make_console
+
+    return make_console(no_color=bool(opts and opts.no_color))
+
+
+def err_console() -> Console:
+    from interview_drill.ui import make_console
+
+    return make_console(stderr=True)
+
+
+def guarded(fn: F) -> F:
+    """Turn project errors into their exit code and Ctrl-C into 130, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except IdrillError as exc:
+            from interview_drill.ui import print_error_lines
+
+            print_error_lines(err_console(), exc.lines())
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err_console().print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load(opts: Common) -> Bank:
+    from interview_drill.bank import load_bank
+    from interview_drill.paths import user_bank_paths
+
+    return load_bank(user_bank_paths(opts.bank), include_builtin=not opts.no_builtin)
+
+
+def card_filter(bank: Bank, **kw: Any) -> CardFilter:
+    from interview_drill.filters import make_filter
+
+    flt = make_filter(**kw)
+    flt.check(bank.topics, {t for c in bank.cards for t in c.tags})
+    return flt
+
+
+# ------------------------------------------------------------------ root
+
+
+def workspace(opts: Common, *, readonly: bool = False) -> Workspace:
+    from interview_drill.service import open_workspace
+
+    return open_workspace(load(opts), opts.db, readonly=readonly)
+
+
+class NoInput(UsageError):
+    pass
+
+
+def key_reader(console: Console) -> Callable[[], str]:
+    """Single keys on a terminal; one key per line when stdin is piped (`space`, empty line = enter)."""
+    if sys.stdin.isatty():
+        return lambda: typer.getchar()
+    reads = 0
+
+    def read_line() -> str:
+        nonlocal reads
+        reads += 1
+        line = sys.stdin.readline()
+        if line == "":
+            if reads == 1:
+                raise NoInput(
+                    "no input: the drill reads single keys from a terminal, or one key per line from "
+                    "piped input (e.g. `printf ' \\n3\\nq\\n' | idrill`)"
+                )
+            return ""
+        word = line.rstrip("\r\n")
+        if word == "":
+            return "\r"
+        return {"space": " ", "enter": "\r"}.get(word.strip().lower(), word.strip()[:1] or " ")
+
+    return read_line
+
+
+IdsArg = Annotated[list[str], typer.Argument(metavar="ID...", help="Card ids.")]
+
+
+def known_ids(ws: Workspace, ids: list[str]) -> list[str]:
+    return [ws.card(i).id for i in ids]
