@@ -26,9 +26,6 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 24
 MAX_PROBLEMS_PER_FILE = 100
 BANK_SUFFIXES = (".yaml", ".yml")
-# The composer recurses once per level (in C, where a deep file overflows the stack): a streaming
-# pass over the parser's events refuses absurd nesting before the composer ever sees it.
-_MAX_PARSE_DEPTH = 100
 _MAX_HINT_POOL = 5000  # difflib is O(pool) per hint: no "did you mean" among more ids than this
 
 try:  # The C composer is several times faster; fall back to pure Python.
@@ -51,11 +48,19 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_TAG_NAMES = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:null": "an empty value",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
 _constructor = yaml.constructor.SafeConstructor()
 # What PyYAML's scalar constructors raise on a value their tag cannot hold (`!!int abc`, 2024-13-45…).
 _CONSTRUCT_ERRORS = (ArithmeticError, LookupError, ValueError, TypeError, AttributeError, yaml.YAMLError)
 # Characters that would break a `path:line: field: message` line or act on a terminal: shown escaped.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+_NO_MERGE = "merge keys (`<<`) are not allowed in a bank; write the fields out"
 _TOPLEVEL_FIELDS = ("topic", "title", "cards")
 _CHOICES = {"seniority": SENIORITIES, "frequency": FREQUENCIES, "kind": KINDS}
 
@@ -169,6 +174,8 @@ def parse_text(text: str, path: Path) -> ParsedFile:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "cannot parse"
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            what += f" ({exc.context} from line {exc.context_mark.line + 1})"
         lines = text.splitlines()
         if 0 < line <= len(lines) and "\t" in lines[line - 1]:
             what += " (tabs are not allowed for indentation; use spaces)"
@@ -190,22 +197,52 @@ def parse_text(text: str, path: Path) -> ParsedFile:
 
 
 def _check_events(text: str, path: Path) -> str | None:
-    """Stream the parser's events once: refuse a second document or absurd nesting up front."""
-    depth = documents = 0
+    """Stream the parser's events once and refuse what must never reach the composer.
+
+    The composer recurses once per nesting level (in C, where a deeply nested file overflows the
+    stack and crashes the process) and expands aliases into shared nodes; it also stops at a second
+    document with a message of its own. This pass tracks where each node sits, so the refusal
+    names the field and the exact line.
+    """
+    stack: list[list[Any]] = []  # open collections: [loc, next index | current key, expecting a key]
+    documents = 0
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > _MAX_PARSE_DEPTH:
-                line = event.start_mark.line + 1
-                return f"{path}:{line}: file: nesting is deeper than {MAX_DEPTH} levels"
+        if isinstance(event, yaml.NodeEvent):
+            loc = _event_loc(stack, event)
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) and loc[-1:] == ("<<",):
+                return f"{path}:{line}: {format_loc(loc[:-1]) or 'file'}: {_NO_MERGE}"
+            if isinstance(event, yaml.AliasEvent):
+                return f"{path}:{line}: {format_loc(loc) or 'file'}: anchors and aliases (&, *) are not allowed in a bank"
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    return f"{path}:{line}: {format_loc(loc[:2]) or 'file'}: nesting is deeper than {MAX_DEPTH} levels"
+                stack.append([loc, 0, True] if isinstance(event, yaml.MappingStartEvent) else [loc, 0, None])
         elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+            stack.pop()
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
                 line = event.start_mark.line + 1
                 return f"{path}:{line}: file: only one YAML document per file; a second one starts here"
     return None
+
+
+def _event_loc(stack: list[list[Any]], event: yaml.NodeEvent) -> tuple:
+    """Where the node that `event` starts sits, advancing its parent collection past it."""
+    if not stack:
+        return ()
+    frame = stack[-1]
+    loc, position, expecting_key = frame
+    if expecting_key is None:  # a sequence: the next item
+        frame[1] = position + 1
+        return loc + (position,)
+    if expecting_key:  # a key: it belongs to the mapping itself
+        frame[1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+        frame[2] = False
+        return loc
+    frame[2] = True
+    return loc + (position,)
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: Path) -> str:
@@ -285,7 +322,7 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode):
             problem = "keys must be plain text"
         elif node.tag == _MERGE:
-            problem = "merge keys (`<<`) are not allowed in a bank; write the fields out"
+            problem = _NO_MERGE
         elif node.tag in _SCALAR_TAGS or node.tag == _VALUE:
             return node.value
         else:
@@ -314,7 +351,7 @@ class _Builder:
         except _CONSTRUCT_ERRORS:
             self.reported.add(loc)
             self.problems.append(
-                f"{self.where(loc, line)}: YAML cannot read `{_show(raw)}` as {tag.rsplit(':', 1)[-1]}; "
+                f"{self.where(loc, line)}: YAML cannot read `{_show(raw)}` as {_TAG_NAMES.get(tag, tag)}; "
                 "put it in quotes if you mean the text"
             )
             return raw
@@ -361,7 +398,8 @@ def format_loc(loc: Iterable[Any]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            name = _show(part, 40) or '""'
+            # A colon would make the field part of `path:line: field: message` ambiguous.
+            name = _show(part, 40).replace(":", "\\x3a") or '""'
             out += f".{name}" if out else name
     return out
 
@@ -371,9 +409,9 @@ def format_loc(loc: Iterable[Any]) -> str:
 
 def validate_file(parsed: ParsedFile) -> BankFile | None:
     """Validate parsed data against the model; problems are appended to `parsed.problems`."""
-    if parsed.data is None:
+    if parsed.data is None and parsed.problems:
         return None
-    if not isinstance(parsed.data, dict):
+    if not isinstance(parsed.data, dict):  # a list, a scalar, or a document that is just `~`
         parsed.problems.append(f"{parsed.path}:1: file: must be a mapping with topic, title and cards")
         return None
     # Validate even when the parse found problems, to report everything in one go.

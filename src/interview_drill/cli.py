@@ -30,11 +30,13 @@ from interview_drill.cli_common import (
     NoColorOpt,
     TagOpt,
     TopicOpt,
+    WriteOpt,
     _common,
     card_filter,
     guarded,
     key_reader,
     known_ids,
+    line_reader,
     load,
     out,
     workspace,
@@ -77,6 +79,7 @@ def root(
     limit: LimitOpt = None,
     minutes: MinutesOpt = None,
     cram: CramOpt = False,
+    write: WriteOpt = False,
     bank: BankOpt = None,
     no_builtin: NoBuiltinOpt = False,
     db: DbOpt = None,
@@ -87,7 +90,7 @@ def root(
     if ctx.invoked_subcommand is None:
         ctx.invoke(
             drill, ctx=ctx, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag,
-            new=new, limit=limit, minutes=minutes, cram=cram,
+            new=new, limit=limit, minutes=minutes, cram=cram, write=write,
         )  # fmt: skip
 
 
@@ -232,6 +235,7 @@ def drill(
     limit: LimitOpt = None,
     minutes: MinutesOpt = None,
     cram: CramOpt = False,
+    write: WriteOpt = False,
     bank: BankOpt = None,
     no_builtin: NoBuiltinOpt = False,
     db: DbOpt = None,
@@ -262,11 +266,11 @@ def drill(
         if not items and not later:
             _nothing_due(console, ws, queue.next_due, now)
             return
-    ui = TerminalInteraction(console, key_reader(console), clear=console.is_terminal)
+    ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=console.is_terminal)
     session = Session(
         ws.store, ws.scheduler, ws.clock, ui, items,
         mode="cram" if cram else "drill", later=later, limit=limit, minutes=minutes,
-        bury_until=lambda moment: ws.today(moment)[1],
+        bury_until=lambda moment: ws.today(moment)[1], write=write,
     )  # fmt: skip
     result = session.run()
     console.print(render_summary(result, due_tomorrow=ws.tomorrow_due(), streak=_streak(ws)))

@@ -67,6 +67,9 @@ LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Serve at m
 MinutesOpt = Annotated[
     float | None, typer.Option("--minutes", min=0, help="Stop introducing new cards after M minutes.")
 ]
+WriteOpt = Annotated[
+    bool, typer.Option("--write", "-w", help="Type an answer to every card before revealing it.")
+]
 CramOpt = Annotated[
     bool,
     typer.Option("--cram", help="Practise the filtered cards regardless of due dates; schedules unchanged."),
@@ -153,6 +156,18 @@ def workspace(opts: Common, *, readonly: bool = False) -> Workspace:
 
 class NoInput(UsageError):
     pass
+
+
+def line_reader() -> Callable[[str], str]:
+    """Whole-line input (typed answers): a prompt on a terminal, the next line when piped."""
+    if sys.stdin.isatty():
+        return lambda prompt: input(prompt)
+
+    def read(prompt: str) -> str:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+
+    return read
 
 
 def key_reader(console: Console) -> Callable[[], str]:

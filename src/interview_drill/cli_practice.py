@@ -1,9 +1,185 @@
-"""Commands of one feature area, registered on the app by `cli.py`."""
+"""Practice beyond flashcards: mock interviews, the numbers quiz, past answers, readiness."""
 
 from __future__ import annotations
 
+import os
+import random
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from interview_drill.cli_common import (
+    BankOpt,
+    DbOpt,
+    KindOpt,
+    LevelOpt,
+    MaxLevelOpt,
+    NoBuiltinOpt,
+    NoColorOpt,
+    TagOpt,
+    TopicOpt,
+    _common,
+    card_filter,
+    guarded,
+    key_reader,
+    line_reader,
+    out,
+    workspace,
+)
+from interview_drill.errors import UsageError
+
+TargetOpt = Annotated[
+    str | None,
+    typer.Option("--target", help="Interview level to prepare for: screen, mid, senior or staff."),
+]
+
+
+def _rng() -> random.Random:
+    seed = os.environ.get("IDRILL_SEED")
+    return random.Random(int(seed)) if seed and seed.isdigit() else random.Random()
+
+
+def _check_level(value: str | None) -> None:
+    from interview_drill.models import SENIORITIES
+
+    if value is not None and value not in SENIORITIES:
+        raise UsageError(f"unknown level `{value}`. Valid: {', '.join(SENIORITIES)}")
+
+
+def mock(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=30, help="Number of questions.")] = 5,
+    target: TargetOpt = None,
+    minutes: Annotated[float, typer.Option("--minutes", min=0.1, help="Time budget per question.")] = 3.0,
+    follow_ups: Annotated[
+        bool, typer.Option("--follow-ups", help="After each answer, the interviewer asks one follow-up.")
+    ] = False,
+    save: Annotated[
+        Path | None, typer.Option("--out", help="Save the scorecard as Markdown to this file.")
+    ] = None,
+    topic: TopicOpt = None,
+    level: LevelOpt = None,
+    max_level: MaxLevelOpt = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """A timed mock interview: questions across topics, weighted toward your weak spots; graded at the end."""
+    from interview_drill.mock import pick_questions, scorecard_markdown
+    from interview_drill.scheduler import row_for
+    from interview_drill.session import MockInterview, as_item
+    from interview_drill.ui import TerminalInteraction, render_scorecard
+
+    _check_level(target)
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    ws = workspace(opts)
+    ws.store.rename(ws.bank.alias_of)
+    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
+    cards = flt.apply(ws.bank.cards)
+    now = ws.now()
+    rows = ws.rows()
+    recall = {c.id: ws.scheduler.retrievability(row_for(c, rows).memory, now) for c in cards}
+    rng = _rng()
+    chosen = pick_questions(
+        cards, n=count, target=target, weakness=topic_weakness(ws, cards), recall=recall, rng=rng
+    )
+    if not chosen:
+        raise UsageError("no cards match these filters and target level")
+    console = out(opts)
+    items = [as_item(c, row_for(c, rows), ws.scheduler, now) for c in chosen]
+    ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=False)
+    interview = MockInterview(
+        ws.store, ws.scheduler, ws.clock, ui, items, budget=minutes * 60, follow_ups=follow_ups,
+        pick_follow_up=lambda card: rng.choice(card.follow_ups) if card.follow_ups else None,
+    )  # fmt: skip
+    result = interview.run()
+    console.print(render_scorecard(result))
+    if save is not None:
+        from interview_drill.textsafe import write_atomic
+
+        write_atomic(save, scorecard_markdown(result))
+        console.print(f"scorecard saved to {save}")
+    if result.interrupted:
+        raise typer.Exit(130)
+
+
+def topic_weakness(ws, cards) -> dict[str, float]:
+    """Per-topic weakness 0..1 from the stats module (studied topics only)."""
+    from interview_drill import stats
+
+    return stats.topic_weakness(cards, ws.rows(), ws.store, ws.scheduler, ws.now())
+
+
+def numbers(
+    ctx: typer.Context,
+    count: Annotated[
+        int, typer.Option("--count", "-n", min=1, max=100, help="Number of figures to ask.")
+    ] = 10,
+    topic: TopicOpt = None,
+    level: LevelOpt = None,
+    max_level: MaxLevelOpt = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """A quick quiz on the numbers to drop: you see what a figure is about and type the figure."""
+    from interview_drill.numbers import check
+    from interview_drill.ui import numbers_prompt, numbers_summary, numbers_verdict
+
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    ws = workspace(opts)
+    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
+    pool = [(c, i) for c in flt.apply(ws.bank.cards) for i in range(len(c.numbers))]
+    if not pool:
+        raise UsageError("no cards with numbers match these filters")
+    asked = _rng().sample(pool, k=min(count, len(pool)))
+    console = out(opts)
+    read = line_reader()
+    verdicts = []
+    try:
+        for n, (card, index) in enumerate(asked, 1):
+            figure = card.numbers[index]
+            numbers_prompt(console, n, len(asked), card, figure.about)
+            answer = read("figure> ").strip()
+            if answer.lower() in ("q", "quit"):
+                break
+            verdict = check(answer, figure.figure) if answer else "skipped"
+            if answer:
+                ws.store.record_number_answer(card.id, index, answer, verdict == "correct", ws.now())
+            verdicts.append(verdict)
+            numbers_verdict(console, verdict, figure.figure)
+    except (KeyboardInterrupt, EOFError):
+        numbers_summary(console, verdicts)
+        raise typer.Exit(130) from None
+    numbers_summary(console, verdicts)
+
+
+def answers(
+    ctx: typer.Context,
+    card_id: Annotated[str, typer.Argument(metavar="ID", help="The card whose typed answers to show.")],
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Your past typed answers for one card, oldest first, with the grade you gave."""
+    from interview_drill.ui import render_answers
+
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    ws = workspace(opts, readonly=True)
+    card = ws.card(card_id)
+    out(opts).print(render_answers(card, ws.store.answers(card.id)))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command()(guarded(mock))
+    app.command()(guarded(numbers))
+    app.command()(guarded(answers))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import ModuleType
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating as FsrsRating
@@ -19,6 +20,7 @@ from fsrs import Scheduler as FsrsScheduler
 from fsrs import State as FsrsState
 
 from interview_drill.config import Settings
+from interview_drill.errors import UsageError
 from interview_drill.models import FREQUENCIES, Card, seniority_rank
 from interview_drill.state import CardRow, Memory, Phase, Rating
 
@@ -227,3 +229,101 @@ def order_new(fresh: list[tuple[int, Card, CardRow]]) -> list[tuple[Card, CardRo
         for i in range(max((len(lane) for lane in lanes), default=0)):
             out += [(lane[i][1], lane[i][2]) for lane in lanes if i < len(lane)]
     return out
+
+
+# ---------------------------------------------------------------- personal parameters (`idrill optimize`)
+
+OPTIMIZE_EXTRA = "idrill optimize needs the optimize extra: pip install 'interview-drill[optimize]'"
+
+History = Sequence[tuple[Rating, datetime]]  # one card's scheduled/mock reviews, oldest first
+
+
+class OptimizerMissing(UsageError):
+    """`fsrs-rs-python` (the optional `optimize` extra) is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(OPTIMIZE_EXTRA)
+
+
+def _fsrs_rs() -> ModuleType:
+    """The optional optimiser module, imported only when needed."""
+    try:
+        import fsrs_rs_python
+    except ImportError:
+        raise OptimizerMissing() from None
+    return fsrs_rs_python
+
+
+def require_optimizer() -> None:
+    """Raise OptimizerMissing (exit 2, one line) unless the optimiser can be imported."""
+    _fsrs_rs()
+
+
+def elapsed_days(earlier: datetime, later: datetime) -> int:
+    """Whole days between two reviews, counted the way py-fsrs counts them when it schedules."""
+    return (later - earlier).days
+
+
+def fit_parameters(histories: Iterable[History]) -> tuple[float, ...]:
+    """Personal FSRS weights fitted to these review histories with fsrs-rs (no PyTorch).
+
+    Each review a day or more after the previous one becomes one training item (the history up to
+    it), as the FSRS tools do; same-day reviews feed the short-term part of the model.
+    """
+    fsrs_rs = _fsrs_rs()
+    dated = []
+    for history in histories:
+        reviews = []
+        for i, (rating, moment) in enumerate(history):
+            gap = elapsed_days(history[i - 1][1], moment) if i else 0
+            reviews.append(fsrs_rs.FSRSReview(int(rating), gap))
+            if gap > 0:
+                dated.append((moment, fsrs_rs.FSRSItem(list(reviews))))
+    dated.sort(key=lambda pair: pair[0])
+    fitted = fsrs_rs.FSRS(fsrs_rs.DEFAULT_PARAMETERS).compute_parameters([item for _, item in dated])
+    return _within_bounds(fitted)
+
+
+def _within_bounds(values: Sequence[float]) -> tuple[float, ...]:
+    """Rounded for a readable config file and clamped to what py-fsrs accepts."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    if len(values) != len(LOWER_BOUNDS_PARAMETERS):
+        raise ValueError(f"the optimiser returned {len(values)} parameters, expected 21")
+    return tuple(
+        min(hi, max(lo, round(float(v), 6)))
+        for v, lo, hi in zip(values, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    )
+
+
+def recall_predictions(
+    history: History, parameters: Sequence[float] = ()
+) -> list[tuple[datetime, float, bool]]:
+    """(time, predicted recall, recalled?) for each review a day or more after the previous one.
+
+    The card is stepped through its history with these parameters (empty = FSRS defaults); the
+    prediction for a review uses only the reviews before it.
+    """
+    kwargs = {"parameters": tuple(parameters)} if parameters else {}
+    scheduler = FsrsScheduler(enable_fuzzing=False, **kwargs)
+    out: list[tuple[datetime, float, bool]] = []
+    card = FsrsCard(card_id=1, due=history[0][1]) if history else None
+    for rating, moment in history:
+        assert card is not None
+        if card.last_review is not None and elapsed_days(card.last_review, moment) >= 1:
+            out.append((moment, scheduler.get_card_retrievability(card, moment), rating != Rating.AGAIN))
+        card, _ = scheduler.review_card(card, FsrsRating(int(rating)), review_datetime=moment)
+    return out
+
+
+def suggest_retention(parameters: Sequence[float], settings: Settings, deck_size: int) -> float:
+    """The desired retention that costs least study time per card remembered, by fsrs-rs simulation."""
+    fsrs_rs = _fsrs_rs()
+    config = fsrs_rs.default_simulator_config()
+    config.deck_size = max(1, deck_size)
+    config.learn_span = 365
+    config.learn_limit = max(1, settings.new_per_day)
+    config.review_limit = max(1, settings.reviews_per_day)
+    config.learning_step_count = len(settings.learning_steps)
+    config.relearning_step_count = len(settings.relearning_steps)
+    return round(float(fsrs_rs.optimal_retention(config, list(parameters or default_parameters()))), 2)

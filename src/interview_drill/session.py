@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -23,6 +24,8 @@ KEYS_HELP = [
     ("space / enter", "reveal the answer outline"),
     ("n / f / t", "numbers to drop / follow-ups / traps"),
     ("a", "reveal everything"),
+    ("w", "type your answer before revealing (outline bullets get marked covered / not)"),
+    ("m", "mark the traps you fell for (after revealing them)"),
     ("1 2 3 4", "rate: Again, Hard, Good, Easy"),
     ("u", "undo the previous rating and show that card again"),
     ("s", "bury this card until tomorrow"),
@@ -44,6 +47,9 @@ class View:
     outcomes: dict[Rating, Memory] | None = None
     revealed_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
+    answer: str | None = None  # typed with `w`
+    coverage: list[bool] | None = None  # per outline bullet, once revealed with a typed answer
+    traps_hit: list[int] | None = None  # indices into card.traps, marked with `m`
 
 
 class Interaction(Protocol):
@@ -52,7 +58,12 @@ class Interaction(Protocol):
     def show_ratings(self, view: View, now: datetime) -> None: ...
     def notice(self, text: str) -> None: ...
     def show_help(self, keys: list[tuple[str, str]]) -> None: ...
+    def timer(self, seconds: float) -> AbstractContextManager[object]: ...
+    def show_follow_up(self, view: View, question: str) -> None: ...
+    def show_mock_answer(self, view: View, seconds: float, budget: float, follow_up: str | None) -> None: ...
     def key(self) -> str: ...
+    def read_answer(self, view: View) -> str: ...
+    def pick(self, view: View, items: list[str], chosen: list[int]) -> list[int]: ...
 
 
 @dataclass
@@ -107,6 +118,7 @@ class Session:
         limit: int | None = None,
         minutes: float | None = None,
         bury_until: Callable[[datetime], datetime] | None = None,
+        write: bool = False,
     ):
         self.store, self.scheduler, self.clock, self.ui = store, scheduler, clock, ui
         self.pending = list(items)
@@ -117,6 +129,7 @@ class Session:
         self.limit = limit
         self.minutes = minutes
         self.bury_until = bury_until
+        self.write = write
         self.total = len(self.pending) + len(self.later)
         self.done = 0
         self.undo_stack: list[tuple[QueueItem, bool]] = []  # (item, was re-queued as learning)
@@ -168,6 +181,8 @@ class Session:
         if item.edited:
             view.notes.append("edited since you last reviewed it")
         self.ui.show_card(view)
+        if self.write:
+            self._write(view)
         while True:
             key = self.ui.key()
             if key in ("", "q"):
@@ -186,6 +201,15 @@ class Session:
                     continue
                 self._rate(view, Rating(int(key)))
                 return True
+            elif key == "w":
+                if view.revealed:
+                    self.ui.notice(
+                        "the answer is already revealed; press w on the next card before revealing"
+                    )
+                else:
+                    self._write(view)
+            elif key == "m":
+                self._mark_traps(view)
             elif key == "u":
                 if self._undo(item):
                     return True
@@ -197,9 +221,27 @@ class Session:
             else:
                 self.ui.notice(f"unknown key {key!r}; press ? for the keys")
 
+    def _write(self, view: View) -> None:
+        text = self.ui.read_answer(view).strip()
+        view.answer = text or None
+
+    def _mark_traps(self, view: View) -> None:
+        traps = view.item.card.traps
+        if not traps:
+            self.ui.notice("this card lists no traps")
+            return
+        self._reveal(view, ["outline", "traps"])
+        view.traps_hit = self.ui.pick(view, traps, view.traps_hit or [])
+        marked = len(view.traps_hit)
+        self.ui.notice(f"{marked} trap{'s' if marked != 1 else ''} marked as fallen for")
+
     def _reveal(self, view: View, parts: list[str]) -> None:
         if view.revealed_at is None:
             view.revealed_at = self.clock()
+        if view.answer and view.coverage is None:
+            from interview_drill.coverage import outline_coverage
+
+            view.coverage = outline_coverage(view.answer, view.item.card.outline)
         if view.outcomes is None and self.mode != "cram":
             view.outcomes = self.scheduler.preview(view.item.row, self.clock())
         newly = [p for p in parts if p not in view.revealed]
@@ -224,6 +266,8 @@ class Session:
             content_hash=item.card.content_hash,
             duration_ms=int((now - view.started).total_seconds() * 1000),
             session_id=self.session_id,
+            answer=view.answer,
+            traps_hit=view.traps_hit,
         )
         if applied.stale:
             self.ui.notice(
@@ -284,3 +328,105 @@ def cram_items(items: list[QueueItem]) -> list[QueueItem]:
 def as_item(card, row: CardRow, scheduler: Scheduler, now: datetime) -> QueueItem:
     overdue = max(now - row.memory.due, timedelta(0)) if row.memory else timedelta(0)
     return QueueItem(card, row, scheduler.retrievability(row.memory, now), overdue)
+
+
+# ---------------------------------------------------------------- mock interviews
+
+
+@dataclass
+class MockAnswer:
+    item: QueueItem
+    seconds: float
+    over_budget: bool
+    answer: str | None
+    follow_up: str | None = None
+    rating: Rating | None = None
+    traps_hit: list[int] = field(default_factory=list)
+
+
+@dataclass
+class MockResult:
+    answers: list[MockAnswer] = field(default_factory=list)
+    budget: float = 180
+    started: datetime | None = None
+    ended: datetime | None = None
+    interrupted: bool = False
+
+
+class MockInterview(Session):
+    """Ask every question first, timed; then reveal and grade each one. Grades are `mock` reviews."""
+
+    def __init__(self, *args, budget: float = 180, follow_ups: bool = False, pick_follow_up=None, **kw):
+        super().__init__(*args, mode="mock", **kw)
+        self.budget = budget
+        self.follow_ups = follow_ups
+        self.pick_follow_up = pick_follow_up or (lambda card: card.follow_ups[0] if card.follow_ups else None)
+        self.mock = MockResult(budget=budget)
+
+    def run(self) -> MockResult:  # type: ignore[override]
+        now = self.clock()
+        self.mock.started = self.result.started = now
+        self.session_id = self.store.start_session("mock", now)
+        try:
+            self._ask_all()
+            self._grade_all()
+        except KeyboardInterrupt:
+            self.mock.interrupted = True
+        finally:
+            self.mock.ended = self.result.ended = self.clock()
+            self.store.end_session(self.session_id, self.mock.ended)
+        return self.mock
+
+    def _ask_all(self) -> None:
+        total = len(self.pending)
+        for number, item in enumerate(self.pending, 1):
+            view = View(item, number, total, self.clock(), "mock")
+            self.ui.show_card(view)
+            stop = False
+            with self.ui.timer(self.budget):
+                while True:
+                    key = self.ui.key()
+                    if key in ("", "q"):
+                        stop = True  # end early: grade what was answered so far
+                        break
+                    if key == "w":
+                        self._write(view)
+                        break
+                    if key in (" ", "\r", "\n"):
+                        break
+                    self.ui.notice("answer aloud, then press enter (or w to type your answer)")
+            if stop:
+                return
+            used = (self.clock() - view.started).total_seconds()
+            follow = None
+            if self.follow_ups and (fu := self.pick_follow_up(item.card)) is not None:
+                follow = fu.question
+                self.ui.show_follow_up(view, fu.question)
+                while self.ui.key() not in (" ", "\r", "\n", "", "q"):
+                    pass
+            self.mock.answers.append(MockAnswer(item, used, used > self.budget, view.answer, follow))
+
+    def _grade_all(self) -> None:
+        total = len(self.mock.answers)
+        self.ui.notice("Time to grade: each answer is revealed in turn. Rate it 1-4 (m: traps you fell for).")
+        for number, entry in enumerate(self.mock.answers, 1):
+            view = View(entry.item, number, total, self.clock(), "mock", answer=entry.answer)
+            view.revealed_at = view.started
+            self.ui.show_card(view)
+            self.ui.show_mock_answer(view, entry.seconds, self.budget, entry.follow_up)
+            self._reveal(view, ["outline", "numbers", "traps"])
+            while True:
+                key = self.ui.key()
+                if key in ("", "q"):
+                    return
+                if key == "m":
+                    self._mark_traps(view)
+                elif key == "f":
+                    self._reveal(view, ["follow_ups"])
+                elif key in "1234" and len(key) == 1:
+                    self._rate(view, Rating(int(key)))
+                    entry.rating = Rating(int(key))
+                    entry.traps_hit = view.traps_hit or []
+                    break
+                else:
+                    self.ui.notice("rate 1-4, m: traps you fell for, f: follow-ups, q: stop grading")

@@ -327,6 +327,8 @@ class Store:
         content_hash: str | None = None,
         duration_ms: int | None = None,
         session_id: int | None = None,
+        answer: str | None = None,
+        traps_hit: list[int] | None = None,
     ) -> Applied:
         """Log a rating and apply it to the card's state, all in one committed transaction.
 
@@ -353,8 +355,8 @@ class Store:
                 )
             card_id = self._upsert(card_id, after) if (card_id is None or after != before) else card_id
             cur = self.conn.execute(
-                "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, before) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
+                "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     card_id,
                     session_id,
@@ -364,6 +366,8 @@ class Store:
                     kind,
                     int(before.phase),
                     json.dumps(current.to_dict()) if current else None,
+                    answer,
+                    json.dumps(sorted(traps_hit)) if traps_hit is not None else None,
                 ),
             )
             if session_id is not None:
@@ -451,6 +455,41 @@ class Store:
         with self.transaction():
             self.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (to_ms(now), session_id))
 
+    def answers(self, slug: str) -> list[tuple[datetime, Rating, str, str]]:
+        """Past typed answers for a card: (when, rating, kind, text), oldest first."""
+        cur = self.conn.execute(
+            "SELECT r.reviewed_at, r.rating, r.kind, r.answer FROM reviews r JOIN cards c ON c.id = r.card_id "
+            "WHERE c.slug = ? AND r.answer IS NOT NULL ORDER BY r.reviewed_at, r.id",
+            (slug,),
+        )
+        return [(from_ms(at), Rating(rt), kind, text) for at, rt, kind, text in cur]
+
+    def traps_hit(self) -> list[tuple[str, int]]:
+        """(slug, trap index) for every trap a user marked as fallen for."""
+        out = []
+        for slug, raw in self.conn.execute(
+            "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.traps_hit IS NOT NULL"
+        ):
+            out += [(slug, int(i)) for i in json.loads(raw)]
+        return out
+
+    def record_number_answer(
+        self, slug: str, figure_index: int, answer: str, correct: bool, now: datetime
+    ) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO number_answers (slug, figure_index, answer, correct, answered_at) VALUES (?, ?, ?, ?, ?)",
+                (slug, figure_index, answer, int(correct), to_ms(now)),
+            )
+
+    def number_accuracy(self, since: datetime) -> tuple[int, int]:
+        """(correct, answered) in the numbers quiz since `since`."""
+        correct, total = self.conn.execute(
+            "SELECT coalesce(sum(correct), 0), count(*) FROM number_answers WHERE answered_at >= ?",
+            (to_ms(since),),
+        ).fetchone()
+        return int(correct), int(total)
+
     # ------------------------------------------------------------ checks
 
     def integrity(self) -> list[str]:
@@ -495,8 +534,12 @@ def inspect_file(path: Path) -> int | None:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            # A damaged page shows only when it is read: look before anything writes to the file.
+            sound = conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
         finally:
             conn.close()
+        if not sound:
+            raise sqlite3.DatabaseError("database disk image is malformed")
     except sqlite3.Error as exc:
         raise StoreError(_explain(path, exc)) from None
     if app_id == 0 and version == 0 and tables == 0:

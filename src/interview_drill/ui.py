@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO
 
@@ -50,6 +53,49 @@ def bullets(items: Iterable[str | Text], marker: str = "•") -> Table:
     grid.add_column(ratio=1)
     for item in items:
         grid.add_row(Text(f" {marker}"), inline(item) if isinstance(item, str) else item)
+    return grid
+
+
+class Countdown:
+    """Rewrites one status line every second from a thread; rings the bell at zero."""
+
+    def __init__(self, console: Console, seconds: float):
+        self.console, self.seconds = console, seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Countdown:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.console.file.write("\r\x1b[2K")
+        self.console.file.flush()
+
+    def _run(self) -> None:
+        start = time.monotonic()
+        rang = False
+        while not self._stop.wait(timeout=0 if time.monotonic() == start else 1):
+            left = self.seconds - (time.monotonic() - start)
+            if left <= 0 and not rang:
+                self.console.file.write("\a")
+                rang = True
+            shown = (
+                f"⏱  {int(left) // 60}:{int(left) % 60:02d} left" if left > 0 else "⏰ time's up — wrap up"
+            )
+            self.console.file.write(f"\r\x1b[2K{shown}  (enter when done)")
+            self.console.file.flush()
+
+
+def coverage_block(outline: Sequence[str], covered: Sequence[bool]) -> Table:
+    """Outline bullets marked ✓ covered / ✗ missing by the typed answer."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for bullet, ok in zip(outline, covered, strict=True):
+        grid.add_row(Text(" ✓", style="bold green") if ok else Text(" ✗", style="bold red"), inline(bullet))
     return grid
 
 
@@ -164,9 +210,17 @@ RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
 class TerminalInteraction:
     """Draws a drill session with Rich and reads keys through `read_key`."""
 
-    def __init__(self, console: Console, read_key: Callable[[], str], *, clear: bool = False):
+    def __init__(
+        self,
+        console: Console,
+        read_key: Callable[[], str],
+        read_line: Callable[[str], str] | None = None,
+        *,
+        clear: bool = False,
+    ):
         self.console = console
         self.read_key = read_key
+        self.read_line = read_line or (lambda prompt: console.input(prompt))
         self.clear = clear
 
     def key(self) -> str:
@@ -204,7 +258,12 @@ class TerminalInteraction:
             title = "Answer outline"
             if view.revealed_at is not None:
                 title += f"  (after {(view.revealed_at - view.started).total_seconds():.0f}s)"
-            self.console.print(section(title, bullets(card.outline), "bold green"))
+            if view.coverage is not None:
+                hit = sum(view.coverage)
+                title += f"  — your answer covered {hit}/{len(view.coverage)}"
+                self.console.print(section(title, coverage_block(card.outline, view.coverage), "bold green"))
+            else:
+                self.console.print(section(title, bullets(card.outline), "bold green"))
         elif part == "numbers":
             body = numbers_block(card) if card.numbers else Text("  (no numbers on this card)", style="dim")
             self.console.print(section("Numbers to drop", body, "bold yellow"))
@@ -231,6 +290,52 @@ class TerminalInteraction:
 
     def notice(self, text: str) -> None:
         self.console.print(Text(strip_controls(text), style="italic magenta"))
+
+    def timer(self, seconds: float):
+        """A visible countdown on a terminal (a bell when time is up); nothing when piped."""
+        return Countdown(self.console, seconds) if self.console.is_terminal else contextlib.nullcontext()
+
+    def show_follow_up(self, view, question: str) -> None:
+        self.console.print(Text("Interviewer, following up:", style="bold blue"))
+        self.console.print(Panel(inline(question, "bold"), border_style="blue"))
+        self.console.print(Text("answer it, then press enter", style="dim"))
+
+    def show_mock_answer(self, view, seconds: float, budget: float, follow_up: str | None) -> None:
+        minutes, secs = divmod(int(seconds), 60)
+        style = "bold red" if seconds > budget else "bold green"
+        self.console.print(
+            Text(
+                f"time used: {minutes}:{secs:02d} of {int(budget) // 60}:{int(budget) % 60:02d}", style=style
+            )
+        )
+        if follow_up:
+            self.console.print(Text.assemble(("follow-up asked: ", "dim"), inline(follow_up)))
+        if view.answer:
+            self.console.print(Text.assemble(("your answer: ", "bold"), inline(view.answer)))
+
+    def read_answer(self, view) -> str:
+        self.console.print(Text("Type your answer (one line; Enter when done):", style="bold"))
+        return self.read_line("> ")
+
+    def pick(self, view, items: list[str], chosen: list[int]) -> list[int]:
+        """Digit keys toggle items, Enter confirms."""
+        marked = set(chosen)
+        while True:
+            grid = Table.grid(padding=(0, 1, 0, 0))
+            for i, item in enumerate(items, 1):
+                box = "[x]" if i - 1 in marked else "[ ]"
+                grid.add_row(
+                    Text(f" {i}", style="bold"),
+                    Text(box, style="red" if i - 1 in marked else "dim"),
+                    inline(item),
+                )
+            self.console.print(Text("Traps you fell for — digits toggle, Enter confirms:", style="bold red"))
+            self.console.print(grid)
+            key = self.read_key()
+            if key in ("\r", "\n", "", "q"):
+                return sorted(marked)
+            if key.isdigit() and 1 <= int(key) <= len(items):
+                marked ^= {int(key) - 1}
 
     def show_help(self, keys) -> None:
         table = Table(show_header=False, box=None, pad_edge=False)
@@ -276,3 +381,58 @@ def render_summary(result, *, due_tomorrow: int, streak: int) -> Group:
         Text(f"  streak: {streak} day{'s' if streak != 1 else ''}", style="bold green" if streak else "")
     )
     return Group(*lines)
+
+
+# ------------------------------------------------------------------ practice modes
+
+
+def render_scorecard(result) -> Table:
+    table = Table(title="Mock interview scorecard", show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("card", style="bold")
+    table.add_column("level")
+    table.add_column("grade")
+    table.add_column("time", justify="right")
+    table.add_column("traps hit", ratio=1)
+    for i, a in enumerate(result.answers, 1):
+        card = a.item.card
+        minutes, seconds = divmod(int(a.seconds), 60)
+        grade = (
+            Text(a.rating.label, style=RATING_STYLE[int(a.rating)]) if a.rating else Text("—", style="dim")
+        )
+        time_text = Text(f"{minutes}:{seconds:02d}", style="red" if a.over_budget else "")
+        traps = "; ".join(strip_controls(card.traps[t]) for t in a.traps_hit if t < len(card.traps)) or "—"
+        table.add_row(str(i), card.id, card.seniority, grade, time_text, traps)
+    return table
+
+
+def numbers_prompt(console: Console, n: int, total: int, card: Card, about: str) -> None:
+    console.print(Text(f"{n}/{total}  {card.topic} · {card.id}", style="dim"))
+    console.print(Text.assemble(("What figure: ", "bold"), inline(about, "bold yellow")))
+
+
+def numbers_verdict(console: Console, verdict: str, figure: str) -> None:
+    style = {"correct": "bold green", "close": "bold yellow"}.get(verdict, "bold red")
+    console.print(
+        Text.assemble(
+            (f"  {verdict}", style), ("  — the card says: ", "dim"), (strip_controls(figure), "bold")
+        )
+    )
+
+
+def numbers_summary(console: Console, verdicts: list[str]) -> None:
+    answered = [v for v in verdicts if v != "skipped"]
+    right = sum(1 for v in answered if v == "correct")
+    close = sum(1 for v in answered if v == "close")
+    console.print(Text(f"Numbers quiz: {right}/{len(answered)} correct, {close} close", style="bold"))
+
+
+def render_answers(card: Card, rows) -> Group:
+    parts: list = [Text.assemble((card.id, "bold"), " — ", inline(card.question))]
+    if not rows:
+        parts.append(Text("No typed answers yet: press w in a drill or mock to type one.", style="dim"))
+    for when, rating, kind, text in rows:
+        parts.append(Text.assemble((f"{when:%Y-%m-%d %H:%M} UTC", "dim"), "  ",
+                                   (rating.label, RATING_STYLE[int(rating)]), (f"  ({kind})", "dim")))  # fmt: skip
+        parts.append(Panel(inline(text)))
+    return Group(*parts)

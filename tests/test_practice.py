@@ -1,0 +1,185 @@
+"""Typed answers, outline coverage, traps, the numbers quiz, mock interviews and readiness."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from interview_drill.cli import app
+from interview_drill.coverage import bullet_covered, key_terms
+from interview_drill.mock import card_weight, pick_questions
+from interview_drill.models import Card
+from interview_drill.numbers import check
+
+from .conftest import SAMPLE_BANK
+
+runner = CliRunner()
+SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
+
+
+@pytest.fixture(autouse=True)
+def pinned(monkeypatch):
+    monkeypatch.setenv("IDRILL_NOW", "2026-03-02T09:00:00+00:00")
+    monkeypatch.setenv("IDRILL_TZ", "UTC")
+    monkeypatch.setenv("IDRILL_FUZZ", "0")
+    monkeypatch.setenv("IDRILL_SEED", "7")
+
+
+def run(*args, input=None):
+    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+NUMBER_CASES = [
+    ("2e-5", "2e-5", "correct"),
+    ("0.00002", "2e-5", "correct"),
+    ("2.1e-5", "2e-5", "correct"),
+    ("3e-5", "2e-5", "wrong"),
+    ("16", "r = 8–64", "correct"),
+    ("128", "r = 8–64", "wrong"),
+    ("8-64", "8–64", "correct"),
+    ("140GB", "~140 GB", "correct"),
+    ("140", "140 GB", "correct"),
+    ("140 TB", "140 GB", "wrong"),
+    ("7B", "7 billion", "correct"),
+    ("7000M", "7B", "correct"),
+    ("8", "7B", "close"),
+    ("30%", "30%", "correct"),
+    ("0.3", "30%", "correct"),
+    ("25%", "30%", "close"),
+    ("10", "30%", "wrong"),
+    ("20", "~20 tokens per parameter", "correct"),
+    ("1000", "1k", "correct"),
+    ("1,000", "1,000 examples", "correct"),
+    ("3x", "3×", "correct"),
+    ("NF4", "NF4", "correct"),
+    ("NF8", "NF4", "wrong"),
+    ("0.1", "β = 0.1", "correct"),
+    ("1e-4 to 3e-4", "1e-4–3e-4", "correct"),
+    ("a lot", "16 bytes", "wrong"),
+]
+
+
+@pytest.mark.parametrize(("answer", "figure", "verdict"), NUMBER_CASES)
+def test_numbers_checker(answer, figure, verdict):
+    assert check(answer, figure) == verdict
+
+
+COVERAGE_CASES = [
+    (
+        "LoRA freezes the base weights and learns a low-rank update",
+        "Freezes W and learns a low-rank update ΔW = BA",
+        True,
+    ),
+    (
+        "B is initialised to zero so we start from the base model",
+        "B starts at zero, so training begins at the base model",
+        True,
+    ),
+    ("it uses quantisation to 4 bits", "Quantizes the frozen base to 4-bit NF4", True),
+    ("the learning rate should be small", "Scaled by alpha / r so rank changes need less retuning", False),
+    ("", "Anything at all", False),
+    ("we used rank 16", "Typical ranks are 8 to 64", False),
+    (
+        "full fine-tuning needs 16 bytes per parameter with AdamW",
+        "Mixed-precision AdamW needs about 16 bytes/param",
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("answer", "bullet", "covered"), COVERAGE_CASES)
+def test_outline_coverage(answer, bullet, covered):
+    assert bullet_covered(answer, bullet) is covered
+
+
+def test_key_terms_drop_stop_words_and_keep_figures():
+    assert key_terms("The rank r is 16 for all the layers") == ["rank", "16", "layers"]
+
+
+def card(cid, topic="t", seniority="mid", frequency="common"):
+    c = Card.model_validate(
+        {"id": cid, "question": "q?", "outline": ["o"], "seniority": seniority, "frequency": frequency}
+    )
+    c.topic = topic
+    return c
+
+
+def test_mock_weights_favour_target_level_weak_topics_and_low_recall():
+    assert card_weight(card("a", seniority="staff"), "senior", 0.5, 0.0) == 0
+    at_target = card_weight(card("a", seniority="senior"), "senior", 0.5, 0.0)
+    below = card_weight(card("a", seniority="mid"), "senior", 0.5, 0.0)
+    assert at_target > below > 0
+    assert card_weight(card("a"), None, 0.9, 0.0) > card_weight(card("a"), None, 0.1, 0.0)
+    assert card_weight(card("a"), None, 0.5, 0.0) > card_weight(card("a"), None, 0.5, 0.95)
+
+
+def test_mock_draws_mostly_target_level_and_mixes_topics():
+    cards = [
+        card(f"{t}-{lvl}-{i}", t, lvl)
+        for t in "abcd"
+        for lvl in ("screen", "mid", "senior")
+        for i in range(3)
+    ]
+    counts = {"screen": 0, "mid": 0, "senior": 0}
+    for seed in range(200):
+        chosen = pick_questions(cards, n=5, target="senior", weakness={}, recall={}, rng=random.Random(seed))
+        assert len({c.id for c in chosen}) == 5
+        assert len({c.topic for c in chosen}) >= 3  # mixed across topics
+        for c in chosen:
+            counts[c.seniority] += 1
+    assert counts["senior"] > counts["mid"] > counts["screen"] > 0
+
+
+def reviews(home):
+    conn = sqlite3.connect(home / "history.db")
+    try:
+        return conn.execute(
+            "SELECT c.slug, r.rating, r.kind, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_typed_answer_is_marked_and_stored_then_listed(isolated_home):
+    typed = "Compare the judge with human labels on a held-out set"
+    result = run("drill", *SAMPLE, "--topic", "eval", "--level", "senior", input=f"w\n{typed}\n\n3\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "your answer covered 1/2" in result.output
+    assert reviews(isolated_home) == [("sample-judge", 3, "scheduled", typed, None)]
+    listed = run("answers", *SAMPLE, "sample-judge")
+    assert typed in listed.output and "Good" in listed.output
+
+
+def test_write_option_prompts_on_every_card(isolated_home):
+    result = run(
+        "drill", *SAMPLE, "--write", "--limit", "1", "--topic", "lora", input="rank bounds the update\n\n3\n"
+    )
+    assert result.exit_code == 0
+    assert reviews(isolated_home)[0][3] == "rank bounds the update"
+
+
+def test_traps_picker_toggles_and_stores_indices(isolated_home):
+    result = run("drill", *SAMPLE, "--topic", "eval", "--level", "senior", input="m\n1\n1\n1\n\n2\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "1 trap marked as fallen for" in result.output
+    assert json.loads(reviews(isolated_home)[0][4]) == [0]
+
+
+def test_numbers_quiz_checks_and_stores(isolated_home):
+    result = run("numbers", *SAMPLE, "--topic", "lora", "-n", "2", input="16\n100\n")
+    assert result.exit_code == 0, result.output
+    assert "Numbers quiz: 1/2 correct" in result.output
+    conn = sqlite3.connect(isolated_home / "history.db")
+    rows = conn.execute("SELECT slug, answer, correct FROM number_answers ORDER BY id").fetchall()
+    assert sorted(rows) == [("sample-lora-rank", "100", 0), ("sample-lora-rank", "16", 1)]
+
+
+def test_numbers_quiz_without_figures_is_a_clear_error():
+    result = run("numbers", *SAMPLE, "--topic", "eval", "--kind", "debugging")
+    assert result.exit_code == 2 and "no cards with numbers" in result.output

@@ -1,0 +1,48 @@
+"""The interactive drill in a real pseudo-terminal: single keys without Enter, Ctrl-C, the database after."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from .drill_helpers import CARD, finish, reveal_and_rate, reviews, spawn
+
+pytestmark = pytest.mark.slow
+
+
+def test_single_keys_rate_two_cards_then_quit(tmp_path):
+    child = spawn(tmp_path, "--limit", "5")
+    for _ in range(2):
+        child.expect_exact(CARD)
+        reveal_and_rate(child, "3")
+    child.expect_exact(CARD)
+    child.send("q")
+    child.expect_exact("Session done: 2 cards rated")
+    transcript = finish(child)
+
+    assert child.exitstatus == 0, transcript
+    assert "Traceback" not in transcript
+    logged = reviews(tmp_path / "history.db")
+    assert [(rating, kind) for _, rating, kind, _ in logged] == [(3, "scheduled"), (3, "scheduled")]
+    assert len({slug for slug, *_ in logged}) == 2  # two different cards
+
+
+def test_ctrl_c_prints_the_summary_keeps_the_rating_and_exits_130(tmp_path):
+    child = spawn(tmp_path, "--limit", "5")
+    child.expect_exact(CARD)
+    reveal_and_rate(child, "3")
+    child.expect_exact(CARD)  # the rating is committed before the next card is drawn
+    child.send("\x03")
+    child.expect_exact("Session interrupted: 1 card rated")
+    transcript = finish(child)
+
+    assert child.exitstatus == 130, transcript
+    assert "Traceback" not in transcript
+    db = tmp_path / "history.db"
+    assert [(rating, kind) for _, rating, kind, _ in reviews(db)] == [(3, "scheduled")]
+    conn = sqlite3.connect(db)
+    try:  # the session was closed properly, not abandoned
+        assert conn.execute("SELECT cards_done, ended_at IS NOT NULL FROM sessions").fetchall() == [(1, 1)]
+    finally:
+        conn.close()
