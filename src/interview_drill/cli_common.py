@@ -111,6 +111,12 @@ def err_console() -> Console:
     return make_console(stderr=True)
 
 
+def _database_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3  # only imported when an exception is being matched
+
+    return (sqlite3.DatabaseError,)
+
+
 def guarded(fn: F) -> F:
     """Turn project errors into their exit code and Ctrl-C into 130, never a traceback."""
 
@@ -126,6 +132,14 @@ def guarded(fn: F) -> F:
         except KeyboardInterrupt:
             err_console().print("interrupted")
             raise typer.Exit(130) from None
+        except _database_errors() as exc:  # damage found mid-command, past the checks at open
+            from interview_drill.ui import print_error_lines
+
+            print_error_lines(
+                err_console(),
+                [f"history database error: {exc}; run `idrill doctor` to check the file and its backups"],
+            )
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 

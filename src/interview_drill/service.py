@@ -120,10 +120,15 @@ def open_workspace(bank: Bank, db: Path | None, *, readonly: bool = False) -> Wo
 
     path = db_path(db)
     settings = load_settings()
+    explicit = bool(db or os.environ.get("IDRILL_DB"))
+    if explicit and not path.parent.is_dir():
+        from interview_drill.errors import StoreError
+
+        raise StoreError(f"{path}: its folder {path.parent} does not exist; create it or choose another --db")
     if readonly:
         store = Store.open_readonly(path)
     else:
-        _ensure_default_dir(path, explicit=bool(db or os.environ.get("IDRILL_DB")))
+        _ensure_default_dir(path, explicit=explicit)
         store = Store.open(path)
     fuzz = os.environ.get("IDRILL_FUZZ", "1") != "0"
     return Workspace(bank, store, settings, clock=env_clock(), tz=env_tz(), fuzz=fuzz)
