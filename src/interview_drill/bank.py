@@ -2,8 +2,11 @@
 
 Every problem of every file is collected and reported as one `BankError` whose lines read
 `path:line: field: message`. Parsing is `yaml.safe_load` semantics built on the composed node
-tree (fast C composer when available), which gives line numbers, duplicate-key detection and
-alias rejection in one pass.
+tree (fast C composer when available), which gives line numbers and duplicate-key detection.
+A streaming pass over the parser's events comes first: it refuses aliases, a second document and
+nesting deep enough to crash the (recursive) composer before the composer runs.
+Whatever a file holds, loading it gives a Bank or a BankError: never another exception, and never
+a problem line that a hostile value could break in two or fill with terminal escapes.
 """
 
 from __future__ import annotations
@@ -137,11 +140,14 @@ def read_text(path: Path) -> tuple[str | None, list[str]]:
     """A bank file's text, or the problems that keep it from being read."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [f"{path}:1: file: is {size / 1e6:.1f} MB; bank files are limited to 5 MB"]
-        raw = path.read_bytes()
+        if size <= MAX_FILE_BYTES:
+            with path.open("rb") as f:  # never more than the limit, even if the file grows meanwhile
+                raw = f.read(MAX_FILE_BYTES + 1)
+            size = max(size, len(raw))
     except OSError as exc:
         return None, [f"{path}:1: file: cannot be read ({exc.strerror or exc})"]
+    if size > MAX_FILE_BYTES:
+        return None, [f"{path}:1: file: is {size / 1e6:.1f} MB; bank files are limited to 5 MB"]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [f"{path}:1: file: starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"]
     try:

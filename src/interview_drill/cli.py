@@ -33,6 +33,7 @@ from interview_drill.cli_common import (
     WriteOpt,
     _common,
     card_filter,
+    complete_card_id,
     guarded,
     key_reader,
     known_ids,
@@ -174,7 +175,10 @@ def list_cards(
 @guarded
 def show(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help="The card's id (or a former id).")],
+    card_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The card's id (or a former id).", autocompletion=complete_card_id),
+    ],
     as_json: JsonOpt = False,
     bank: BankOpt = None,
     no_builtin: NoBuiltinOpt = False,
@@ -408,7 +412,9 @@ def unsuspend(
 @guarded
 def reset(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help="The card to make new again.")],
+    card_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The card to make new again.", autocompletion=complete_card_id)
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     bank: BankOpt = None,
     no_builtin: NoBuiltinOpt = False,

@@ -25,6 +25,65 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# ------------------------------------------------------------------ shell completion
+# Run by the shell on every <TAB>: fast (the bank is loaded only when needed), and never raising
+# (anything printed would land in the user's prompt), so every failure completes nothing.
+
+
+def _completion_bank(ctx: typer.Context) -> Bank | None:
+    """The bank the command line so far asks for (--bank, --no-builtin, IDRILL_BANK), or None."""
+    try:
+        from interview_drill.bank import load_bank
+        from interview_drill.paths import user_bank_paths
+
+        banks: list[Path] = []
+        no_builtin = False
+        node: Any = ctx
+        while node is not None:
+            banks += [Path(p) for p in node.params.get("bank") or []]
+            no_builtin = no_builtin or bool(node.params.get("no_builtin"))
+            node = node.parent
+        return load_bank(user_bank_paths(banks), include_builtin=not no_builtin)
+    except Exception:
+        return None
+
+
+def complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    try:
+        bank = _completion_bank(ctx)
+        topics = bank.topics.items() if bank else []
+        return [(slug, title) for slug, title in topics if slug.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def complete_card_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    try:
+        bank = _completion_bank(ctx)
+        cards = bank.cards if bank else []
+        return [(c.id, c.topic) for c in cards if c.id.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def complete_level(incomplete: str) -> list[str]:
+    try:
+        from interview_drill.models import SENIORITIES
+
+        return [s for s in SENIORITIES if s.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def complete_kind(incomplete: str) -> list[str]:
+    try:
+        from interview_drill.models import KINDS
+
+        return [k for k in KINDS if k.startswith(incomplete)]
+    except Exception:
+        return []
+
+
 # ------------------------------------------------------------------ shared options
 
 BankOpt = Annotated[
@@ -46,17 +105,33 @@ DbOpt = Annotated[
     typer.Option("--db", metavar="FILE", help="History database file (env IDRILL_DB).", show_default=False),
 ]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colours (also: NO_COLOR env).")]
-TopicOpt = Annotated[list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")]
+TopicOpt = Annotated[
+    list[str] | None,
+    typer.Option("--topic", "-t", help="Only this topic (repeatable).", autocompletion=complete_topic),
+]
 LevelOpt = Annotated[
     list[str] | None,
-    typer.Option("--level", "-l", help="Only this seniority: screen, mid, senior, staff (repeatable)."),
+    typer.Option(
+        "--level",
+        "-l",
+        help="Only this seniority: screen, mid, senior, staff (repeatable).",
+        autocompletion=complete_level,
+    ),
 ]
 MaxLevelOpt = Annotated[
-    str | None, typer.Option("--max-level", help="Every seniority up to and including this one.")
+    str | None,
+    typer.Option(
+        "--max-level", help="Every seniority up to and including this one.", autocompletion=complete_level
+    ),
 ]
 KindOpt = Annotated[
     list[str] | None,
-    typer.Option("--kind", "-k", help="Only this kind: conceptual, scenario, design, debugging, coding."),
+    typer.Option(
+        "--kind",
+        "-k",
+        help="Only this kind: conceptual, scenario, design, debugging, coding.",
+        autocompletion=complete_kind,
+    ),
 ]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only cards with this tag (repeatable).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -209,7 +284,9 @@ def key_reader(console: Console) -> Callable[[], str]:
     return read_line
 
 
-IdsArg = Annotated[list[str], typer.Argument(metavar="ID...", help="Card ids.")]
+IdsArg = Annotated[
+    list[str], typer.Argument(metavar="ID...", help="Card ids.", autocompletion=complete_card_id)
+]
 
 
 def known_ids(ws: Workspace, ids: list[str]) -> list[str]:

@@ -1,9 +1,152 @@
-"""Commands of one feature area, registered on the app by `cli.py`."""
+"""Progress and weak-topic reports: `idrill stats` (terminal) and `idrill report` (md/html/json/csv).
+
+Imported at startup: heavy modules are imported inside the commands.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from interview_drill.cli_common import (
+    BankOpt,
+    DbOpt,
+    KindOpt,
+    LevelOpt,
+    MaxLevelOpt,
+    NoBuiltinOpt,
+    NoColorOpt,
+    TagOpt,
+    TopicOpt,
+    _common,
+    card_filter,
+    guarded,
+    out,
+    workspace,
+)
+
+if TYPE_CHECKING:
+    from interview_drill.filters import CardFilter
+    from interview_drill.service import Workspace
+    from interview_drill.stats import Stats
+
+DaysOpt = Annotated[
+    int, typer.Option("--days", min=1, max=3650, help="Days of activity to chart (default 30).")
+]
+
+
+def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
+    from interview_drill.stats import History, compute
+
+    filters = {
+        "topic": list(flt.topics),
+        "level": list(flt.levels),
+        "max_level": flt.max_level,
+        "kind": list(flt.kinds),
+        "tag": list(flt.tags),
+    }
+    return compute(
+        flt.apply(ws.bank.cards),
+        ws.rows(),
+        History.load(ws.store),
+        ws.scheduler,
+        ws.now(),
+        rollover_hour=ws.settings.rollover_hour,
+        tz=ws.tz,
+        days=days,
+        titles=ws.bank.topics,
+        whole_history=not flt.active,
+        filters=filters,
+    )
+
+
+@guarded
+def stats_command(
+    ctx: typer.Context,
+    topic: TopicOpt = None,
+    level: LevelOpt = None,
+    max_level: MaxLevelOpt = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
+    days: DaysOpt = 30,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Progress: totals, streaks, activity, retention, weak topics, readiness per level, forecast."""
+    from interview_drill.ui import render_stats
+
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    ws = workspace(opts, readonly=True)
+    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
+    out(opts).print(render_stats(_stats(ws, flt, days)))
+
+
+@guarded
+def report_command(
+    ctx: typer.Context,
+    topic: TopicOpt = None,
+    level: LevelOpt = None,
+    max_level: MaxLevelOpt = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="md|html|json|csv",
+            help="Output format (default: from the --out suffix, else md).",
+            show_default=False,
+        ),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically) instead of stdout; html needs it.",
+            show_default=False,
+        ),
+    ] = None,
+    days: DaysOpt = 30,
+    per_card: Annotated[
+        bool, typer.Option("--cards", help="One row per card (csv), or add a `cards` list (json).")
+    ] = False,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The weak-topic report: weakest topics and cards to review, coverage gaps, traps, readiness."""
+    from interview_drill.errors import UsageError
+    from interview_drill.report import FORMATS, SUFFIXES, render, write_atomic
+
+    if fmt is None:
+        fmt = SUFFIXES.get(out_file.suffix.lower(), "md") if out_file else "md"
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format `{fmt}`; choose one of: {', '.join(FORMATS)}")
+    if fmt == "html" and out_file is None:
+        raise UsageError("the html report is a file: add --out FILE (e.g. --out report.html)")
+    if per_card and fmt not in ("csv", "json"):
+        raise UsageError("--cards applies to --format csv or json")
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    ws = workspace(opts, readonly=True)
+    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
+    text = render(_stats(ws, flt, days), fmt, cards=per_card)
+    if out_file is None:
+        typer.echo(text, nl=False)
+        return
+    write_atomic(out_file, text)
+    typer.echo(f"wrote {out_file} ({fmt})")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("stats")(stats_command)
+    app.command("report")(report_command)

@@ -486,7 +486,8 @@ th { background: var(--bg-soft); }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 code { background: var(--bg-soft); padding: 0 3px; border-radius: 3px; font-size: 0.92em; }
 ul.cards { padding-left: 20px; }
-ul.cards li { margin-bottom: 8px; }
+ul.cards > li { margin-bottom: 10px; }
+ul.cards ul { margin: 2px 0 0; padding-left: 18px; }
 .figs { color: var(--muted); font-size: 0.9em; }
 .trap { color: var(--again); }
 .why { font-weight: 600; }

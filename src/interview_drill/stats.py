@@ -93,7 +93,7 @@ def weakness(mean_recall: float, again_rate: float, lapses_per_card: float) -> W
 class History:
     """The parts of the log the figures need, as plain tuples (fast for 100k rows)."""
 
-    # (slug, rating, reviewed_at ms, phase_before), scheduled and mock only, oldest first
+    # (slug, rating, reviewed_at ms, phase_before), scheduled and mock only, in any order
     reviews: Sequence[tuple[str, int, int, int]] = ()
     # (slug, JSON list of trap indices) for reviews where traps were marked
     traps: Sequence[tuple[str, str]] = ()
@@ -105,7 +105,7 @@ class History:
         conn = store.conn
         reviews = conn.execute(
             "SELECT c.slug, r.rating, r.reviewed_at, r.phase_before FROM reviews r "
-            "JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram' ORDER BY r.reviewed_at, r.id"
+            "JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram'"
         ).fetchall()
         traps = conn.execute(
             "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
@@ -487,45 +487,46 @@ def compute(
         d: day_start(today - timedelta(days=d), rollover_hour, tz) for d in range(-7, max(days, 30) + 1)
     }
     day_end = starts[-1]
-    first_activity = today - timedelta(days=days - 1)
-    since_7, since_30 = today - timedelta(days=6), today - timedelta(days=29)
 
     index = _slug_index(cards)
+    reviews = history.reviews
+    first_day = min(
+        study_day(from_ms(min((r[2] for r in reviews), default=to_ms(now))), rollover_hour, tz), today
+    )
+    span = (today - first_day).days + 1
+    # The start of every study day from the first review's to tomorrow's, in epoch ms: a review's
+    # day is then one bisection away, with no time-zone arithmetic per review.
+    bounds = [to_ms(day_start(first_day + timedelta(days=i), rollover_hour, tz)) for i in range(span + 1)]
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    all_days: set[date] = set()
-    day_of_bucket: dict[int, date] = {}
+    per_day = [[0, 0] for _ in range(days)]  # index: days ago
+    days_ago: set[int] = set()
     ret7 = [0, 0]
     ret30 = [0, 0]
     total = 0
-    for slug, rating, at, phase_before in history.reviews:
+    for slug, rating, at, phase_before in reviews:
         card = index.get(slug)
         if card is None and not whole_history:
             continue
-        # Study days start on a local hour, and every UTC offset is a multiple of 15 minutes:
-        # a quarter-hour bucket never straddles two study days, so each bucket is resolved once.
-        bucket = at // 900_000
-        day = day_of_bucket.get(bucket)
-        if day is None:
-            day = day_of_bucket[bucket] = study_day(from_ms(bucket * 900_000), rollover_hour, tz)
-        if day > today:
-            continue  # after a pinned clock: not history yet
+        ago = span - bisect_right(bounds, at)
+        if ago < 0:
+            continue  # after a pinned clock's day: not history yet
+        again = rating == Rating.AGAIN
         if card is not None:
             acc = counts[card.id]
             acc[0] += 1
-            acc[1] += rating == Rating.AGAIN
+            acc[1] += again
         total += 1
-        all_days.add(day)
-        if day >= first_activity:
-            pd = per_day[day]
+        days_ago.add(ago)
+        if ago < days:
+            pd = per_day[ago]
             pd[0] += 1
-            pd[1] += rating == Rating.AGAIN
-        if phase_before == Phase.REVIEW and day >= since_30:
+            pd[1] += again
+        if phase_before == Phase.REVIEW and ago < 30:
             ret30[0] += 1
-            ret30[1] += rating == Rating.AGAIN
-            if day >= since_7:
+            ret30[1] += again
+            if ago < 7:
                 ret7[0] += 1
-                ret7[1] += rating == Rating.AGAIN
+                ret7[1] += again
 
     stats = card_stats(cards, rows, scheduler, now, {k: (v[0], v[1]) for k, v in counts.items()}, day_end)
     topics = rank_topics(
@@ -543,7 +544,7 @@ def compute(
             if i < 7:
                 forecast[i] += 1
 
-    current, longest = streaks(all_days, today)
+    current, longest = streaks({today - timedelta(days=a) for a in days_ago}, today)
     selected = {c.id for c in cards}
     numbers = _numbers(history.numbers, None if whole_history else selected, to_ms(starts[29]))
     totals = Totals(
@@ -553,7 +554,7 @@ def compute(
         suspended=sum(1 for c in stats if c.row.suspended),
         due_now=sum(1 for c in stats if c.due_now),
         reviews=total,
-        reviews_today=per_day[today][0] if today in per_day else 0,
+        reviews_today=per_day[0][0] if days else 0,
         streak=current,
         longest_streak=longest,
     )
@@ -567,12 +568,7 @@ def compute(
         levels=levels,
         cards=stats,
         forecast=[ForecastDay(today + timedelta(days=i), n) for i, n in enumerate(forecast)],
-        activity=Activity(
-            [
-                DayCount(d, *per_day.get(d, (0, 0)))
-                for d in (first_activity + timedelta(days=i) for i in range(days))
-            ]
-        ),
+        activity=Activity([DayCount(today - timedelta(days=a), *per_day[a]) for a in reversed(range(days))]),
         traps=trap_stats(history.traps, index),
         numbers=numbers,
         filters=dict(filters or {}),

@@ -436,3 +436,114 @@ def render_answers(card: Card, rows) -> Group:
                                    (rating.label, RATING_STYLE[int(rating)]), (f"  ({kind})", "dim")))  # fmt: skip
         parts.append(Panel(inline(text)))
     return Group(*parts)
+
+
+# ------------------------------------------------------------------ progress (`idrill stats`)
+
+
+def _heat(count: int, peak: int) -> Text:
+    """One day of the activity strip: a block whose height and colour grow with the count."""
+    if count == 0:
+        return Text("·", style="dim")
+    blocks = "▁▂▃▄▅▆▇█"
+    level = min(7, (count * 8 - 1) // max(peak, 1))
+    return Text(
+        blocks[level], style=("green" if level < 3 else "bold green" if level < 6 else "bold bright_green")
+    )
+
+
+def render_stats(stats) -> Group:
+    """`idrill stats`: totals, activity, retention, topics by weakness, levels with readiness, forecast."""
+    from interview_drill.report import num, pct, retention_text, trend_text
+
+    t = stats.totals
+    parts: list = []
+    head = Text()
+    head.append(f"{t.cards} cards", style="bold")
+    head.append(f" · {t.seen} studied · {t.new} never studied · {t.suspended} suspended · ")
+    head.append(f"{t.due_now} due now", style="bold yellow" if t.due_now else "")
+    parts.append(head)
+    streak = Text(f"{t.reviews_today} review{'s' if t.reviews_today != 1 else ''} today · ")
+    streak.append(
+        f"streak {t.streak} day{'s' if t.streak != 1 else ''}", style="bold green" if t.streak else ""
+    )
+    streak.append(f" (longest {t.longest_streak}) · {t.reviews} reviews in all")
+    parts.append(streak)
+    parts.append(Text(f"true retention: {retention_text(stats)}"))
+    if stats.numbers:
+        q = stats.numbers
+        parts.append(
+            Text(f"numbers quiz (last {q.days} days): {q.correct}/{q.answers} correct ({pct(q.accuracy)})")
+        )
+
+    days = stats.activity.days
+    peak = max((d.reviews for d in days), default=0)
+    parts.append(Text(""))
+    parts.append(Text(f"Activity, last {len(days)} days (max {peak}/day)", style="bold"))
+    if days:
+        strip = Text(f"{days[0].day:%m-%d} ", style="dim")
+        for d in days:
+            strip.append_text(_heat(d.reviews, peak))
+        strip.append(f" {days[-1].day:%m-%d}", style="dim")
+        parts.append(strip)
+    parts.append(Text(trend_text(stats), style="dim"))
+
+    parts.append(Text(""))
+    if not stats.studied:
+        parts.append(Text("Nothing studied yet: run `idrill` to start today's drill.", style="bold"))
+    weak = stats.weak_topics
+    if weak:
+        table = Table(
+            title="Topics, weakest first", title_justify="left", title_style="bold", box=None, pad_edge=False
+        )
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("topic", style="bold", no_wrap=True, max_width=18, overflow="ellipsis")
+        for name in ("seen", "recall", "stab.", "Again", "lapses", "due", "weak"):
+            table.add_column(name, justify="right", no_wrap=True)
+        table.add_column("why", no_wrap=True)
+        for i, g in enumerate(weak, 1):
+            w = g.weakness
+            table.add_row(
+                str(i), Text(g.key), f"{g.seen}/{g.cards}", pct(g.mean_recall), f"{num(g.mean_stability, 1)}d",
+                pct(g.again_rate), str(g.lapses), str(g.due_now), num(w.score if w else None),
+                Text(w.label if w else "", style="red" if w and w.score >= 0.3 else ""),
+            )  # fmt: skip
+        parts.append(table)
+    gaps = [Text.assemble((g.key, "bold"), f" ({g.cards})") for g in stats.gap_topics]
+    if gaps:
+        line = Text("Never studied (coverage gaps, not weaknesses): ", style="")
+        line.append_text(Text(", ").join(gaps))
+        parts.append(line)
+    if stats.gap_levels:
+        parts.append(Text("Levels never studied: " + ", ".join(g.key for g in stats.gap_levels)))
+
+    if stats.levels:
+        table = Table(
+            title="Seniority levels", title_justify="left", title_style="bold", box=None, pad_edge=False
+        )
+        table.add_column("level")
+        for name in ("cards", "studied", "coverage", "readiness", "recall", "Again", "lapses", "due"):
+            table.add_column(name, justify="right")
+        for g in stats.levels:
+            table.add_row(
+                Text(g.key, style=LEVEL_STYLE.get(g.key, "")), str(g.cards), str(g.seen), pct(g.coverage),
+                Text(pct(g.readiness), style="bold"), pct(g.mean_recall), pct(g.again_rate), str(g.lapses),
+                str(g.due_now),
+            )  # fmt: skip
+        parts.append(Text(""))
+        parts.append(table)
+        parts.append(
+            Text("readiness: mean recall now over all the level's cards, unseen counting 0", style="dim")
+        )
+
+    forecast = Text("\nDue next 7 days: ", style="bold")
+    forecast.append("  ".join(f"{f.day:%a} {f.due}" for f in stats.forecast), style="")
+    parts.append(forecast)
+
+    if stats.traps:
+        parts.append(Text("\nTraps you keep falling for", style="bold"))
+        for tr in stats.traps[:5]:
+            parts.append(
+                Text.assemble((f" {tr.count}× ", "bold red"), (tr.card.id, "bold"), ": ", inline(tr.text))
+            )
+    return Group(*parts)

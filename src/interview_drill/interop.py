@@ -1,0 +1,842 @@
+"""Interop and personal tuning: Anki decks, the FSRS revlog CSV, history backup and restore, and
+fitting personal FSRS parameters to the review log.
+
+Pure functions and file writing: no Typer, no Rich (the CLI wires progress and output). Only
+`scheduler.py` talks to fsrs / fsrs-rs; this module prepares the data and does the arithmetic.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import itertools
+import json
+import math
+import os
+import re
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from interview_drill.errors import StoreError, UsageError
+from interview_drill.state import KINDS_OF_REVIEW, CardRow, Memory, Phase, Rating, from_ms, to_ms
+from interview_drill.textsafe import strip_controls
+
+if TYPE_CHECKING:
+    from interview_drill.models import Card
+    from interview_drill.scheduler import Scheduler
+    from interview_drill.store import Store
+
+
+# ------------------------------------------------------------------ files
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temp file in the target's folder, then rename it over the target.
+
+    A failure leaves the target as it was (or absent) and no temp file behind.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: its folder {path.parent} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an export is an ordinary file
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------ Anki
+
+# Fixed forever: Anki recognises the note type and the deck by these ids, and each note by its GUID
+# (from the card id), so importing a newer export updates the notes instead of duplicating them.
+# Changing ANKI_FIELDS needs a new model id.
+ANKI_MODEL_ID = 1_742_031_981
+ANKI_DECK_ID = 1_742_031_982
+ANKI_DECK_NAME = "Interview drill"
+ANKI_MODEL_NAME = "interview-drill card"
+ANKI_FIELDS = ("Question", "Outline", "Numbers", "FollowUps", "Traps", "Id")
+_ANKI_FRONT = '<div class="question">{{Question}}</div>'
+_ANKI_BACK = (
+    '{{FrontSide}}<hr id="answer">'
+    "{{#Outline}}<h4>Outline</h4>{{Outline}}{{/Outline}}"
+    "{{#Numbers}}<h4>Numbers to drop</h4>{{Numbers}}{{/Numbers}}"
+    "{{#FollowUps}}<h4>Follow-ups</h4>{{FollowUps}}{{/FollowUps}}"
+    "{{#Traps}}<h4>Traps</h4>{{Traps}}{{/Traps}}"
+    '<div class="id">{{Id}}</div>'
+)
+_ANKI_CSS = (
+    ".card { font-family: sans-serif; font-size: 18px; text-align: left; }\n"
+    ".question { font-weight: bold; }\n"
+    ".id { margin-top: 1em; font-size: 12px; color: #888; }\n"
+)
+
+
+def _html(text: str) -> str:
+    """Card text is untrusted: no controls, no markup of its own; newlines become line breaks."""
+    return html.escape(strip_controls(text)).replace("\n", "<br>")
+
+
+def _bullets(items: Iterable[str]) -> str:
+    items = list(items)
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>" if items else ""
+
+
+def anki_fields(card: Card) -> list[str]:
+    """The note's fields, in ANKI_FIELDS order, as escaped HTML."""
+    return [
+        _html(card.question),
+        _bullets(_html(line) for line in card.outline),
+        _bullets(f"<b>{_html(n.figure)}</b> — {_html(n.about)}" for n in card.numbers),
+        _bullets(
+            _html(f.question) + (f"<br><i>{_html(f.answer)}</i>" if f.answer else "") for f in card.follow_ups
+        ),
+        _bullets(_html(trap) for trap in card.traps),
+        _html(card.id),
+    ]
+
+
+def anki_tags(card: Card) -> list[str]:
+    """Hierarchical tags for topic, seniority and kind, then the card's own tags (all slugs: no spaces)."""
+    return [f"topic::{card.topic}", f"seniority::{card.seniority}", f"kind::{card.kind}", *card.tags]
+
+
+def anki_guid(card_id: str) -> str:
+    import genanki
+
+    return genanki.guid_for(card_id)
+
+
+def write_anki(cards: Sequence[Card], out: Path, *, timestamp: float) -> int:
+    """Write an .apkg with one note per card; returns the number of notes.
+
+    `timestamp` (seconds) stamps the notes, so the same cards at the same time give the same file.
+    """
+    import genanki
+
+    model = genanki.Model(
+        ANKI_MODEL_ID,
+        ANKI_MODEL_NAME,
+        fields=[{"name": name} for name in ANKI_FIELDS],
+        templates=[{"name": "Question", "qfmt": _ANKI_FRONT, "afmt": _ANKI_BACK}],
+        css=_ANKI_CSS,
+    )
+    deck = genanki.Deck(ANKI_DECK_ID, ANKI_DECK_NAME)
+    for card in cards:
+        deck.add_note(
+            genanki.Note(model=model, fields=anki_fields(card), tags=anki_tags(card), guid=anki_guid(card.id))
+        )
+    package = genanki.Package(deck)
+
+    def write(target: Path) -> None:
+        # Package.write_to_file leaves its SQLite temp file behind: build the collection ourselves.
+        with tempfile.TemporaryDirectory(prefix="idrill-anki-") as work:
+            collection = Path(work) / "collection.anki2"
+            conn = sqlite3.connect(collection)
+            try:
+                package.write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+                conn.commit()
+            finally:
+                conn.close()
+            stamp = time.gmtime(max(timestamp, 315_532_800))[:6]  # zip dates start in 1980
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+                for name, payload in (("collection.anki2", collection.read_bytes()), ("media", b"{}")):
+                    archive.writestr(zipfile.ZipInfo(name, date_time=stamp), payload, zipfile.ZIP_DEFLATED)
+
+    atomic_write(out, write)
+    return len(cards)
+
+
+# ------------------------------------------------------------------ FSRS revlog CSV
+
+REVLOG_COLUMNS = ("card_id", "review_time", "review_rating", "review_state", "review_duration")
+
+
+def revlog_rows(store: Store) -> list[tuple[int, int, int, int, int]]:
+    """The review log as the FSRS optimiser tools read it; cram reviews (no scheduling) left out.
+
+    card_id is the card's integer key in the history; review_state is the state *before* the review
+    (0 new, 1 learning, 2 review, 3 relearning); an unknown duration is written as 0.
+    """
+    cur = store.conn.execute(
+        "SELECT card_id, reviewed_at, rating, phase_before, coalesce(duration_ms, 0) FROM reviews "
+        "WHERE kind != 'cram' ORDER BY reviewed_at, id"
+    )
+    return [(int(a), int(b), int(c), int(d), int(e)) for a, b, c, d, e in cur]
+
+
+def write_revlog(store: Store, out: Path) -> int:
+    rows = revlog_rows(store)
+
+    def write(target: Path) -> None:
+        with open(target, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(REVLOG_COLUMNS)
+            writer.writerows(rows)
+
+    atomic_write(out, write)
+    return len(rows)
+
+
+# ------------------------------------------------------------------ history backup and restore
+
+HISTORY_FORMAT = "idrill-history"
+HISTORY_VERSION = 1
+MAX_SHOWN_PROBLEMS = 50
+_MAX_MS = 253_402_300_799_999  # 9999-12-31: what a datetime can hold
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # models.SLUG_PATTERN, without importing pydantic
+
+
+class HistoryFileError(UsageError):
+    """Problems in a history file, each `FILE:LINE: message`; nothing was imported."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def lines(self) -> list[str]:
+        shown = self.problems[:MAX_SHOWN_PROBLEMS]
+        more = len(self.problems) - len(shown)
+        tail = [f"… and {more} more problems"] if more else []
+        return [*shown, *tail, "nothing was imported"]
+
+
+@dataclass(frozen=True)
+class HistoryReview:
+    """One review of a history file; (slug, reviewed_at, rating, kind) is its natural key."""
+
+    slug: str
+    reviewed_at: int  # epoch ms
+    rating: int
+    kind: str
+    duration_ms: int | None
+    phase_before: int
+    answer: str | None = None
+    traps_hit: tuple[int, ...] | None = None
+    before: CardRow | None = None
+    session: tuple[str, int] | None = None  # (mode, started_at ms) of its session
+
+    @property
+    def key(self) -> tuple[str, int, int, str]:
+        return (self.slug, self.reviewed_at, self.rating, self.kind)
+
+
+@dataclass
+class HistoryData:
+    """A validated history file."""
+
+    cards: dict[str, CardRow]
+    sessions: dict[tuple[str, int], tuple[int | None, int]]  # (mode, started_at) -> (ended_at, cards_done)
+    reviews: list[HistoryReview]
+    number_answers: list[tuple[str, int, str, bool, int]]  # slug, figure index, answer, correct, at
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    reviews_added: int = 0
+    reviews_known: int = 0
+    cards_added: int = 0
+    cards_updated: int = 0
+    cards_kept: int = 0  # the local state won: the card has newer local reviews
+    sessions_added: int = 0
+    number_answers_added: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            (
+                self.reviews_added,
+                self.cards_added,
+                self.cards_updated,
+                self.sessions_added,
+                self.number_answers_added,
+            )
+        )
+
+
+def history_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Everything the history holds, as JSON-ready objects in a stable order (diffable in git)."""
+    yield {"format": HISTORY_FORMAT, "version": HISTORY_VERSION}
+    for _, row in sorted(store.rows().items()):
+        yield {"type": "card", **row.to_dict()}
+    for mode, started, ended, done in store.conn.execute(
+        "SELECT mode, started_at, ended_at, cards_done FROM sessions ORDER BY started_at, id"
+    ):
+        yield {"type": "session", "mode": mode, "started_at": started, "ended_at": ended, "cards_done": done}
+    for slug, at, rating, kind, dur, phase, answer, traps, before, s_mode, s_start in store.conn.execute(
+        "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, r.answer, r.traps_hit, "
+        "r.before, s.mode, s.started_at FROM reviews r JOIN cards c ON c.id = r.card_id "
+        "LEFT JOIN sessions s ON s.id = r.session_id ORDER BY r.reviewed_at, r.id"
+    ):
+        yield {
+            "type": "review",
+            "slug": slug,
+            "reviewed_at": at,
+            "rating": rating,
+            "kind": kind,
+            "duration_ms": dur,
+            "phase_before": phase,
+            "answer": answer,
+            "traps_hit": json.loads(traps) if traps else None,
+            "before": json.loads(before) if before else None,
+            "session": [s_mode, s_start] if s_mode is not None else None,
+        }
+    if _has_table(store, "number_answers"):
+        for slug, index, answer, correct, at in store.conn.execute(
+            "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers ORDER BY answered_at, id"
+        ):
+            yield {
+                "type": "number_answer",
+                "slug": slug,
+                "figure_index": index,
+                "answer": answer,
+                "correct": bool(correct),
+                "answered_at": at,
+            }
+
+
+def _has_table(store: Store, name: str) -> bool:
+    found = store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
+
+
+def dump_history(store: Store, fh: IO[str]) -> dict[str, int]:
+    """Write the history as JSON Lines; returns how many records of each type were written."""
+    counts: dict[str, int] = defaultdict(int)
+    for record in history_records(store):
+        fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        counts[record.get("type", "header")] += 1
+    return dict(counts)
+
+
+def write_history(store: Store, out: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+
+    def write(target: Path) -> None:
+        with open(target, "w", encoding="utf-8", newline="\n") as fh:
+            counts.update(dump_history(store, fh))
+
+    atomic_write(out, write)
+    return counts
+
+
+class _Bad(Exception):
+    """One problem on one line of a history file."""
+
+
+def _field(obj: dict[str, Any], key: str) -> Any:
+    if key not in obj:
+        raise _Bad(f"{key}: missing")
+    return obj[key]
+
+
+def _int(obj: dict[str, Any], key: str, lo: int = 0, hi: int = _MAX_MS, *, null: bool = False) -> Any:
+    value = obj.get(key) if null else _field(obj, key)
+    if value is None and null:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise _Bad(
+            f"{key}: must be a whole number from {lo} to {hi}{' or null' if null else ''} (got {_show(value)})"
+        )
+    return value
+
+
+def _float(obj: dict[str, Any], key: str, *, positive: bool = False) -> float:
+    value = _field(obj, key)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or (positive and value <= 0)
+    ):
+        raise _Bad(f"{key}: must be a {'positive ' if positive else ''}number (got {_show(value)})")
+    return float(value)
+
+
+def _text(obj: dict[str, Any], key: str, *, null: bool = False) -> Any:
+    value = obj.get(key) if null else _field(obj, key)
+    if value is None and null:
+        return None
+    if not isinstance(value, str):
+        raise _Bad(f"{key}: must be text{' or null' if null else ''} (got {_show(value)})")
+    return value
+
+
+def _slug(obj: dict[str, Any], key: str = "slug") -> str:
+    value = _field(obj, key)
+    if not isinstance(value, str) or not _SLUG.match(value) or len(value) > 200:
+        raise _Bad(f"{key}: must be a card id like `lora-rank` (got {_show(value)})")
+    return value
+
+
+def _bool(obj: dict[str, Any], key: str) -> bool:
+    value = _field(obj, key)
+    if not isinstance(value, bool):
+        raise _Bad(f"{key}: must be true or false (got {_show(value)})")
+    return value
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return strip_controls(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad(f"{what}must be a JSON object (got {_show(value)})")
+    return value
+
+
+def parse_card_row(obj: dict[str, Any]) -> CardRow:
+    """A card's state as written by `CardRow.to_dict` (validated)."""
+    memory = None
+    raw = obj.get("memory")
+    if raw is not None:
+        mem = _object(raw, "memory: ")
+        try:
+            memory = Memory(
+                phase=Phase(_int(mem, "phase", 1, 3)),
+                step=_int(mem, "step", 0, 1000, null=True),
+                stability=_float(mem, "stability", positive=True),
+                difficulty=_float(mem, "difficulty"),
+                due=from_ms(_int(mem, "due")),
+                last_review=from_ms(_int(mem, "last_review")),
+            )
+        except _Bad as exc:
+            raise _Bad(f"memory.{exc}") from None
+    buried = _int(obj, "buried_until", null=True)
+    return CardRow(
+        slug=_slug(obj),
+        memory=memory,
+        reps=_int(obj, "reps", 0, 10**9),
+        lapses=_int(obj, "lapses", 0, 10**9),
+        content_hash=_text(obj, "content_hash", null=True),
+        buried_until=from_ms(buried) if buried is not None else None,
+        suspended=_bool(obj, "suspended"),
+    )
+
+
+def _parse_review(obj: dict[str, Any]) -> HistoryReview:
+    kind = _text(obj, "kind")
+    if kind not in KINDS_OF_REVIEW:
+        raise _Bad(f"kind: must be one of {', '.join(KINDS_OF_REVIEW)} (got {_show(kind)})")
+    traps = obj.get("traps_hit")
+    if traps is not None and (
+        not isinstance(traps, list) or not all(isinstance(t, int) and not isinstance(t, bool) for t in traps)
+    ):
+        raise _Bad(f"traps_hit: must be a list of whole numbers or null (got {_show(traps)})")
+    before = obj.get("before")
+    if before is not None:
+        try:
+            before = parse_card_row(_object(before, "before: "))
+        except _Bad as exc:
+            raise _Bad(f"before.{exc}") from None
+    session = obj.get("session")
+    if session is not None:
+        if (
+            not isinstance(session, list)
+            or len(session) != 2
+            or not isinstance(session[0], str)
+            or isinstance(session[1], bool)
+            or not isinstance(session[1], int)
+        ):
+            raise _Bad(f"session: must be [mode, started_at] or null (got {_show(session)})")
+        session = (session[0], session[1])
+    return HistoryReview(
+        slug=_slug(obj),
+        reviewed_at=_int(obj, "reviewed_at"),
+        rating=_int(obj, "rating", 1, 4),
+        kind=kind,
+        duration_ms=_int(obj, "duration_ms", 0, 10**9, null=True),
+        phase_before=_int(obj, "phase_before", 0, 3),
+        answer=_text(obj, "answer", null=True),
+        traps_hit=tuple(traps) if traps is not None else None,
+        before=before,
+        session=session,
+    )
+
+
+def _last_review_ms(row: CardRow) -> int:
+    return to_ms(row.memory.last_review) if row.memory else -1
+
+
+def parse_history(lines: Iterable[bytes], name: str) -> HistoryData:
+    """Validate every line of a history file; raise HistoryFileError listing every bad line."""
+    problems: list[str] = []
+    data = HistoryData(cards={}, sessions={}, reviews=[], number_answers=[])
+    seen_header = False
+    for number, raw in enumerate(lines, 1):
+        where = f"{name}:{number}"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(f"{where}: not UTF-8 text")
+            continue
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            problems.append(f"{where}: must be a JSON object (got {_show(obj)})")
+            continue
+        try:
+            if "format" in obj:  # a header; `cat a.jsonl b.jsonl` repeats it, which is fine
+                if obj.get("format") != HISTORY_FORMAT:
+                    raise _Bad(f"format: must be {HISTORY_FORMAT!r} (got {_show(obj.get('format'))})")
+                version = obj.get("version")
+                if version != HISTORY_VERSION:
+                    if (
+                        isinstance(version, int)
+                        and not isinstance(version, bool)
+                        and version > HISTORY_VERSION
+                    ):
+                        raise _Bad(
+                            f"written by a newer interview-drill (history version {version}; this one reads "
+                            f"version {HISTORY_VERSION}); upgrade interview-drill"
+                        )
+                    raise _Bad(f"version: must be {HISTORY_VERSION} (got {_show(version)})")
+                seen_header = True
+                continue
+            if not seen_header:
+                problems.append(
+                    f"{where}: the first line must be the header "
+                    f'{{"format": "{HISTORY_FORMAT}", "version": {HISTORY_VERSION}}}: '
+                    "is this an `idrill history export` file?"
+                )
+                break
+            kind = obj.get("type")
+            if kind == "card":
+                row = parse_card_row(obj)
+                known = data.cards.get(row.slug)
+                if known is None or _last_review_ms(row) >= _last_review_ms(known):
+                    data.cards[row.slug] = row  # the same card twice (merged files): the later state wins
+            elif kind == "review":
+                data.reviews.append(_parse_review(obj))
+            elif kind == "session":
+                key = (_text(obj, "mode"), _int(obj, "started_at"))
+                data.sessions.setdefault(
+                    key, (_int(obj, "ended_at", null=True), _int(obj, "cards_done", 0, 10**9))
+                )
+            elif kind == "number_answer":
+                data.number_answers.append(
+                    (
+                        _slug(obj),
+                        _int(obj, "figure_index", 0, 10**6),
+                        _text(obj, "answer"),
+                        _bool(obj, "correct"),
+                        _int(obj, "answered_at"),
+                    )
+                )
+            else:
+                raise _Bad(f"type: must be card, review, session or number_answer (got {_show(kind)})")
+        except _Bad as exc:
+            problems.append(f"{where}: {exc}")
+    if not seen_header and not problems:
+        problems.append(f"{name}:1: empty file: not an `idrill history export` file")
+    if problems:
+        raise HistoryFileError(problems)
+    return data
+
+
+def read_history(path: Path) -> HistoryData:
+    try:
+        with open(path, "rb") as fh:
+            return parse_history(fh, str(path))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a history file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def import_history(store: Store, data: HistoryData) -> ImportResult:
+    """Merge a validated history into the store, in one transaction; importing twice changes nothing.
+
+    Reviews, sessions and numbers-quiz answers are added unless already present (by natural key).
+    A card's state is taken from the file when the card is new here, or when it has no review here
+    newer than the file state's last review; otherwise the local state is kept.
+    """
+    try:
+        with store.transaction() as conn:
+            return _merge(store, conn, data)
+    except sqlite3.Error as exc:
+        raise StoreError(f"history import failed, nothing was imported: {exc}") from None
+
+
+def _merge(store: Store, conn: sqlite3.Connection, data: HistoryData) -> ImportResult:
+    ids = {slug: cid for cid, slug in conn.execute("SELECT id, slug FROM cards")}
+    local_before = set(ids)
+
+    def card_id(slug: str) -> int:
+        if slug not in ids:
+            ids[slug] = store._upsert(None, CardRow(slug))
+        return ids[slug]
+
+    sessions = {(m, s): sid for sid, m, s in conn.execute("SELECT id, mode, started_at FROM sessions")}
+    sessions_added = 0
+    for key, (ended, done) in sorted(data.sessions.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if key not in sessions:
+            cur = conn.execute(
+                "INSERT INTO sessions (mode, started_at, ended_at, cards_done) VALUES (?, ?, ?, ?)",
+                (key[0], key[1], ended, done),
+            )
+            sessions[key] = int(cur.lastrowid or 0)
+            sessions_added += 1
+
+    known = {
+        (slug, at, rating, kind)
+        for slug, at, rating, kind in conn.execute(
+            "SELECT c.slug, r.reviewed_at, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id"
+        )
+    }
+    added = known_count = 0
+    for review in sorted(data.reviews, key=lambda r: (r.reviewed_at, r.slug)):
+        if review.key in known:
+            known_count += 1
+            continue
+        known.add(review.key)
+        session_id = None
+        if review.session is not None:
+            session_id = sessions.get(review.session)
+            if session_id is None:  # a review whose session line is missing: recreate a bare session
+                cur = conn.execute(
+                    "INSERT INTO sessions (mode, started_at) VALUES (?, ?)",
+                    (review.session[0], review.session[1]),
+                )
+                session_id = sessions[review.session] = int(cur.lastrowid or 0)
+                sessions_added += 1
+        conn.execute(
+            "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
+            "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                card_id(review.slug),
+                session_id,
+                review.rating,
+                review.reviewed_at,
+                review.duration_ms,
+                review.kind,
+                review.phase_before,
+                json.dumps(review.before.to_dict()) if review.before else None,
+                review.answer,
+                json.dumps(sorted(review.traps_hit)) if review.traps_hit is not None else None,
+            ),
+        )
+        added += 1
+
+    cards_added = cards_updated = cards_kept = 0
+    for slug, imported in sorted(data.cards.items()):
+        if slug not in local_before:
+            store._upsert(card_id(slug), imported)
+            cards_added += 1
+            continue
+        local = store.row(slug)
+        if local == imported:
+            continue
+        newest = conn.execute(
+            "SELECT max(reviewed_at) FROM reviews WHERE card_id = ? AND kind != 'cram'", (ids[slug],)
+        ).fetchone()[0]
+        if newest is None or newest <= _last_review_ms(imported):
+            store._upsert(ids[slug], imported)
+            cards_updated += 1
+        else:
+            cards_kept += 1
+    cards_added += len(set(ids) - local_before - set(data.cards))  # reviewed cards with no state line
+
+    numbers_added = 0
+    if data.number_answers:
+        have = set(conn.execute("SELECT slug, figure_index, answer, answered_at FROM number_answers"))
+        for slug, index, answer, correct, at in sorted(data.number_answers, key=lambda n: (n[4], n[0], n[1])):
+            if (slug, index, answer, at) in have:
+                continue
+            have.add((slug, index, answer, at))
+            conn.execute(
+                "INSERT INTO number_answers (slug, figure_index, answer, correct, answered_at) VALUES (?, ?, ?, ?, ?)",
+                (slug, index, answer, int(correct), at),
+            )
+            numbers_added += 1
+
+    return ImportResult(
+        reviews_added=added,
+        reviews_known=known_count,
+        cards_added=cards_added,
+        cards_updated=cards_updated,
+        cards_kept=cards_kept,
+        sessions_added=sessions_added,
+        number_answers_added=numbers_added,
+    )
+
+
+# ------------------------------------------------------------------ personal FSRS parameters
+
+MIN_REVIEWS = 400  # long-term reviews (a day or more after the previous one): fsrs-rs needs a few hundred
+MIN_CARDS = 20
+HOLDOUT = 0.2  # the newest fifth of the long-term reviews is held out to compare parameters
+BINS = 20
+
+History = list[tuple[Rating, datetime]]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """How well predicted recall matched what happened (lower is better for both)."""
+
+    log_loss: float
+    rmse: float
+    n: int
+
+
+def calibration(pairs: Sequence[tuple[float, bool]], bins: int = BINS) -> Metrics:
+    """Log-loss and RMSE(bins) of predicted recall probabilities against actual recall.
+
+    log-loss: the mean of -[y ln p + (1 - y) ln(1 - p)], p clipped to [1e-6, 1 - 1e-6].
+    RMSE(bins): reviews are grouped into `bins` equal-width bins of p; the root of the mean, weighted
+    by bin size, of (mean p − recall rate)² over the bins.
+    """
+    if not pairs:
+        return Metrics(math.nan, math.nan, 0)
+    eps = 1e-6
+    loss = 0.0
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])  # n, sum p, sum y
+    for p, recalled in pairs:
+        q = min(1 - eps, max(eps, p))
+        loss -= math.log(q) if recalled else math.log(1 - q)
+        b = sums[min(bins - 1, max(0, int(p * bins)))]
+        b[0] += 1
+        b[1] += p
+        b[2] += float(recalled)
+    squares = sum(n * (sp / n - sy / n) ** 2 for n, sp, sy in sums.values())
+    return Metrics(loss / len(pairs), math.sqrt(squares / len(pairs)), len(pairs))
+
+
+def card_histories(store: Store) -> dict[str, list[History]]:
+    """Each card's scheduled and mock reviews, split where the card was new again (after a reset)."""
+    out: dict[str, list[History]] = defaultdict(list)
+    for review in store.reviews(kinds=("scheduled", "mock")):
+        segments = out[review.slug]
+        if not segments or review.phase_before == Phase.NEW:
+            segments.append([])
+        segments[-1].append((review.rating, review.reviewed_at))
+    return dict(out)
+
+
+def long_term_times(history: History) -> list[datetime]:
+    """Times of the reviews made a day or more after the card's previous review."""
+    from interview_drill.scheduler import elapsed_days
+
+    return [t for (_, prev), (_, t) in itertools.pairwise(history) if elapsed_days(prev, t) >= 1]
+
+
+class NotEnoughHistory(UsageError):
+    pass
+
+
+@dataclass(frozen=True)
+class FitReport:
+    parameters: tuple[float, ...]  # fitted on every review: what gets saved
+    defaults: Metrics  # FSRS defaults on the held-out reviews
+    current: Metrics | None  # the user's current personal parameters, if any
+    fitted: Metrics  # parameters fitted on the older reviews only, on the held-out reviews
+    reviews: int  # long-term reviews used
+    cards: int
+    cutoff: datetime  # held-out reviews are those at or after this moment
+
+    @property
+    def improves(self) -> bool:
+        """The new parameters predict the held-out reviews better than the ones in use."""
+        baseline = self.current or self.defaults
+        return self.fitted.log_loss < baseline.log_loss
+
+
+def fit_report(histories: dict[str, list[History]], current: Sequence[float] = ()) -> FitReport:
+    """Fit on the older reviews, compare on the newest ones, then refit on all of them.
+
+    Raises NotEnoughHistory below MIN_REVIEWS long-term reviews or MIN_CARDS cards.
+    """
+    from interview_drill.scheduler import fit_parameters
+
+    segments = [h for per_card in histories.values() for h in per_card]
+    times = sorted(t for h in segments for t in long_term_times(h))
+    cards = sum(1 for per_card in histories.values() if any(long_term_times(h) for h in per_card))
+    if len(times) < MIN_REVIEWS or cards < MIN_CARDS:
+        raise NotEnoughHistory(
+            f"not enough history to fit personal parameters: idrill optimize needs at least {MIN_REVIEWS} "
+            f"reviews made a day or more after the card's previous review, over at least {MIN_CARDS} cards "
+            f"(you have {len(times)} over {cards}); keep drilling and try again later"
+        )
+    cutoff = times[int(len(times) * (1 - HOLDOUT))]
+    train = [kept for h in segments if (kept := [(r, t) for r, t in h if t < cutoff])]
+    on_train = fit_parameters(train)
+    tested = [h for h in segments if h and h[-1][1] >= cutoff]
+    current = tuple(current)
+    return FitReport(
+        parameters=fit_parameters(segments),
+        defaults=held_out_metrics(tested, (), cutoff),
+        current=held_out_metrics(tested, current, cutoff) if current else None,
+        fitted=held_out_metrics(tested, on_train, cutoff),
+        reviews=len(times),
+        cards=cards,
+        cutoff=cutoff,
+    )
+
+
+def held_out_metrics(histories: Iterable[History], parameters: Sequence[float], cutoff: datetime) -> Metrics:
+    from interview_drill.scheduler import recall_predictions
+
+    pairs = [
+        (p, recalled)
+        for h in histories
+        for t, p, recalled in recall_predictions(h, parameters)
+        if t >= cutoff
+    ]
+    return calibration(pairs)
+
+
+def reschedule(
+    store: Store, scheduler: Scheduler, on_progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Replay every scheduled card's reviews (since it was last new) under `scheduler`; one transaction.
+
+    Cards that are new (never reviewed, or reset) stay new. Returns how many cards changed.
+    """
+    changed = 0
+    with store.transaction():
+        histories = card_histories(store)
+        for done, (slug, segments) in enumerate(sorted(histories.items()), 1):
+            card_id, row = store._read_for_update(slug)
+            if row is not None and row.memory is not None and segments:
+                memory = scheduler.replay(segments[-1])
+                if memory is not None and memory != row.memory:
+                    store._upsert(card_id, row.with_memory(memory))
+                    changed += 1
+            if on_progress is not None:
+                on_progress(done, len(histories))
+    return changed
