@@ -205,3 +205,10 @@ def test_readonly_open_of_a_missing_file_creates_nothing(tmp_path):
     store = Store.open_readonly(tmp_path / "history.db")
     assert store.rows() == {}
     assert list(tmp_path.iterdir()) == []
+
+
+def test_undo_takes_the_latest_rating_by_time_not_by_row_order(tmp_path):
+    store = Store.open(tmp_path / "h.db")
+    rate(store, "recent", Rating.GOOD, T0 + timedelta(days=2))
+    rate(store, "imported-older", Rating.EASY, T0)  # e.g. merged in later from another machine
+    assert store.undo_last().slug == "recent"

@@ -1,6 +1,6 @@
 """Interop and personal tuning: `export anki|revlog`, `history export|import`, `optimize`.
 
-The work is done by `interop.py`; this module parses options and prints. It is imported when the
+The work is done by `interop.py` and `optimize.py`; this module parses options and prints. It is imported when the
 CLI starts, so genanki, fsrs-rs and the store are imported inside the commands.
 """
 
@@ -34,7 +34,7 @@ from interview_drill.cli_common import (
 from interview_drill.errors import UsageError
 
 if TYPE_CHECKING:
-    from interview_drill.interop import FitReport
+    from interview_drill.optimize import FitReport
     from interview_drill.store import Store
 
 export_app = typer.Typer(
@@ -229,7 +229,7 @@ def optimize(
     require_optimizer()  # before anything else: a one-line message, exit 2
 
     from interview_drill import config
-    from interview_drill.interop import card_histories, fit_report, reschedule
+    from interview_drill.optimize import card_histories, fit_report, reschedule
     from interview_drill.paths import config_path
     from interview_drill.scheduler import Scheduler
     from interview_drill.scheduler import suggest_retention as suggest
@@ -241,25 +241,22 @@ def optimize(
     _print_report(console, report)
     if suggest_retention:
         value = suggest(report.parameters, ws.settings, len(ws.bank.cards))
-        console.print(
+        typer.echo(
             f"Suggested desired retention: {value:.2f} (least study time per card remembered in a simulated "
             f"year; yours is {ws.settings.desired_retention:.2f}). Nearer an interview you may want more: "
             f"`idrill config set desired_retention {value:.2f}`"
         )
     if not report.improves:
-        console.print(
-            "The fitted parameters predict your held-out reviews no better than the ones in use: "
-            "nothing changed."
-        )
+        typer.echo(f"Nothing changed: {report.reason_to_keep}.")
         return
     if dry_run:
-        console.print(f"Dry run: nothing saved. The parameters would be: {list(report.parameters)}")
+        typer.echo(f"Dry run: nothing saved. The parameters would be: {list(report.parameters)}")
         return
     scheduler = Scheduler(replace(ws.settings, parameters=report.parameters), fuzz=ws.fuzz)
     changed = _reschedule_with_progress(console, ws.store, scheduler, reschedule)
     path = config_path()
     config.save(path, replace(config.load(path), parameters=report.parameters))
-    console.print(f"Saved your personal parameters to {path}; re-scheduled {_plural(changed, 'card')}.")
+    typer.echo(f"Saved your personal parameters to {path}; re-scheduled {_plural(changed, 'card')}.")
 
 
 def _print_report(console, report: FitReport) -> None:
@@ -275,7 +272,7 @@ def _print_report(console, report: FitReport) -> None:
     rows.append(("fitted to your reviews", report.fitted))
     for name, metrics in rows:
         table.add_row(name, f"{metrics.log_loss:.4f}", f"{metrics.rmse:.4f}")
-    console.print(
+    typer.echo(
         f"Fitted on {_plural(report.reviews - report.fitted.n, 'review')} before "
         f"{report.cutoff:%Y-%m-%d %H:%M} UTC; compared on the {report.fitted.n} newest "
         f"({report.cards} cards). Lower is better:"

@@ -287,8 +287,16 @@ def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row[k] is None else csv_cell(row[k]) for k in columns])
+        writer.writerow([_cell(row[k]) for k in columns])
     return buf.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return csv_cell(value)
 
 
 def topics_csv(stats: Stats) -> str:
@@ -376,7 +384,7 @@ def to_markdown(stats: Stats) -> str:
             "stability (d)",
             "due",
         ]
-        lines += _md_table(head, rows, "rllllrrrrr")
+        lines += _md_table(head, rows, "rlrlrrrrrr")
         lines.append("")
 
     lines += ["## Review tonight", ""]
@@ -664,7 +672,7 @@ def to_html(stats: Stats) -> str:
         ("suspended", t.suspended),
         ("due now", t.due_now),
         ("reviews today", t.reviews_today),
-        ("streak (days)", f"{t.streak} <small>longest {t.longest_streak}</small>"),
+        (f"day streak (longest {t.longest_streak})", t.streak),
     ]
     add(
         '<div class="tiles">'

@@ -296,11 +296,13 @@ class Store:
 
     # ------------------------------------------------------------ writing
 
-    def _read_for_update(self, slug: str) -> tuple[int | None, CardRow | None]:
+    def read_for_update(self, slug: str) -> tuple[int | None, CardRow | None]:
+        """(row id, state) of a card; call inside `transaction()` so the state stays current."""
         r = self.conn.execute(f"SELECT id, {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)).fetchone()
         return (r[0], _row(r[1:])) if r else (None, None)
 
-    def _upsert(self, card_id: int | None, row: CardRow) -> int:
+    def upsert_row(self, card_id: int | None, row: CardRow) -> int:
+        """Insert (card_id None) or overwrite a card's state; call inside `transaction()`. Returns the id."""
         if card_id is None:
             cur = self.conn.execute(
                 f"INSERT INTO cards ({_ROW_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -339,7 +341,7 @@ class Store:
         if kind not in ("scheduled", "cram", "mock"):
             raise ValueError(f"unknown review kind {kind!r}")
         with self.transaction():
-            card_id, current = self._read_for_update(slug)
+            card_id, current = self.read_for_update(slug)
             before = current or CardRow(slug)
             stale = (expected.memory if expected else None) != before.memory
             after = before
@@ -353,7 +355,7 @@ class Store:
                     content_hash=content_hash or before.content_hash,
                     buried_until=None,
                 )
-            card_id = self._upsert(card_id, after) if (card_id is None or after != before) else card_id
+            card_id = self.upsert_row(card_id, after) if (card_id is None or after != before) else card_id
             cur = self.conn.execute(
                 "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
                 "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -384,7 +386,8 @@ class Store:
             if session_id is not None:
                 sql += " WHERE r.session_id = ?"
                 args = (session_id,)
-            found = self.conn.execute(sql + " ORDER BY r.id DESC LIMIT 1", args).fetchone()
+            # The latest rating given, by time: an imported older review with a higher row id is not it.
+            found = self.conn.execute(sql + " ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1", args).fetchone()
             if found is None:
                 return None
             review_id, card_id, slug, rating, kind, before, sid = found
@@ -403,17 +406,17 @@ class Store:
                 restored = CardRow(slug)
             else:
                 restored = CardRow.from_dict(json.loads(before))
-                self._upsert(card_id, restored)
+                self.upsert_row(card_id, restored)
             return Undone(slug, Rating(rating), kind, restored)
 
     def _update_flags(self, slugs: Iterable[str], **flags: object) -> list[str]:
         changed = []
         with self.transaction():
             for slug in slugs:
-                card_id, row = self._read_for_update(slug)
+                card_id, row = self.read_for_update(slug)
                 new = CardRow(**{**(row or CardRow(slug)).__dict__, **flags})
                 if row is None or new != row:
-                    self._upsert(card_id, new)
+                    self.upsert_row(card_id, new)
                     changed.append(slug)
         return changed
 
@@ -426,10 +429,10 @@ class Store:
     def reset(self, slug: str) -> bool:
         """Forget a card's schedule (it becomes new again); its review log is kept."""
         with self.transaction():
-            card_id, row = self._read_for_update(slug)
+            card_id, row = self.read_for_update(slug)
             if row is None or row.memory is None:
                 return False
-            self._upsert(card_id, CardRow(slug, suspended=row.suspended))
+            self.upsert_row(card_id, CardRow(slug, suspended=row.suspended))
             return True
 
     def rename(self, aliases: dict[str, str]) -> list[tuple[str, str]]:

@@ -1,0 +1,512 @@
+"""Performance bench of interview-drill: run it as `scripts/bench` (or `scripts/bench --quick`).
+
+Every figure is measured over several runs of a whole process (median and max, plus peak RSS
+from the kernel's rusage of that process). Library-level figures (queue build, persisting a
+rating) run in child processes of this script that time just that step. Targets are checked
+against the medians (peak RSS against the max); the table and `bench-results.json` also carry
+the import floors (`python -c pass`, `python -c "import typer"`) so figures from another machine
+can be compared as ratios. Exit 1 if a target is missed, 2 if the bench itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import platform
+import pty
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import bench_data  # noqa: E402
+
+FULL = {"cards": 10_000, "reviews": 100_000, "runs": 5, "ratings": 1_000}
+QUICK = {"cards": 400, "reviews": 4_000, "runs": 3, "ratings": 100}
+MS = 1e-3
+
+
+@dataclass
+class Sample:
+    seconds: float
+    rss_kb: int
+    output: str = ""
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    target: float | None  # seconds (or MB for a memory figure); None = no target, shown for reference
+    target_text: str
+    samples: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+    unit: str = "ms"
+    note: str = ""
+    missing: str = ""  # why the figure could not be measured (e.g. the command does not exist yet)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples) if self.samples else None
+
+    @property
+    def max(self) -> float | None:
+        return max(self.samples) if self.samples else None
+
+    @property
+    def rss_mb(self) -> float | None:
+        return max(self.rss_kb) / 1024 if self.rss_kb else None
+
+    @property
+    def passed(self) -> bool | None:
+        if self.target is None or self.missing or not self.samples:
+            return None
+        value = self.rss_mb if self.unit == "MB" else self.median
+        return value is not None and value <= self.target
+
+
+# ---------------------------------------------------------------- running processes
+
+
+def run(cmd: list[str], env: dict[str, str], *, timeout: float = 120, check: bool = True) -> Sample:
+    """One whole process: wall time from spawn to exit, and its peak RSS (ru_maxrss, KiB on Linux)."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{text[-2000:]}")
+    return Sample(seconds, usage.ru_maxrss, text)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+
+
+def run_in_pty(cmd: list[str], env: dict[str, str], needle: str, *, timeout: float = 60) -> Sample:
+    """Start `cmd` on a pseudo-terminal; time until `needle` is on screen, then press q and wait."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    raw = b""
+    found: float | None = None
+    deadline = start + timeout
+    try:
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.01)
+            if not ready:
+                continue
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            raw += data
+            if found is None and needle in _screen_text(raw):
+                found = time.perf_counter()
+                os.write(master, b"q")
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        os.close(master)
+        _, status, usage = os.wait4(proc.pid, 0)
+    if found is None:
+        text = _screen_text(raw)
+        raise RuntimeError(f"{' '.join(cmd)}: `{needle}` never appeared on the terminal:\n{text[-2000:]}")
+    return Sample(found - start, usage.ru_maxrss, _screen_text(raw))
+
+
+def _screen_text(raw: bytes) -> str:
+    text = _ANSI.sub("", raw.decode("utf-8", "replace"))
+    return " ".join(text.replace("│", " ").split())
+
+
+def measure(fig: Figure, runs: int, once: Callable[[int], Sample | float]) -> Figure:
+    for i in range(runs):
+        got = once(i)
+        if isinstance(got, Sample):
+            fig.samples.append(got.seconds)
+            fig.rss_kb.append(got.rss_kb)
+        else:
+            fig.samples.append(got)
+    return fig
+
+
+# ---------------------------------------------------------------- child processes (library level)
+
+
+def child(args: argparse.Namespace) -> None:
+    """Time one library step in this fresh process; print the result as JSON."""
+    from interview_drill.bank import load_bank
+    from interview_drill.filters import CardFilter
+    from interview_drill.service import open_workspace
+
+    bank = load_bank([Path(args.bank)], include_builtin=False)
+    if args.child == "queue":
+        ws = open_workspace(bank, Path(args.db), readonly=True)
+        start = time.perf_counter()
+        queue = ws.queue(CardFilter())
+        seconds = time.perf_counter() - start
+        print(json.dumps({"seconds": [seconds], "due": len(queue.due), "new": len(queue.new)}))
+        return
+    if args.child == "persist":
+        from datetime import timedelta
+
+        from interview_drill.state import Rating
+
+        ws = open_workspace(bank, Path(args.db))
+        rows = ws.rows()
+        now = ws.now()
+        slugs = [c.id for c in bank.cards if c.id in rows][args.offset : args.offset + args.ratings]
+        todo = []
+        for slug in slugs:
+            row = rows[slug]
+            card = bank.by_id[slug]
+            todo.append((slug, row, ws.scheduler.next_memory(row, Rating.GOOD, now), card.content_hash))
+        session = ws.store.start_session("drill", now)
+        times = []
+        for i, (slug, row, outcome, chash) in enumerate(todo):
+            at = now + timedelta(seconds=i + 1)
+            start = time.perf_counter()
+            ws.store.record_review(
+                slug, Rating.GOOD, reviewed_at=at, kind="scheduled", expected=row, outcome=outcome,
+                recompute=lambda current, at=at: ws.scheduler.next_memory(current, Rating.GOOD, at),
+                content_hash=chash, duration_ms=12_000, session_id=session,
+            )  # fmt: skip
+            times.append(time.perf_counter() - start)
+        print(json.dumps({"seconds": times}))
+        return
+    raise SystemExit(f"unknown child {args.child}")
+
+
+# ---------------------------------------------------------------- the bench
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.quick = args.quick
+        self.sizes = dict(QUICK if args.quick else FULL)
+        if args.runs:
+            self.sizes["runs"] = args.runs
+        self.runs = self.sizes["runs"]
+        self.work = Path(args.workdir or REPO / ".bench" / ("quick" if args.quick else "full")).resolve()
+        self.out = Path(args.out or REPO / "bench-results.json")
+        bindir = Path(sys.executable).parent
+        self.idrill = [str(bindir / "idrill")] if (bindir / "idrill").exists() else [sys.executable, "-m", "interview_drill"]
+        self.python = sys.executable
+        self.figures: list[Figure] = []
+        self.floors: dict[str, float] = {}
+
+    # ------------------------------------------------------------ data and environment
+
+    def prepare(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.bank = self.work / "bank"
+        self.db = self.work / "history.db"
+        manifest = self.work / "manifest.json"
+        want = {"format": bench_data.FORMAT, "cards": self.sizes["cards"], "reviews": self.sizes["reviews"]}
+        have = json.loads(manifest.read_text()) if manifest.exists() else None
+        if have != want or not self.db.exists() or not self.bank.is_dir():
+            print(f"generating {self.sizes['cards']} cards and {self.sizes['reviews']} reviews in {self.work} ...")
+            shutil.rmtree(self.bank, ignore_errors=True)
+            bench_data.write_bank(self.bank, self.sizes["cards"])
+            bench_data.write_history(self.db, bench_data.card_ids(self.sizes["cards"]), self.sizes["reviews"])
+            manifest.write_text(json.dumps(want))
+        self.bank_mb = sum(p.stat().st_size for p in self.bank.glob("*.yaml")) / 1e6
+        self.home = self.work / "home"
+        shutil.rmtree(self.home, ignore_errors=True)
+        self.home.mkdir()
+        self.warm_cache = self.home / "cache"
+
+    def env(self, cache: Path | None = None, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IDRILL_")}
+        env.update(
+            IDRILL_HOME=str(self.home),
+            IDRILL_CACHE_DIR=str(cache or self.warm_cache),
+            IDRILL_NOW=bench_data.NOW.isoformat(),
+            IDRILL_TZ="UTC",
+            IDRILL_FUZZ="0",
+            PYTHONDONTWRITEBYTECODE="",
+            TERM="xterm-256color",
+            COLUMNS="200",
+            LINES="50",
+        )
+        env.pop("NO_COLOR", None)
+        env.update(extra)
+        return env
+
+    def big(self) -> list[str]:
+        return ["--no-builtin", "--bank", str(self.bank)]
+
+    def add(self, fig: Figure) -> Figure:
+        self.figures.append(fig)
+        return fig
+
+    # ------------------------------------------------------------ figures
+
+    def bench_floors(self) -> None:
+        env = self.env()
+        for key, code in (("python", "pass"), ("import_typer", "import typer")):
+            fig = self.add(Figure(f"floor_{key}", f"floor: python -c {code!r}", None, "reference"))
+            measure(fig, self.runs, lambda _, code=code: run([self.python, "-c", code], env))
+            self.floors[key] = fig.median or 0.0
+
+    def bench_startup(self) -> None:
+        env = self.env()
+        limit = 1.5 * self.floors["import_typer"]
+        for flag in ("--version", "--help"):
+            fig = self.add(Figure(flag.strip("-"), f"idrill {flag}", limit, "≤ 1.5× import typer"))
+            measure(fig, self.runs, lambda _, flag=flag: run([*self.idrill, flag], env))
+            heavy = run(
+                [self.python, "-c", "import sys, runpy; sys.argv = ['idrill', %r]\n"
+                 "try:\n    runpy.run_module('interview_drill', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+                 "print('HEAVY:', *sorted(m for m in ('fsrs', 'pydantic', 'yaml', 'rich', 'sqlite3') if m in sys.modules))" % flag],
+                env,
+            ).output  # fmt: skip
+            loaded = [line.split()[1:] for line in heavy.splitlines() if line.startswith("HEAVY:")][-1]
+            fig.note = f"heavy modules imported: {', '.join(loaded) or 'none'}"
+
+    def first_card(self, env: dict[str, str], args: list[str]) -> str:
+        """The start of the question the drill will show first (from `idrill due --json`)."""
+        due = json.loads(run([*self.idrill, "due", "--json", *args], env).output)
+        if not due["cards"]:
+            raise RuntimeError("the bench queue is empty: nothing to time")
+        card = json.loads(run([*self.idrill, "show", "--json", due["cards"][0]["id"], *args], env).output)
+        return " ".join(card["question"].split()[:5])
+
+    def bench_first_card(self) -> None:
+        env = self.env()
+        db = self.home / "builtin.db"
+        args = ["--db", str(db)]
+        needle = self.first_card(env, args)
+        cold = run_in_pty([*self.idrill, *args], env, needle)  # fills the cache, creates the database
+        fig = self.add(Figure("first_card", "time to first card, built-in bank", 0.250, "≤ 250 ms"))
+        measure(fig, self.runs, lambda _: run_in_pty([*self.idrill, *args], env, needle))
+        fig.note = f"first run (cold cache, new database): {cold.seconds / MS:.0f} ms"
+
+    def bench_bank(self) -> None:
+        cold = self.add(Figure("bank_cold", f"{self.sizes['cards']} cards ({self.bank_mb:.1f} MB): cold validate", 2.0, "≤ 2 s"))
+
+        def cold_once(i: int) -> Sample:
+            cache = self.work / f"cache-cold-{i}"
+            shutil.rmtree(cache, ignore_errors=True)
+            try:
+                return run([*self.idrill, "validate", *self.big()], self.env(cache))
+            finally:
+                shutil.rmtree(cache, ignore_errors=True)
+
+        measure(cold, self.runs, cold_once)
+        env = self.env()
+        run([*self.idrill, "validate", *self.big()], env)  # fill the cache
+        warm = self.add(Figure("bank_warm", f"{self.sizes['cards']} cards: warm start (cached)", 0.400, "≤ 400 ms"))
+        measure(warm, self.runs, lambda _: run([*self.idrill, "validate", *self.big()], env))
+
+    def bench_children(self) -> None:
+        env = self.env()
+        me = [self.python, str(Path(__file__).resolve()), "--child"]
+        fig = self.add(Figure("queue", f"queue build: {self.sizes['cards']} cards + {self.sizes['reviews']} logs", 0.200, "≤ 200 ms"))
+        queue_info: dict[str, Any] = {}
+
+        def queue_once(_: int) -> float:
+            sample = run([*me, "queue", "--bank", str(self.bank), "--db", str(self.db)], env)
+            got = json.loads(sample.output.strip().splitlines()[-1])
+            queue_info.update(got)
+            fig.rss_kb.append(sample.rss_kb)
+            return got["seconds"][0]
+
+        measure(fig, self.runs, queue_once)
+        fig.note = f"{queue_info.get('due')} due + {queue_info.get('new')} new; timed inside the process"
+
+        copy = self.work / "persist.db"
+        shutil.copy(self.db, copy)
+        n = self.sizes["ratings"]
+        fig = self.add(Figure("persist", f"persist one rating (median of {n} per run)", 0.005, "≤ 5 ms median"))
+        every: list[float] = []
+
+        def persist_once(i: int) -> None:
+            sample = run(
+                [*me, "persist", "--bank", str(self.bank), "--db", str(copy), "--ratings", str(n), "--offset", str(i * n)],
+                env,
+            )
+            every.extend(json.loads(sample.output.strip().splitlines()[-1])["seconds"])
+            fig.rss_kb.append(sample.rss_kb)
+
+        for i in range(self.runs):
+            persist_once(i)
+        fig.samples = every
+        every.sort()
+        fig.note = f"{len(every)} ratings in WAL; p99 {every[int(len(every) * 0.99)] / MS:.2f} ms"
+
+    def command_exists(self, name: str) -> bool:
+        return run([*self.idrill, name, "--help"], self.env(), check=False).output.lstrip().startswith("Usage")
+
+    def bench_reports(self) -> None:
+        env = self.env()
+        args = [*self.big(), "--db", str(self.db)]
+        html = self.work / "report.html"
+        for key, cmd, label in (
+            ("stats", ["stats"], "idrill stats"),
+            ("report_html", ["report", "--format", "html", "--out", str(html)], "idrill report --format html"),
+        ):
+            fig = self.add(Figure(key, f"{label} over {self.sizes['reviews']} logs", 1.0, "≤ 1 s"))
+            if not self.command_exists(cmd[0]):
+                fig.missing = "n/a (command missing)"
+                continue
+            run([*self.idrill, *cmd, *args], env)  # the bank cache is warm, as for a user
+            measure(fig, self.runs, lambda _, cmd=cmd: run([*self.idrill, *cmd, *args], env))
+
+    def bench_session(self) -> None:
+        db = self.work / "session.db"
+        shutil.copy(self.db, db)
+        args = [*self.big(), "--db", str(db)]
+        cache = self.work / "cache-session"
+        shutil.rmtree(cache, ignore_errors=True)
+        env = self.env(cache)
+        needle = self.first_card(env, args)  # also fills this cache: clear it for one cold session
+        shutil.rmtree(cache, ignore_errors=True)
+        fig = self.add(Figure("session_rss", f"peak RSS: drill session, {self.sizes['cards']}-card bank + history", 150.0, "≤ 150 MB", unit="MB"))
+        measure(fig, self.runs, lambda _: run_in_pty([*self.idrill, *args], env, needle))
+        shutil.rmtree(cache, ignore_errors=True)
+        fig.note = (
+            f"first run with an empty cache; time to first card: cold {fig.samples[0] / MS:.0f} ms, "
+            f"warm median {statistics.median(fig.samples[1:] or fig.samples) / MS:.0f} ms"
+        )
+
+    # ------------------------------------------------------------ output
+
+    def table(self) -> str:
+        typer_floor = self.floors.get("import_typer") or 1.0
+        head = ("figure", "median", "max", "× typer", "peak RSS", "target", "result")
+        rows = []
+        for f in self.figures:
+            if f.missing:
+                rows.append((f.label, "", "", "", "", f.target_text, f.missing))
+                continue
+            med = mx = ratio = ""
+            if f.unit != "MB":
+                med, mx = _ms(f.median), _ms(f.max)
+                if f.key not in ("queue", "persist"):  # library-level: not comparable to a process floor
+                    ratio = f"{(f.median or 0) / typer_floor:.2f}"
+            rss = f"{f.rss_mb:.0f} MB" if f.rss_mb else ""
+            result = {True: "PASS", False: "FAIL", None: ""}[f.passed]
+            rows.append((f.label, med, mx, ratio, rss, f.target_text, result))
+        widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+        lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in [head, *rows]]
+        lines.insert(1, "-" * len(lines[0]))
+        notes = [f"  {f.label}: {f.note}" for f in self.figures if f.note]
+        return "\n".join(lines + (["", "notes:", *notes] if notes else []))
+
+    def results(self) -> dict[str, Any]:
+        return {
+            "mode": "quick" if self.quick else "full",
+            "sizes": {**self.sizes, "bank_mb": round(self.bank_mb, 2)},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+            },
+            "floors_ms": {k: round(v / MS, 2) for k, v in self.floors.items()},
+            "figures": {
+                f.key: {
+                    "label": f.label,
+                    "unit": "MB" if f.unit == "MB" else "ms",
+                    "runs": len(f.samples),
+                    "median_ms": None if f.median is None else round(f.median / MS, 3),
+                    "max_ms": None if f.max is None else round(f.max / MS, 3),
+                    "peak_rss_mb": None if f.rss_mb is None else round(f.rss_mb, 1),
+                    "target": f.target_text,
+                    "passed": f.passed,
+                    "note": f.missing or f.note,
+                }
+                for f in self.figures
+            },
+            "passed": all(f.passed is not False for f in self.figures),
+        }
+
+    def run_all(self) -> int:
+        self.prepare()
+        steps = (
+            ("import floors", self.bench_floors),
+            ("--version / --help", self.bench_startup),
+            ("time to first card", self.bench_first_card),
+            ("bank load", self.bench_bank),
+            ("queue build and persisting ratings", self.bench_children),
+            ("stats and report", self.bench_reports),
+            ("session memory", self.bench_session),
+        )
+        for name, step in steps:
+            print(f"measuring {name} ...", flush=True)
+            step()
+        print()
+        print(self.table())
+        results = self.results()
+        self.out.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"\nwrote {self.out}")
+        missed = [f.label for f in self.figures if f.passed is False]
+        if missed:
+            print(f"missed {len(missed)} target(s): {'; '.join(missed)}")
+            return 1
+        print("all targets met")
+        return 0
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return f"{seconds / MS:.2f} ms" if seconds < 0.01 else f"{seconds / MS:.0f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and fewer runs (the test suite runs this)")
+    parser.add_argument("--runs", type=int, help="runs per figure (default 5, quick 3)")
+    parser.add_argument("--workdir", help="where generated data goes (default .bench/full or .bench/quick)")
+    parser.add_argument("--out", help="results file (default bench-results.json in the repo)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--bank", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--ratings", type=int, default=1000, help=argparse.SUPPRESS)
+    parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args)
+        return 0
+    try:
+        return Bench(args).run_all()
+    except Exception:
+        traceback.print_exc()
+        print("the bench itself failed (exit 2)", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
