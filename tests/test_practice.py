@@ -183,3 +183,64 @@ def test_numbers_quiz_checks_and_stores(isolated_home):
 def test_numbers_quiz_without_figures_is_a_clear_error():
     result = run("numbers", *SAMPLE, "--topic", "eval", "--kind", "debugging")
     assert result.exit_code == 2 and "no cards with numbers" in result.output
+
+
+def test_mock_interview_asks_then_grades_as_mock_reviews(isolated_home, tmp_path):
+    card_out = tmp_path / "scorecard.md"
+    # three questions: answer aloud (enter), type one (w + text), answer aloud; then grade 3, 2 (+ trap 1), 4
+    keys = "\n" + "w\nI would compare the judge with human labels\n" + "\n" + "3\n" + "m\n1\n\n2\n" + "4\n"
+    result = run("mock", *SAMPLE, "-n", "3", "--out", str(card_out), input=keys)
+    assert result.exit_code == 0, result.output
+    rows = reviews(isolated_home)
+    assert [(r[1], r[2]) for r in rows] == [(3, "mock"), (2, "mock"), (4, "mock")]
+    assert json.loads(rows[1][4]) == [0]
+    assert "Mock interview scorecard" in result.output
+    md = card_out.read_text()
+    assert md.startswith("# Mock interview scorecard")
+    assert md.count("| Good |") + md.count("| Hard |") + md.count("| Easy |") == 3
+    assert "your answer: I would compare the judge with human labels" in md
+
+
+def test_mock_target_level_excludes_higher_levels(isolated_home):
+    result = run("mock", *SAMPLE, "-n", "5", "--target", "mid", input="\n\n\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "sample-judge" not in result.output and "sample-debug-loss" not in result.output
+
+
+def test_mock_follow_ups_are_asked(isolated_home):
+    result = run(
+        "mock", *SAMPLE, "-n", "1", "--topic", "lora", "--level", "mid", "--follow-ups", input="\n\n3\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Interviewer, following up" in result.output
+    assert reviews(isolated_home)[0][1:3] == (3, "mock")
+
+
+def test_ready_shows_readiness_gaps_and_a_plan(isolated_home):
+    run("drill", *SAMPLE, "--topic", "lora", "--limit", "1", input="\n4\n")
+    result = run("ready", *SAMPLE, "--target", "mid")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Ready for a mid interview?" in out
+    assert "screen" in out and "mid" in out and "senior" not in out.split("Weakest")[0]
+    assert "Never studied (coverage gaps)" in out and "lora (1)" in out
+    assert "eval (" not in out  # the sample's eval cards are senior and staff: above the target
+    assert "idrill mock --target mid" in out
+
+
+def test_ready_needs_a_valid_target():
+    assert run("ready", *SAMPLE).exit_code == 2
+    bad = run("ready", *SAMPLE, "--target", "principal")
+    assert bad.exit_code == 2 and "unknown level `principal`" in bad.output
+
+
+def test_readiness_verdict_thresholds():
+    from interview_drill.ready import verdict
+
+    assert [verdict(x) for x in (0.95, 0.8, 0.79, 0.6, 0.2)] == [
+        "ready",
+        "ready",
+        "almost",
+        "almost",
+        "not yet",
+    ]

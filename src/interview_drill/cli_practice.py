@@ -108,10 +108,11 @@ def mock(
 
 
 def topic_weakness(ws, cards) -> dict[str, float]:
-    """Per-topic weakness 0..1 from the stats module (studied topics only)."""
+    """Per-topic weakness score 0..1 from the stats module (studied topics only)."""
     from interview_drill import stats
 
-    return stats.topic_weakness(cards, ws.rows(), ws.store, ws.scheduler, ws.now())
+    groups = stats.topic_weakness(cards, ws.rows(), ws.scheduler, ws.now(), stats.review_counts(ws.store))
+    return {g.key: g.weakness.score for g in groups if g.weakness is not None}
 
 
 def numbers(
@@ -178,8 +179,37 @@ def answers(
     out(opts).print(render_answers(card, ws.store.answers(card.id)))
 
 
+def ready(
+    ctx: typer.Context,
+    target: TargetOpt = None,
+    topic: TopicOpt = None,
+    kind: KindOpt = None,
+    tag: TagOpt = None,
+    bank: BankOpt = None,
+    no_builtin: NoBuiltinOpt = False,
+    db: DbOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Am I ready for an interview at this level? Readiness, what holds it back, this week's plan."""
+    from interview_drill import stats
+    from interview_drill.ready import assess
+    from interview_drill.ui import render_readiness
+
+    if target is None:
+        raise UsageError("give the interview level with --target: screen, mid, senior or staff")
+    _check_level(target)
+    opts = _common(ctx, bank, no_builtin, db, no_color)
+    ws = workspace(opts, readonly=True)
+    flt = card_filter(ws.bank, topic=topic, kind=kind, tag=tag)
+    cards = flt.apply(ws.bank.cards)
+    result = assess(cards, ws.rows(), ws.scheduler, ws.now(), stats.review_counts(ws.store), target,
+                    titles=ws.bank.topics)  # fmt: skip
+    out(opts).print(render_readiness(result))
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command()(guarded(ready))
     app.command()(guarded(mock))
     app.command()(guarded(numbers))
     app.command()(guarded(answers))

@@ -387,7 +387,9 @@ class Store:
                 sql += " WHERE r.session_id = ?"
                 args = (session_id,)
             # The latest rating given, by time: an imported older review with a higher row id is not it.
-            found = self.conn.execute(sql + " ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1", args).fetchone()
+            found = self.conn.execute(
+                sql + " ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1", args
+            ).fetchone()
             if found is None:
                 return None
             review_id, card_id, slug, rating, kind, before, sid = found

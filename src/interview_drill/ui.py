@@ -286,7 +286,14 @@ class TerminalInteraction:
                 bar.append(f" {human_delta(view.outcomes[rating].due - now)}", style="dim")
             bar.append("   ")
         self.console.print(bar)
-        self.console.print(Text("rate 1-4 · u: undo previous · s: bury · q: quit", style="dim"))
+        if view.mode == "mock":
+            self.console.print(
+                Text("rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading", style="dim")
+            )
+        else:
+            self.console.print(
+                Text("rate 1-4 · m: traps you fell for · u: undo previous · s: bury · q: quit", style="dim")
+            )
 
     def notice(self, text: str) -> None:
         self.console.print(Text(strip_controls(text), style="italic magenta"))
@@ -546,4 +553,39 @@ def render_stats(stats) -> Group:
             parts.append(
                 Text.assemble((f" {tr.count}× ", "bold red"), (tr.card.id, "bold"), ": ", inline(tr.text))
             )
+    return Group(*parts)
+
+
+def _bar(value: float, width: int = 24) -> Text:
+    filled = round(max(0.0, min(1.0, value)) * width)
+    style = "green" if value >= 0.8 else ("yellow" if value >= 0.6 else "red")
+    return Text("█" * filled + "░" * (width - filled), style=style)
+
+
+def render_readiness(a) -> Group:
+    """One screen: readiness per level up to the target, what holds it back, this week's plan."""
+    verdict_style = {"ready": "bold green", "almost": "bold yellow"}.get(a.verdict, "bold red")
+    parts: list = [Text.assemble(("Ready for a ", "bold"), (a.target, LEVEL_STYLE.get(a.target, "bold")),
+                                 (" interview? ", "bold"), (a.verdict.upper(), verdict_style))]  # fmt: skip
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    for level, value in a.readiness.items():
+        grid.add_row(Text(level, style=LEVEL_STYLE.get(level, "")), _bar(value), Text(f"{value:.0%}"))
+    parts += [Text("readiness (mean recall now; unseen cards count 0):", style="dim"), grid, Text("")]
+    if a.weak_topics:
+        parts.append(Text("Weakest studied topics", style="bold"))
+        for t in a.weak_topics:
+            parts.append(Text(f"  {t.key:<14} weakness {t.weakness.score:.2f} — {t.weakness.label}"))
+    if a.gaps:
+        parts.append(Text("Never studied (coverage gaps)", style="bold"))
+        parts.append(Text("  " + ", ".join(f"{topic} ({n})" for topic, n in a.gaps)))
+    if a.weak_cards:
+        parts.append(Text("Cards you are closest to forgetting", style="bold"))
+        for card, recall in a.weak_cards:
+            parts.append(
+                Text.assemble(f"  {recall:4.0%}  ", (card.id, "bold"), "  ", inline(card.question, "dim"))
+            )
+    parts.append(Text(""))
+    parts.append(Text("This week", style="bold"))
+    for command, why in a.plan:
+        parts.append(Text.assemble("  ", (command, "bold cyan"), ("  # " + why, "dim")))
     return Group(*parts)
