@@ -118,9 +118,15 @@ def run_in_pty(cmd: list[str], env: dict[str, str], needle: str, *, timeout: flo
     os.close(slave)
     raw = b""
     found: float | None = None
+    pressed = 0.0
     deadline = start + timeout
     try:
         while time.perf_counter() < deadline:
+            # Press q until the drill quits: a key typed before it switches the terminal to raw
+            # mode is flushed by that switch.
+            if found is not None and time.perf_counter() - pressed > 0.1:
+                os.write(master, b"q")
+                pressed = time.perf_counter()
             ready, _, _ = select.select([master], [], [], 0.01)
             if not ready:
                 continue
@@ -133,7 +139,6 @@ def run_in_pty(cmd: list[str], env: dict[str, str], needle: str, *, timeout: flo
             raw += data
             if found is None and needle in _screen_text(raw):
                 found = time.perf_counter()
-                os.write(master, b"q")
         else:
             os.killpg(proc.pid, signal.SIGKILL)
     finally:

@@ -99,9 +99,9 @@ def mock(
     result = interview.run()
     console.print(render_scorecard(result))
     if save is not None:
-        from interview_drill.textsafe import write_atomic
+        from interview_drill.files import write_text
 
-        write_atomic(save, scorecard_markdown(result))
+        write_text(save, scorecard_markdown(result), what="scorecard")
         console.print(f"scorecard saved to {save}")
     if result.interrupted:
         raise typer.Exit(130)

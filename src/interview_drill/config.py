@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -135,16 +133,11 @@ def _toml(value: Any) -> str:
 
 
 def save(path: Path, settings: Settings) -> None:
-    """Write atomically: a temp file in the same folder, then rename over the old one."""
+    """Write the settings atomically (the folder is created on first use)."""
+    from interview_drill.files import write_text
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dumps(settings))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, dumps(settings), what="settings")
 
 
 def set_value(path: Path, key: str, raw: str) -> Settings:

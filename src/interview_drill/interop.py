@@ -11,61 +11,25 @@ import html
 import itertools
 import json
 import math
-import os
 import re
 import sqlite3
 import tempfile
 import time
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from interview_drill.errors import StoreError, UsageError
+from interview_drill.files import atomic_write
 from interview_drill.state import KINDS_OF_REVIEW, CardRow, Memory, Phase, from_ms, to_ms
 from interview_drill.textsafe import strip_controls
 
 if TYPE_CHECKING:
     from interview_drill.models import Card
     from interview_drill.store import Store
-
-
-# ------------------------------------------------------------------ files
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temp file in the target's folder, then rename it over the target.
-
-    A failure leaves the target as it was (or absent) and no temp file behind.
-    """
-    path = Path(path)
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise UsageError(f"{path}: its folder {path.parent} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write there ({exc.strerror or exc})") from None
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an export is an ordinary file
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ------------------------------------------------------------------ Anki

@@ -10,16 +10,15 @@ import csv
 import html
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from interview_drill.errors import IdrillError, UsageError
+from interview_drill.errors import UsageError
+from interview_drill.files import write_text
 from interview_drill.stats import WEAKNESS_FORMULA, CardStats, GroupStats, Stats
 from interview_drill.textsafe import csv_cell, markdown_inline, strip_controls
 
@@ -60,26 +59,8 @@ def render(stats: Stats, fmt: str, *, cards: bool = False) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a temp file in the same folder, then rename over the target."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder; give a file name for --out")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise IdrillError(f"{path}: cannot write here ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise IdrillError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the whole report or nothing (see files.atomic_write)."""
+    write_text(path, text, what="report")
 
 
 # ---------------------------------------------------------------- small formatting helpers
