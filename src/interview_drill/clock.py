@@ -45,7 +45,7 @@ def day_bounds(moment: datetime, rollover_hour: int, tz: tzinfo | None = None) -
 
 def human_delta(delta: timedelta) -> str:
     """A short human duration: 45s, 10m, 3h, 4d, 2.5mo, 1.2y."""
-    seconds = delta.total_seconds()
+    seconds = round(delta.total_seconds())
     if seconds < 60:
         return f"{max(0, round(seconds))}s"
     if seconds < 3600:

@@ -248,9 +248,13 @@ class TerminalInteraction:
         self.console.print(
             Panel(inline(item.card.question, "bold"), title=Text(item.card.id), title_align="left")
         )
-        self.console.print(
-            Text("space: reveal · n/f/t: numbers/follow-ups/traps · a: all · ?: keys", style="dim")
-        )
+        if view.mode == "mock" and view.revealed_at is None:
+            hint = "answer aloud as in the interview, then press enter · w: type your answer · q: stop"
+        elif view.mode == "mock":
+            hint = "grading: rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading"
+        else:
+            hint = "space: reveal · n/f/t: numbers/follow-ups/traps · a: all · w: type answer · ?: keys"
+        self.console.print(Text(hint, style="dim"))
 
     def show_part(self, view, part: str) -> None:
         card = view.item.card
