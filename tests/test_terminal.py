@@ -46,3 +46,18 @@ def test_ctrl_c_prints_the_summary_keeps_the_rating_and_exits_130(tmp_path):
         assert conn.execute("SELECT cards_done, ended_at IS NOT NULL FROM sessions").fetchall() == [(1, 1)]
     finally:
         conn.close()
+
+
+def test_mock_countdown_rings_when_time_is_up_and_grading_is_single_keys(tmp_path):
+    child = spawn(tmp_path, "mock", "-n", "1", "--minutes", "0.05")  # a 3-second budget
+    child.expect_exact("answer aloud as in the interview")
+    child.expect_exact("left")  # the live countdown
+    child.expect_exact("\a")  # the bell
+    child.expect_exact("time's up")
+    child.send("\r")
+    child.expect_exact("grading: rate 1-4")
+    child.send("3")
+    out = finish(child)
+    assert child.exitstatus == 0, out
+    assert "Mock interview scorecard" in out
+    assert [(r[1], r[2]) for r in reviews(tmp_path / "history.db")] == [(3, "mock")]

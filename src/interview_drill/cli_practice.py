@@ -51,7 +51,7 @@ def mock(
     ctx: typer.Context,
     count: Annotated[int, typer.Option("--count", "-n", min=1, max=30, help="Number of questions.")] = 5,
     target: TargetOpt = None,
-    minutes: Annotated[float, typer.Option("--minutes", min=0.1, help="Time budget per question.")] = 3.0,
+    minutes: Annotated[float, typer.Option("--minutes", min=0.05, help="Time budget per question.")] = 3.0,
     follow_ups: Annotated[
         bool, typer.Option("--follow-ups", help="After each answer, the interviewer asks one follow-up.")
     ] = False,
