@@ -34,6 +34,7 @@ class ScriptedUI:
         self.parts: list[tuple[str, str]] = []
         self.notices: list[str] = []
         self.ratings_shown: list[dict] = []
+        self.timers: list[tuple] = []
 
     def key(self) -> str:
         self.clock.now += timedelta(seconds=self.step)
@@ -58,6 +59,12 @@ class ScriptedUI:
 
     def show_help(self, keys):
         self.notices.append("help")
+
+    def timer(self, seconds, already=0.0):
+        import contextlib
+
+        self.timers.append((seconds, already))
+        return contextlib.nullcontext()
 
 
 def cards(n: int) -> list[Card]:
@@ -98,6 +105,13 @@ def test_interval_shown_is_interval_given():
     shown = ui.ratings_shown[0][Rating.EASY]
     row = store.row("c0")
     assert row.memory.due - row.memory.last_review == shown == timedelta(days=8)
+
+
+def test_thinking_time_is_shown_until_the_answer_is_revealed():
+    session, _, ui = make(["n", "t", "3", "q"])
+    session.run()
+    # one timer for the first key (before the reveal), then none until the next card
+    assert ui.timers == [(None, 0.0), (None, 0.0)]
 
 
 def test_rating_before_reveal_reveals_first():

@@ -57,10 +57,13 @@ def bullets(items: Iterable[str | Text], marker: str = "•") -> Table:
 
 
 class Countdown:
-    """Rewrites one status line every second from a thread; rings the bell at zero."""
+    """Rewrites one status line every second from a thread while a key is awaited.
 
-    def __init__(self, console: Console, seconds: float):
-        self.console, self.seconds = console, seconds
+    With a budget it counts down and rings the bell at zero; without one it shows the time spent.
+    """
+
+    def __init__(self, console: Console, seconds: float | None, *, already: float = 0.0):
+        self.console, self.seconds, self.already = console, seconds, already
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -74,19 +77,26 @@ class Countdown:
         self.console.file.write("\r\x1b[2K")
         self.console.file.flush()
 
+    def _line(self, spent: float) -> str:
+        if self.seconds is None:
+            return f"⏱  {int(spent) // 60}:{int(spent) % 60:02d}"
+        left = self.seconds - spent
+        if left > 0:
+            return f"⏱  {int(left) // 60}:{int(left) % 60:02d} left  (enter when done)"
+        return "⏰ time's up — wrap up  (enter when done)"
+
     def _run(self) -> None:
-        start = time.monotonic()
+        start = time.monotonic() - self.already
         rang = False
-        while not self._stop.wait(timeout=0 if time.monotonic() == start else 1):
-            left = self.seconds - (time.monotonic() - start)
-            if left <= 0 and not rang:
+        while True:
+            spent = time.monotonic() - start
+            if self.seconds is not None and spent >= self.seconds and not rang:
                 self.console.file.write("\a")
                 rang = True
-            shown = (
-                f"⏱  {int(left) // 60}:{int(left) % 60:02d} left" if left > 0 else "⏰ time's up — wrap up"
-            )
-            self.console.file.write(f"\r\x1b[2K{shown}  (enter when done)")
+            self.console.file.write(f"\r\x1b[2K{self._line(spent)}")
             self.console.file.flush()
+            if self._stop.wait(timeout=1):
+                return
 
 
 def coverage_block(outline: Sequence[str], covered: Sequence[bool]) -> Table:
@@ -302,9 +312,11 @@ class TerminalInteraction:
     def notice(self, text: str) -> None:
         self.console.print(Text(strip_controls(text), style="italic magenta"))
 
-    def timer(self, seconds: float):
-        """A visible countdown on a terminal (a bell when time is up); nothing when piped."""
-        return Countdown(self.console, seconds) if self.console.is_terminal else contextlib.nullcontext()
+    def timer(self, seconds: float | None, already: float = 0.0):
+        """A live timer on a terminal: a countdown with a bell for a budget, else time spent. Nothing when piped."""
+        if not self.console.is_terminal:
+            return contextlib.nullcontext()
+        return Countdown(self.console, seconds, already=already)
 
     def show_follow_up(self, view, question: str) -> None:
         self.console.print(Text("Interviewer, following up:", style="bold blue"))
