@@ -263,7 +263,7 @@ class TerminalInteraction:
         elif view.mode == "mock":
             hint = "grading: rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading"
         else:
-            hint = "space: reveal · n/f/t: numbers/follow-ups/traps · a: all · w: type answer · ?: keys"
+            hint = "space: reveal · n f t: numbers, follow-ups, traps · w: type answer · ?: keys"
         self.console.print(Text(hint, style="dim"))
 
     def show_part(self, view, part: str) -> None:
