@@ -86,24 +86,65 @@ class Figure:
 # ---------------------------------------------------------------- running processes
 
 
+# A process's peak RSS on Linux includes its memory before exec: a child forked from this (large)
+# script would report our size. So every measured command is started by this tiny launcher, which
+# times it (monotonic clock, shared by all processes) and reports its rusage through a pipe.
+_LAUNCHER = """
+import os, sys, time
+fd = int(sys.argv[1])
+start = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+end = time.monotonic()
+os.write(fd, f"{start!r} {end!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
+@dataclass
+class Launched:
+    proc: subprocess.Popen
+    report: int  # read end of the launcher's pipe
+
+    def finish(self) -> tuple[float, float, int, int]:
+        """(start, end, peak RSS in KiB, exit code) of the measured command, once it has exited."""
+        self.proc.wait()
+        with os.fdopen(self.report, "rb") as f:
+            start, end, rss, code = f.read().decode().split()
+        return float(start), float(end), int(rss), int(code)
+
+
+def launch(cmd: list[str], env: dict[str, str], **popen: Any) -> Launched:
+    read, write = os.pipe()
+    exe = shutil.which(cmd[0]) or cmd[0]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _LAUNCHER, str(write), exe, *cmd[1:]], env=env, pass_fds=(write,), **popen
+    )
+    os.close(write)
+    return Launched(proc, read)
+
+
 def run(cmd: list[str], env: dict[str, str], *, timeout: float = 120, check: bool = True) -> Sample:
     """One whole process: wall time from spawn to exit, and its peak RSS (ru_maxrss, KiB on Linux)."""
     with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
-        timer = threading.Timer(timeout, proc.kill)
+        launched = launch(
+            cmd, env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        timer = threading.Timer(timeout, lambda: os.killpg(launched.proc.pid, signal.SIGKILL))
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            start, end, rss, code = launched.finish()
         finally:
             timer.cancel()
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    if check and proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{text[-2000:]}")
-    return Sample(seconds, usage.ru_maxrss, text)
+    if check and code != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {code}:\n{text[-2000:]}")
+    return Sample(end - start, rss, text)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
@@ -113,20 +154,19 @@ def run_in_pty(cmd: list[str], env: dict[str, str], needle: str, *, timeout: flo
     """Start `cmd` on a pseudo-terminal; time until `needle` is on screen, then press q and wait."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    launched = launch(cmd, env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
     os.close(slave)
     raw = b""
     found: float | None = None
     pressed = 0.0
-    deadline = start + timeout
+    deadline = time.monotonic() + timeout
     try:
-        while time.perf_counter() < deadline:
+        while time.monotonic() < deadline:
             # Press q until the drill quits: a key typed before it switches the terminal to raw
             # mode is flushed by that switch.
-            if found is not None and time.perf_counter() - pressed > 0.1:
+            if found is not None and time.monotonic() - pressed > 0.1:
                 os.write(master, b"q")
-                pressed = time.perf_counter()
+                pressed = time.monotonic()
             ready, _, _ = select.select([master], [], [], 0.01)
             if not ready:
                 continue
@@ -138,16 +178,16 @@ def run_in_pty(cmd: list[str], env: dict[str, str], needle: str, *, timeout: flo
                 break
             raw += data
             if found is None and needle in _screen_text(raw):
-                found = time.perf_counter()
+                found = time.monotonic()
         else:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(launched.proc.pid, signal.SIGKILL)
     finally:
         os.close(master)
-        _, status, usage = os.wait4(proc.pid, 0)
+        start, _, rss, _ = launched.finish()
     if found is None:
         text = _screen_text(raw)
         raise RuntimeError(f"{' '.join(cmd)}: `{needle}` never appeared on the terminal:\n{text[-2000:]}")
-    return Sample(found - start, usage.ru_maxrss, _screen_text(raw))
+    return Sample(found - start, rss, _screen_text(raw))
 
 
 def _screen_text(raw: bytes) -> str:
@@ -166,16 +206,31 @@ def measure(fig: Figure, runs: int, once: Callable[[int], Sample | float]) -> Fi
     return fig
 
 
+# Which heavy dependencies `idrill FLAG` imports (run as `python -m interview_drill`).
+_HEAVY = """
+import sys, runpy
+sys.argv = ["idrill", "FLAG"]
+try:
+    runpy.run_module("interview_drill", run_name="__main__")
+except SystemExit:
+    pass
+print("HEAVY:", *sorted(m for m in ("fsrs", "pydantic", "yaml", "rich", "sqlite3") if m in sys.modules))
+"""
+
+
 # ---------------------------------------------------------------- child processes (library level)
 
 
 def child(args: argparse.Namespace) -> None:
     """Time one library step in this fresh process; print the result as JSON."""
+    from interview_drill import cli_common
     from interview_drill.bank import load_bank
     from interview_drill.filters import CardFilter
     from interview_drill.service import open_workspace
 
-    bank = load_bank([Path(args.bank)], include_builtin=False)
+    cli_common.FREEZE_LOADED = True  # load the bank as `idrill` does (GC off, then frozen)
+    with cli_common.long_lived():
+        bank = load_bank([Path(args.bank)], include_builtin=False)
     if args.child == "queue":
         ws = open_workspace(bank, Path(args.db), readonly=True)
         start = time.perf_counter()
@@ -226,7 +281,11 @@ class Bench:
         self.work = Path(args.workdir or REPO / ".bench" / ("quick" if args.quick else "full")).resolve()
         self.out = Path(args.out or REPO / "bench-results.json")
         bindir = Path(sys.executable).parent
-        self.idrill = [str(bindir / "idrill")] if (bindir / "idrill").exists() else [sys.executable, "-m", "interview_drill"]
+        self.idrill = (
+            [str(bindir / "idrill")]
+            if (bindir / "idrill").exists()
+            else [sys.executable, "-m", "interview_drill"]
+        )
         self.python = sys.executable
         self.figures: list[Figure] = []
         self.floors: dict[str, float] = {}
@@ -241,7 +300,9 @@ class Bench:
         want = {"format": bench_data.FORMAT, "cards": self.sizes["cards"], "reviews": self.sizes["reviews"]}
         have = json.loads(manifest.read_text()) if manifest.exists() else None
         if have != want or not self.db.exists() or not self.bank.is_dir():
-            print(f"generating {self.sizes['cards']} cards and {self.sizes['reviews']} reviews in {self.work} ...")
+            print(
+                f"generating {self.sizes['cards']} cards and {self.sizes['reviews']} reviews in {self.work} ..."
+            )
             shutil.rmtree(self.bank, ignore_errors=True)
             bench_data.write_bank(self.bank, self.sizes["cards"])
             bench_data.write_history(self.db, bench_data.card_ids(self.sizes["cards"]), self.sizes["reviews"])
@@ -291,12 +352,7 @@ class Bench:
         for flag in ("--version", "--help"):
             fig = self.add(Figure(flag.strip("-"), f"idrill {flag}", limit, "≤ 1.5× import typer"))
             measure(fig, self.runs, lambda _, flag=flag: run([*self.idrill, flag], env))
-            heavy = run(
-                [self.python, "-c", "import sys, runpy; sys.argv = ['idrill', %r]\n"
-                 "try:\n    runpy.run_module('interview_drill', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-                 "print('HEAVY:', *sorted(m for m in ('fsrs', 'pydantic', 'yaml', 'rich', 'sqlite3') if m in sys.modules))" % flag],
-                env,
-            ).output  # fmt: skip
+            heavy = run([self.python, "-c", _HEAVY.replace("FLAG", flag)], env).output
             loaded = [line.split()[1:] for line in heavy.splitlines() if line.startswith("HEAVY:")][-1]
             fig.note = f"heavy modules imported: {', '.join(loaded) or 'none'}"
 
@@ -313,13 +369,21 @@ class Bench:
         db = self.home / "builtin.db"
         args = ["--db", str(db)]
         needle = self.first_card(env, args)
-        cold = run_in_pty([*self.idrill, *args], env, needle)  # fills the cache, creates the database
+        shutil.rmtree(self.warm_cache, ignore_errors=True)
+        cold = run_in_pty([*self.idrill, *args], env, needle)  # fills the cache
         fig = self.add(Figure("first_card", "time to first card, built-in bank", 0.250, "≤ 250 ms"))
         measure(fig, self.runs, lambda _: run_in_pty([*self.idrill, *args], env, needle))
-        fig.note = f"first run (cold cache, new database): {cold.seconds / MS:.0f} ms"
+        fig.note = f"first run (empty cache): {cold.seconds / MS:.0f} ms"
 
     def bench_bank(self) -> None:
-        cold = self.add(Figure("bank_cold", f"{self.sizes['cards']} cards ({self.bank_mb:.1f} MB): cold validate", 2.0, "≤ 2 s"))
+        cold = self.add(
+            Figure(
+                "bank_cold",
+                f"{self.sizes['cards']} cards ({self.bank_mb:.1f} MB): cold validate",
+                2.0,
+                "≤ 2 s",
+            )
+        )
 
         def cold_once(i: int) -> Sample:
             cache = self.work / f"cache-cold-{i}"
@@ -332,13 +396,22 @@ class Bench:
         measure(cold, self.runs, cold_once)
         env = self.env()
         run([*self.idrill, "validate", *self.big()], env)  # fill the cache
-        warm = self.add(Figure("bank_warm", f"{self.sizes['cards']} cards: warm start (cached)", 0.400, "≤ 400 ms"))
+        warm = self.add(
+            Figure("bank_warm", f"{self.sizes['cards']} cards: warm start (cached)", 0.400, "≤ 400 ms")
+        )
         measure(warm, self.runs, lambda _: run([*self.idrill, "validate", *self.big()], env))
 
     def bench_children(self) -> None:
         env = self.env()
         me = [self.python, str(Path(__file__).resolve()), "--child"]
-        fig = self.add(Figure("queue", f"queue build: {self.sizes['cards']} cards + {self.sizes['reviews']} logs", 0.200, "≤ 200 ms"))
+        fig = self.add(
+            Figure(
+                "queue",
+                f"queue build: {self.sizes['cards']} cards + {self.sizes['reviews']} logs",
+                0.200,
+                "≤ 200 ms",
+            )
+        )
         queue_info: dict[str, Any] = {}
 
         def queue_once(_: int) -> float:
@@ -354,12 +427,25 @@ class Bench:
         copy = self.work / "persist.db"
         shutil.copy(self.db, copy)
         n = self.sizes["ratings"]
-        fig = self.add(Figure("persist", f"persist one rating (median of {n} per run)", 0.005, "≤ 5 ms median"))
+        fig = self.add(
+            Figure("persist", f"persist one rating (median of {n} per run)", 0.005, "≤ 5 ms median")
+        )
         every: list[float] = []
 
         def persist_once(i: int) -> None:
             sample = run(
-                [*me, "persist", "--bank", str(self.bank), "--db", str(copy), "--ratings", str(n), "--offset", str(i * n)],
+                [
+                    *me,
+                    "persist",
+                    "--bank",
+                    str(self.bank),
+                    "--db",
+                    str(copy),
+                    "--ratings",
+                    str(n),
+                    "--offset",
+                    str(i * n),
+                ],
                 env,
             )
             every.extend(json.loads(sample.output.strip().splitlines()[-1])["seconds"])
@@ -372,7 +458,9 @@ class Bench:
         fig.note = f"{len(every)} ratings in WAL; p99 {every[int(len(every) * 0.99)] / MS:.2f} ms"
 
     def command_exists(self, name: str) -> bool:
-        return run([*self.idrill, name, "--help"], self.env(), check=False).output.lstrip().startswith("Usage")
+        return (
+            run([*self.idrill, name, "--help"], self.env(), check=False).output.lstrip().startswith("Usage")
+        )
 
     def bench_reports(self) -> None:
         env = self.env()
@@ -380,7 +468,11 @@ class Bench:
         html = self.work / "report.html"
         for key, cmd, label in (
             ("stats", ["stats"], "idrill stats"),
-            ("report_html", ["report", "--format", "html", "--out", str(html)], "idrill report --format html"),
+            (
+                "report_html",
+                ["report", "--format", "html", "--out", str(html)],
+                "idrill report --format html",
+            ),
         ):
             fig = self.add(Figure(key, f"{label} over {self.sizes['reviews']} logs", 1.0, "≤ 1 s"))
             if not self.command_exists(cmd[0]):
@@ -398,7 +490,15 @@ class Bench:
         env = self.env(cache)
         needle = self.first_card(env, args)  # also fills this cache: clear it for one cold session
         shutil.rmtree(cache, ignore_errors=True)
-        fig = self.add(Figure("session_rss", f"peak RSS: drill session, {self.sizes['cards']}-card bank + history", 150.0, "≤ 150 MB", unit="MB"))
+        fig = self.add(
+            Figure(
+                "session_rss",
+                f"peak RSS: drill session, {self.sizes['cards']}-card bank + history",
+                150.0,
+                "≤ 150 MB",
+                unit="MB",
+            )
+        )
         measure(fig, self.runs, lambda _: run_in_pty([*self.idrill, *args], env, needle))
         shutil.rmtree(cache, ignore_errors=True)
         fig.note = (
@@ -425,7 +525,13 @@ class Bench:
             result = {True: "PASS", False: "FAIL", None: ""}[f.passed]
             rows.append((f.label, med, mx, ratio, rss, f.target_text, result))
         widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-        lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in [head, *rows]]
+        lines = [
+            "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+            for r in [head, *rows]
+        ]
         lines.insert(1, "-" * len(lines[0]))
         notes = [f"  {f.label}: {f.note}" for f in self.figures if f.note]
         return "\n".join(lines + (["", "notes:", *notes] if notes else []))
@@ -443,8 +549,9 @@ class Bench:
             "figures": {
                 f.key: {
                     "label": f.label,
-                    "unit": "MB" if f.unit == "MB" else "ms",
+                    "unit": f.unit,
                     "runs": len(f.samples),
+                    # for the memory figure, the times are those of its runs (time to first card)
                     "median_ms": None if f.median is None else round(f.median / MS, 3),
                     "max_ms": None if f.max is None else round(f.max / MS, 3),
                     "peak_rss_mb": None if f.rss_mb is None else round(f.rss_mb, 1),
@@ -492,7 +599,9 @@ def _ms(seconds: float | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes and fewer runs (the test suite runs this)")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes and fewer runs (the test suite runs this)"
+    )
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, quick 3)")
     parser.add_argument("--workdir", help="where generated data goes (default .bench/full or .bench/quick)")
     parser.add_argument("--out", help="results file (default bench-results.json in the repo)")

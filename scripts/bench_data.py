@@ -25,7 +25,7 @@ TOPICS = [
 SENIORITIES = ("screen", "mid", "senior", "staff")
 FREQUENCIES = ("very-common", "common", "occasional")
 KINDS = ("conceptual", "scenario", "design", "debugging", "coding")
-WORDS = (
+_VOCABULARY = (
     "model gradient loss token batch layer adapter rank memory throughput latency reward policy "
     "preference dataset eval benchmark checkpoint optimizer schedule warmup decay attention head "
     "context window quantization precision bf16 fp8 kernel shard pipeline tensor expert router "
@@ -36,7 +36,8 @@ WORDS = (
     "jailbreak refusal helpful harmless honest DPO PPO GRPO SFT RLHF LoRA QLoRA ZeRO FSDP the a of "
     "and to in for with on by from that which because while when so but not more less than about "
     "≈2× 16 B/param 7B 70B 1e-4 3e-5 0.1% 8k 32k 128k → ×"
-).split()
+)
+WORDS = tuple(_VOCABULARY.split())
 TAGS = [f"tag-{i}" for i in range(60)]
 _PLAIN_OK = re.compile(r"^[A-Za-z][A-Za-z0-9 ,.()/%≈→×+-]*[A-Za-z0-9.)%]$")
 
@@ -72,7 +73,9 @@ def _card_yaml(rng: random.Random, card_id: str, ids: list[str]) -> str:
     if numbers:
         lines.append("    numbers:")
         for _ in range(numbers):
-            lines.append(f'      - figure: "{rng.randint(1, 999)} {rng.choice(["GB", "ms", "%", "B/param"])}"')
+            lines.append(
+                f'      - figure: "{rng.randint(1, 999)} {rng.choice(["GB", "ms", "%", "B/param"])}"'
+            )
             lines.append(f"        about: {_scalar(_text(rng, 30, 90))}")
     lines.append("    follow_ups:")
     for _ in range(rng.randint(1, 3)):
@@ -180,7 +183,18 @@ def write_history(db: Path, ids: list[str], n_reviews: int, *, days: int = 730) 
         last = times[-1]
         due = last + int(stability * day_ms * rng.uniform(0.7, 1.3))
         card_rows.append(
-            (card_number, slug, phase, 0 if phase != 2 else None, stability, difficulty, due, last, reps, lapses)
+            (
+                card_number,
+                slug,
+                phase,
+                0 if phase != 2 else None,
+                stability,
+                difficulty,
+                due,
+                last,
+                reps,
+                lapses,
+            )
         )
     # A typed answer or a trap marked on a few reviews, as the practice modes write them.
     review_rows = [

@@ -7,23 +7,46 @@ A streaming pass over the parser's events comes first: it refuses aliases, a sec
 nesting deep enough to crash the (recursive) composer before the composer runs.
 Whatever a file holds, loading it gives a Bank or a BankError: never another exception, and never
 a problem line that a hostile value could break in two or fill with terminal escapes.
+
+Speed (a 10,000-card bank is ~19 MB): a file is first read by `_quick_parse`, one pass over the C
+parser's events that builds plain data without line numbers and gives up at the first thing that is
+not ordinary (an anchor, a tag, a duplicate key, a YAML 1.1 surprise, deep nesting, a second
+document, a syntax error). Only when it gives up, or the data does not validate, does the file go
+through the careful path above, whose messages are therefore exactly what they always were.
+Validated files are kept in the user cache dir (`BankCache`), keyed by path, size, mtime and the
+SHA-256 of the bytes, so a warm start neither parses nor validates.
 """
 
 from __future__ import annotations
 
 import difflib
+import gc
+import hashlib
+import json
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from interview_drill.errors import BankError
-from interview_drill.models import CARD_FIELDS, FREQUENCIES, KINDS, SENIORITIES, BankFile, Card
+from interview_drill.models import (
+    CARD_FIELDS,
+    FREQUENCIES,
+    KINDS,
+    SENIORITIES,
+    BankFile,
+    Card,
+    FollowUp,
+    Number,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 24
@@ -138,16 +161,29 @@ class ParsedFile:
 
 def read_text(path: Path) -> tuple[str | None, list[str]]:
     """A bank file's text, or the problems that keep it from being read."""
+    raw, _, problems = _read_bytes(path)
+    if raw is None:
+        return None, problems
+    return _decode(raw, path)
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, int, list[str]]:
+    """(bytes, mtime_ns, problems): at most the size limit is ever read."""
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
         if size <= MAX_FILE_BYTES:
             with path.open("rb") as f:  # never more than the limit, even if the file grows meanwhile
                 raw = f.read(MAX_FILE_BYTES + 1)
             size = max(size, len(raw))
     except OSError as exc:
-        return None, [f"{path}:1: file: cannot be read ({exc.strerror or exc})"]
+        return None, 0, [f"{path}:1: file: cannot be read ({exc.strerror or exc})"]
     if size > MAX_FILE_BYTES:
-        return None, [f"{path}:1: file: is {size / 1e6:.1f} MB; bank files are limited to 5 MB"]
+        return None, 0, [f"{path}:1: file: is {size / 1e6:.1f} MB; bank files are limited to 5 MB"]
+    return raw, stat.st_mtime_ns, []
+
+
+def _decode(raw: bytes, path: Path) -> tuple[str | None, list[str]]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [f"{path}:1: file: starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"]
     try:
@@ -384,6 +420,120 @@ def _yaml11_surprise(tag: str, raw: str, value: Any) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- the quick path
+
+_SLOW = object()  # what `_quick_parse` returns when a file needs the careful path
+_QUICK_DEPTH = 12  # a card sits at depth 5; anything deeper is left to the careful path
+_IMPLICIT = dict(_Loader.yaml_implicit_resolvers)  # first character -> [(tag, regexp)]
+_SEQ, _ROOT = object(), object()  # `key` of a sequence being filled, and of the document itself
+
+
+def _quick_parse(text: str) -> Any:
+    """The file's data as `yaml.safe_load` gives it, or `_SLOW` if the careful path is needed.
+
+    One pass over the C parser's events, building dicts and lists on an explicit stack (no recursion,
+    no node tree, no line numbers). It gives up at anything the careful path would comment on or that
+    an ordinary bank never has: anchors, aliases, tags, complex or merge keys, duplicate keys, scalars
+    that YAML 1.1 reads as something else, nesting deeper than a card's, several documents, errors.
+    So whenever it returns data, the careful path would have returned the same data and no problem.
+    """
+    if None in _IMPLICIT:  # a resolver for every first character: not the loader this was written for
+        return _SLOW
+    loader = _Loader(text)
+    try:
+        return _quick_events(loader.get_event)
+    except Exception:  # a syntax or reader error, or anything unexpected: the careful path explains
+        return _SLOW
+    finally:
+        loader.dispose()
+
+
+def _quick_events(get: Any) -> Any:
+    if get().__class__ is not yaml.StreamStartEvent or get().__class__ is not yaml.DocumentStartEvent:
+        return _SLOW
+    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    stack: list[tuple[Any, Any]] = []
+    top: Any = None
+    key: Any = _ROOT  # None: the mapping `top` expects a key; a str: it expects that key's value
+    root: Any = _SLOW
+    while True:
+        event = get()
+        cls = event.__class__
+        if cls is scalar:
+            if event.anchor is not None or event.tag is not None:
+                return _SLOW
+            value = event.value
+            plain = event.implicit[0]
+            if key is None:
+                if value in top or (plain and _plain_tag(value) not in _KEY_TAGS):
+                    return _SLOW
+                key = value
+                continue
+            if plain and value[:1] in _IMPLICIT:
+                value = _plain_value(value)
+                if value is _SLOW:
+                    return _SLOW
+        elif cls is mapping_start or cls is sequence_start:
+            if event.anchor is not None or event.tag is not None or key is None or len(stack) >= _QUICK_DEPTH:
+                return _SLOW
+            value = {} if cls is mapping_start else []
+            if key is _SEQ:
+                top.append(value)
+            elif key is _ROOT:
+                root = value
+            else:
+                top[key] = value
+                key = None
+            stack.append((top, key))
+            top, key = value, (None if cls is mapping_start else _SEQ)
+            continue
+        elif cls in ends:
+            if key is not None and key is not _SEQ:  # a key without a value: cannot happen, but be sure
+                return _SLOW
+            top, key = stack.pop()
+            continue
+        elif cls is yaml.DocumentEndEvent:
+            break
+        else:  # an alias, or anything else
+            return _SLOW
+        if key is _SEQ:
+            top.append(value)
+        elif key is _ROOT:
+            root = value
+        else:
+            top[key] = value
+            key = None
+    if get().__class__ is not yaml.StreamEndEvent or not isinstance(root, dict):
+        return _SLOW  # a second document, or a file that is not a mapping: the careful path says so
+    return root
+
+
+_KEY_TAGS = _SCALAR_TAGS | {_VALUE}
+
+
+def _plain_tag(value: str) -> str:
+    """The tag YAML's implicit resolvers give a plain scalar (what `Resolver.resolve` does)."""
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
+def _plain_value(value: str) -> Any:
+    """A plain scalar as the careful path's `_Builder._scalar` reads it, or `_SLOW` if it would complain."""
+    tag = _plain_tag(value)
+    if tag in (_STR, _VALUE):
+        return value
+    if tag not in _SCALAR_TAGS:
+        return _SLOW
+    try:
+        result = _constructor.yaml_constructors[tag](_constructor, yaml.ScalarNode(tag, value))
+    except _CONSTRUCT_ERRORS:
+        return _SLOW
+    return _SLOW if _yaml11_surprise(tag, value, result) else result
+
+
 def _show(value: Any, limit: int = 60) -> str:
     """A value quoted in a message: one short line, whatever the file holds."""
     text = str(value)
@@ -508,27 +658,297 @@ def _describe(value: Any) -> str:
     return f"`{_show(value)}`"
 
 
+# ---------------------------------------------------------------- the cache of validated files
+
+CACHE_FORMAT = 1  # bump when what a cache file holds changes
+# Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
+# leave a cache entry behind for every small file someone validates once.
+CACHE_MIN_BYTES = 128 * 1024
+
+
+class BankCache:
+    """Validated cards of bank files, one JSON file per bank file, in the user cache dir.
+
+    An entry is used only if the bank file's resolved path, size, mtime and SHA-256 and the code that
+    validated it (package version, cache format, the sources of the loader and the card model) all
+    match, so a stale entry is never used. Reading never fails (a corrupt or unreadable entry is a
+    miss, rewritten after the file is validated again); writing is atomic and never fails (a read-only
+    cache dir just means no cache).
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @classmethod
+    def default(cls) -> BankCache:
+        from interview_drill.paths import cache_dir
+
+        return cls(cache_dir() / "banks")
+
+    def key(self, path: Path, raw: bytes, mtime_ns: int) -> dict[str, Any]:
+        return {
+            "path": str(path.resolve()),
+            "size": len(raw),
+            "mtime_ns": mtime_ns,
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "code": _code_fingerprint(),
+        }
+
+    def _entry(self, key: dict[str, Any]) -> Path:
+        return self.folder / (hashlib.sha256(key["path"].encode()).hexdigest()[:32] + ".json")
+
+    def read(self, key: dict[str, Any]) -> bytes | None:
+        """The raw entry for the file `key` describes (not yet checked), or None."""
+        try:
+            return self._entry(key).read_bytes()
+        except OSError:
+            return None
+
+    def get(self, key: dict[str, Any], blob: bytes | None = None) -> tuple[str, str, list[Card]] | None:
+        """(topic, title, cards) of the file `key` describes, or None. `blob`: what `read` gave."""
+        try:
+            blob = self.read(key) if blob is None else blob
+            if blob is None:
+                return None
+            head, _, body = blob.partition(b"\n")
+            if json.loads(head) != key:
+                return None
+            data = json.loads(body)
+            topic, title = data["topic"], data["title"]
+            cards = [_card_from_state(state) for state in data["cards"]]
+            if not (isinstance(topic, str) and isinstance(title, str) and cards):
+                return None
+            return topic, title, cards
+        except Exception:  # missing, unreadable, corrupt or from another version: a miss
+            return None
+
+    def put(self, key: dict[str, Any], model: BankFile) -> None:
+        """Keep a validated file's cards; silently does nothing if the cache dir cannot be written."""
+        tmp = None
+        try:
+            body = {
+                "topic": model.topic,
+                "title": model.title,
+                "cards": [_card_state(c) for c in model.cards],
+            }
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-", delete=False) as f:
+                tmp = f.name
+                f.write(json.dumps(key).encode() + b"\n" + json.dumps(body, ensure_ascii=False).encode())
+            os.replace(tmp, self._entry(key))
+            tmp = None
+        except (OSError, ValueError, TypeError):
+            pass
+        finally:
+            if tmp is not None:
+                with suppress(OSError):
+                    os.unlink(tmp)
+
+
+@cache
+def _code_fingerprint() -> str:
+    """Changes whenever the code that parses and validates a bank might (also in a source checkout)."""
+    import pydantic
+
+    from interview_drill import __version__, models
+
+    digest = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}|{pydantic.VERSION}|{yaml.__version__}".encode())
+    for source in (__file__, models.__file__):
+        digest.update(Path(source).read_bytes())
+    return digest.hexdigest()
+
+
+# Rebuilding a Card is what `model_construct` does (no validation: the values were validated when
+# the entry was written) without its per-field bookkeeping, which would cost more than all the rest
+# of a warm start for 10,000 cards. A model is stored as [field values, names of unset fields].
+# tests/test_bank_cache.py checks that a rebuilt card equals the validated one in every respect.
+_NAMES = {cls: frozenset(cls.model_fields) for cls in (Card, Number, FollowUp)}
+_set_attribute = object.__setattr__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _model_state(model: Any, **values: Any) -> list[Any]:
+    names = _NAMES[type(model)]
+    fields = {name: model.__dict__[name] for name in names}
+    return [fields | values, sorted(names - model.model_fields_set)]
+
+
+def _card_state(card: Card) -> list[Any]:
+    return _model_state(
+        card,
+        numbers=[_model_state(n) for n in card.numbers],
+        follow_ups=[_model_state(f) for f in card.follow_ups],
+    )
+
+
+def _construct(cls: type, state: list[Any]) -> Any:
+    values, unset = state
+    names = _NAMES[cls]
+    if values.keys() != names:
+        raise ValueError("not a cached model")
+    obj = cls.__new__(cls)
+    _set_attribute(obj, "__dict__", values)
+    _set_fields_set(obj, set(names).difference(unset) if unset else set(names))
+    _set_extra(obj, None)
+    _set_private(obj, None)
+    return obj
+
+
+def _card_from_state(state: list[Any]) -> Card:
+    values = state[0]
+    values["numbers"] = [_construct(Number, n) for n in values["numbers"]]
+    values["follow_ups"] = [_construct(FollowUp, f) for f in values["follow_ups"]]
+    return _construct(Card, state)
+
+
 # ---------------------------------------------------------------- whole banks
 
 
-def load_files(files: list[Path], *, extra_problems: Iterable[str] = ()) -> Bank:
-    """Parse and validate files, then check ids across them. Raises BankError with every problem."""
+@dataclass
+class _Loaded:
+    """A file that loaded without problems; its line numbers are found only if a message needs one."""
+
+    path: Path
+    topic: str
+    title: str
+    cards: list[Card]
+    parsed: ParsedFile | None = None
+
+    def line(self, loc: tuple) -> int:
+        if self.parsed is None:
+            self.parsed = parse_file(self.path)  # rare: a cross-file problem in a quickly loaded file
+        return self.parsed.line(loc)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Parsing makes millions of objects and no cycles: the cyclic GC would only rescan them (2×)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: bool = True) -> Bank:
+    """Parse and validate files, then check ids across them. Raises BankError with every problem.
+
+    With `cache` (and at least CACHE_MIN_BYTES to load), files unchanged since they were last
+    validated come from `BankCache`.
+    """
     problems = list(extra_problems)
-    loaded: list[tuple[ParsedFile, BankFile]] = []
-    for path in files:
-        parsed = parse_file(path)
-        model = validate_file(parsed)
-        problems += _capped(parsed.problems, path)
-        if model is not None and not parsed.problems:
-            loaded.append((parsed, model))
-    problems += _cross_check(loaded)
+    store = BankCache.default() if cache and _total_size(files) >= CACHE_MIN_BYTES else None
+    loaded: list[_Loaded] = []
+    with _gc_paused():
+        for path, fetched in zip(files, _prefetch(files, store), strict=True):
+            entry, found = _load_file(path, store, fetched)
+            problems += _capped(found, path)
+            if entry is not None:
+                loaded.append(entry)
+        problems += _cross_check(loaded)
     if problems:
         raise BankError([_escape(p) for p in problems])
-    cards = [card for _, model in loaded for card in model.cards]
+    cards = [card for entry in loaded for card in entry.cards]
     topics: dict[str, str] = {}
-    for _, model in loaded:
-        topics.setdefault(model.topic, model.title)
+    for entry in loaded:
+        topics.setdefault(entry.topic, entry.title)
     return Bank(cards=cards, topics=topics, files=list(files))
+
+
+@dataclass
+class _Fetched:
+    """A bank file's bytes and, if a cache is in use, its cache key and the entry stored under it."""
+
+    raw: bytes | None
+    problems: list[str]
+    key: dict[str, Any] | None = None
+    entry: bytes | None = None
+
+
+def _fetch(path: Path, store: BankCache | None) -> _Fetched:
+    raw, mtime_ns, problems = _read_bytes(path)
+    if raw is None or store is None:
+        return _Fetched(raw, problems)
+    key = store.key(path, raw, mtime_ns)
+    return _Fetched(raw, problems, key, store.read(key))
+
+
+def _prefetch(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]:
+    """`_fetch` of each file in order, done one or two files ahead in a background thread.
+
+    Reading and hashing release the GIL, so they overlap with parsing (cold) or decoding the cache
+    (warm) of the previous file: on two cores that hides them, ~10% of a warm start.
+    """
+    if len(files) < 2:
+        yield from (_fetch(path, store) for path in files)
+        return
+    import queue
+    import threading
+
+    ahead: queue.Queue[_Fetched | BaseException] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def work() -> None:
+        for path in files:
+            if stop.is_set():
+                return
+            try:
+                ahead.put(_fetch(path, store))
+            except BaseException as exc:  # handed to the caller, which raises it
+                ahead.put(exc)
+                return
+
+    worker = threading.Thread(target=work, name="bank-prefetch", daemon=True)
+    worker.start()
+    try:
+        for _ in files:
+            got = ahead.get()
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+    finally:
+        stop.set()
+        while worker.is_alive():  # the caller stopped early: unblock the worker so it can end
+            with suppress(queue.Empty):
+                ahead.get(timeout=0.05)
+        worker.join()
+
+
+def _total_size(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        with suppress(OSError):
+            total += path.stat().st_size
+    return total
+
+
+def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[_Loaded | None, list[str]]:
+    """One file: from the cache, else the quick path, else the careful path (which gives messages)."""
+    raw, key = fetched.raw, fetched.key
+    if raw is None:
+        return None, fetched.problems
+    if store and key and (hit := store.get(key, fetched.entry)):
+        return _Loaded(path, *hit), []
+    text, problems = _decode(raw, path)
+    if text is None:
+        return None, problems
+    model, parsed = None, None
+    data = _quick_parse(text)
+    if data is not _SLOW:
+        with suppress(ValidationError):  # the careful path will say what is wrong, with lines
+            model = BankFile.model_validate(data)
+    if model is None:
+        parsed = parse_text(text, path)
+        model = validate_file(parsed)
+        if model is None or parsed.problems:
+            return None, parsed.problems
+    if store and key:
+        store.put(key, model)
+    return _Loaded(path, model.topic, model.title, model.cards, parsed), []
 
 
 def _capped(problems: list[str], path: Path) -> list[str]:
@@ -548,38 +968,47 @@ def _capped(problems: list[str], path: Path) -> list[str]:
     ]
 
 
-def _cross_check(loaded: list[tuple[ParsedFile, BankFile]]) -> list[str]:
+def _cross_check(loaded: list[_Loaded]) -> list[str]:
     """Problems that only show across files: ids used twice, related ids that no card has."""
-    found: dict[int, list[str]] = {id(parsed): [] for parsed, _ in loaded}
-    owner: dict[str, str] = {}  # id or alias -> "path:line"
-    for parsed, model in loaded:
-        for i, card in enumerate(model.cards):
-            for name, loc in [(card.id, ("cards", i, "id"))] + [
-                (a, ("cards", i, "aliases", j)) for j, a in enumerate(card.aliases)
-            ]:
-                here = f"{parsed.path}:{parsed.line(loc)}"
+    found: dict[int, list[str]] = {id(entry): [] for entry in loaded}
+    owner: dict[str, tuple[_Loaded, tuple]] = {}  # id or alias -> where it was first given
+    given = [card.id for entry in loaded for card in entry.cards]
+    given += [a for entry in loaded for card in entry.cards for a in card.aliases]
+    unique = len(set(given)) == len(given)  # the usual case: no need to say where each id is given
+    for entry in [] if unique else loaded:
+        for i, card in enumerate(entry.cards):
+            names = [(card.id, ("cards", i, "id"))]
+            if card.aliases:
+                names += [(a, ("cards", i, "aliases", j)) for j, a in enumerate(card.aliases)]
+            for name, loc in names:
                 if name in owner:
-                    found[id(parsed)].append(
-                        f"{here}: {format_loc(loc)}: id `{name}` is already used at {owner[name]}"
+                    first, first_loc = owner[name]
+                    found[id(entry)].append(
+                        f"{entry.path}:{entry.line(loc)}: {format_loc(loc)}: id `{name}` is already used at "
+                        f"{first.path}:{first.line(first_loc)}"
                     )
                 else:
-                    owner[name] = here
-    known = {card.id for _, model in loaded for card in model.cards}
-    pool = sorted(known) if len(known) <= _MAX_HINT_POOL else []
-    for parsed, model in loaded:
-        mine = found[id(parsed)]
-        for i, card in enumerate(model.cards):
+                    owner[name] = (entry, loc)
+    known = {card.id for entry in loaded for card in entry.cards}
+    pool: list[str] | None = None  # "did you mean" candidates, sorted only if a related id is unknown
+    for entry in loaded:
+        mine = found[id(entry)]
+        for i, card in enumerate(entry.cards):
+            if known.issuperset(card.related):
+                continue
             for j, rel in enumerate(card.related):
                 if rel not in known:
                     loc = ("cards", i, "related", j)
+                    if pool is None:
+                        pool = sorted(known) if len(known) <= _MAX_HINT_POOL else []
                     hint = (
                         difflib.get_close_matches(rel, pool, n=1) if len(mine) < MAX_PROBLEMS_PER_FILE else []
                     )
                     mine.append(
-                        f"{parsed.path}:{parsed.line(loc)}: {format_loc(loc)}: unknown card id `{rel}`"
+                        f"{entry.path}:{entry.line(loc)}: {format_loc(loc)}: unknown card id `{rel}`"
                         + (f"; did you mean `{hint[0]}`?" if hint else "")
                     )
-    return [p for parsed, _ in loaded for p in _capped(found[id(parsed)], parsed.path)]
+    return [p for entry in loaded for p in _capped(found[id(entry)], entry.path)]
 
 
 def iter_bank_paths(user_paths: list[Path], include_builtin: bool, builtin: Path) -> Iterator[Path]:
