@@ -387,6 +387,13 @@ def undo(
     typer.echo(f"undid {undone.rating.label} ({undone.kind}) on {undone.slug}")
 
 
+def _set_suspended(ctx: typer.Context, ids: list[str], opts: tuple, suspended: bool) -> None:
+    ws = workspace(_common(ctx, *opts))
+    changed = ws.store.set_suspended(known_ids(ws, ids), suspended)
+    verb = "suspended" if suspended else "unsuspended"
+    typer.echo(f"{verb} {len(changed)} card(s)" + (f": {', '.join(changed)}" if changed else ""))
+
+
 @app.command()
 @guarded
 def suspend(
@@ -398,9 +405,7 @@ def suspend(
     no_color: NoColorOpt = False,
 ) -> None:
     """Keep cards out of the queue until unsuspended (history is kept)."""
-    ws = workspace(_common(ctx, bank, no_builtin, db, no_color))
-    changed = ws.store.set_suspended(known_ids(ws, ids), True)
-    typer.echo(f"suspended {len(changed)} card(s)" + (f": {', '.join(changed)}" if changed else ""))
+    _set_suspended(ctx, ids, (bank, no_builtin, db, no_color), True)
 
 
 @app.command()
@@ -414,9 +419,7 @@ def unsuspend(
     no_color: NoColorOpt = False,
 ) -> None:
     """Put suspended cards back into the queue."""
-    ws = workspace(_common(ctx, bank, no_builtin, db, no_color))
-    changed = ws.store.set_suspended(known_ids(ws, ids), False)
-    typer.echo(f"unsuspended {len(changed)} card(s)" + (f": {', '.join(changed)}" if changed else ""))
+    _set_suspended(ctx, ids, (bank, no_builtin, db, no_color), False)
 
 
 @app.command()

@@ -66,6 +66,28 @@ def write_atomic(path: Path, text: str) -> None:
 # ---------------------------------------------------------------- small formatting helpers
 
 
+WEAK_TOPIC_HEAD = (
+    "#",
+    "topic",
+    "weakness",
+    "why",
+    "recall",
+    "Again rate",
+    "lapses",
+    "studied",
+    "stability (d)",
+    "due",
+)
+
+
+def _weak_topic_row(i: int, g, name: str, why: str) -> list[str]:
+    """One row of the weak-topics table; `name` and `why` come already formatted for md or html."""
+    return [
+        str(i), name, num(g.weakness.score if g.weakness else None), why, pct(g.mean_recall), pct(g.again_rate),
+        str(g.lapses), f"{g.seen}/{g.cards}", num(g.mean_stability, 1), str(g.due_now),
+    ]  # fmt: skip
+
+
 def pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.0f}%"
 
@@ -338,33 +360,9 @@ def to_markdown(stats: Stats) -> str:
         ]
     else:
         lines += [f"Studied topics, weakest first. `{WEAKNESS_FORMULA}` over each topic's studied cards.", ""]
-        rows = [
-            [
-                str(i),
-                _topic_name_md(g),
-                num(g.weakness.score if g.weakness else None),
-                g.weakness.label if g.weakness else "—",
-                pct(g.mean_recall),
-                pct(g.again_rate),
-                str(g.lapses),
-                f"{g.seen}/{g.cards}",
-                num(g.mean_stability, 1),
-                str(g.due_now),
-            ]
-            for i, g in enumerate(weak, 1)
-        ]
-        head = [
-            "#",
-            "topic",
-            "weakness",
-            "why",
-            "recall",
-            "Again rate",
-            "lapses",
-            "studied",
-            "stability (d)",
-            "due",
-        ]
+        rows = [_weak_topic_row(i, g, _topic_name_md(g), g.weakness.label if g.weakness else "—")
+                for i, g in enumerate(weak, 1)]  # fmt: skip
+        head = list(WEAK_TOPIC_HEAD)
         lines += _md_table(head, rows, "rlrlrrrrrr")
         lines.append("")
 
@@ -673,32 +671,15 @@ def to_html(stats: Stats) -> str:
         add(f'<p class="note">Studied topics, weakest first: <code>{esc(WEAKNESS_FORMULA)}</code> over each '
             "topic's studied cards.</p>")  # fmt: skip
         rows = [
-            [
-                str(i),
+            _weak_topic_row(
+                i,
+                g,
                 _topic_name_html(g),
-                num(g.weakness.score if g.weakness else None),
                 f'<span class="why">{esc(g.weakness.label if g.weakness else "—")}</span>',
-                pct(g.mean_recall),
-                pct(g.again_rate),
-                str(g.lapses),
-                f"{g.seen}/{g.cards}",
-                num(g.mean_stability, 1),
-                str(g.due_now),
-            ]
+            )
             for i, g in enumerate(weak, 1)
         ]
-        head = [
-            "#",
-            "topic",
-            "weakness",
-            "why",
-            "recall",
-            "Again rate",
-            "lapses",
-            "studied",
-            "stability (d)",
-            "due",
-        ]
+        head = list(WEAK_TOPIC_HEAD)
         add(_table(head, rows, [True, False, True, False, True, True, True, True, True, True]))
     add(_figure(recall_svg(stats), "Mean probability of recall now per studied topic."))
     add("</section>")
