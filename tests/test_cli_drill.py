@@ -177,3 +177,15 @@ def test_edited_card_is_flagged_in_the_drill(isolated_home, tmp_path, monkeypatc
     monkeypatch.setenv("IDRILL_NOW", "2026-03-02T09:05:00+00:00")
     result = run("drill", "--no-builtin", "--bank", str(mine), "--topic", "eval", "--new", "0", input="q\n")
     assert "edited since you last reviewed it" in result.output
+
+
+def test_new_card_limit_resets_at_the_rollover_hour_not_at_midnight(isolated_home, monkeypatch):
+    run("config", "set", "new_per_day", "2")
+    monkeypatch.setenv("IDRILL_NOW", "2026-03-02T23:00:00+00:00")
+    run("drill", *SAMPLE, input="\n4\n\n4\nq\n")  # two new cards introduced late in the evening
+    counts = {}
+    for now in ("2026-03-02T23:30:00+00:00", "2026-03-03T03:59:00+00:00", "2026-03-03T04:00:00+00:00"):
+        monkeypatch.setenv("IDRILL_NOW", now)
+        counts[now[11:16]] = json.loads(run("due", *SAMPLE, "--json").output)["total"]
+    # same study day until 04:00 local (UTC here): the limit is used up; then two new cards again
+    assert counts == {"23:30": 0, "03:59": 0, "04:00": 2}

@@ -244,3 +244,10 @@ def test_readiness_verdict_thresholds():
         "almost",
         "not yet",
     ]
+
+
+def test_mock_write_option_asks_for_a_typed_answer_to_every_question(isolated_home):
+    result = run("mock", *SAMPLE, "-n", "2", "--write", input="first answer\nsecond answer\n3\n4\n")
+    assert result.exit_code == 0, result.output
+    assert "per question" in result.output
+    assert [r[3] for r in reviews(isolated_home)] == ["first answer", "second answer"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -61,3 +62,29 @@ def test_mock_countdown_rings_when_time_is_up_and_grading_is_single_keys(tmp_pat
     assert child.exitstatus == 0, out
     assert "Mock interview scorecard" in out
     assert [(r[1], r[2]) for r in reviews(tmp_path / "history.db")] == [(3, "mock")]
+
+
+COLOUR_SGR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
+
+
+@pytest.mark.parametrize("how", ["--no-color", "NO_COLOR"])
+def test_no_color_means_no_colour_codes_on_a_terminal(tmp_path, how, monkeypatch):
+    """Colours go; bold and italic may stay (https://no-color.org is about colour)."""
+    from . import drill_helpers
+
+    if how == "NO_COLOR":
+        plain_env = drill_helpers.env
+        monkeypatch.setattr(drill_helpers, "env", lambda home: {**plain_env(home), "NO_COLOR": "1"})
+    child = spawn(tmp_path, "--limit", "1", *(["--no-color"] if how == "--no-color" else []))
+    child.expect_exact(CARD)
+    reveal_and_rate(child, "3")
+    out = finish(child)
+    assert "Session done: 1 card rated" in out
+    assert not COLOUR_SGR.search(out), "colour codes despite " + how
+
+
+def test_colours_are_used_by_default_on_a_terminal(tmp_path):
+    child = spawn(tmp_path, "--limit", "1")
+    child.expect_exact(CARD)
+    reveal_and_rate(child, "3")
+    assert COLOUR_SGR.search(finish(child))

@@ -19,6 +19,7 @@ from interview_drill.cli_common import (
     NoColorOpt,
     TagOpt,
     TopicOpt,
+    WriteOpt,
     _common,
     card_filter,
     guarded,
@@ -58,6 +59,7 @@ def mock(
     save: Annotated[
         Path | None, typer.Option("--out", help="Save the scorecard as Markdown to this file.")
     ] = None,
+    write: WriteOpt = False,
     topic: TopicOpt = None,
     level: LevelOpt = None,
     max_level: MaxLevelOpt = None,
@@ -93,7 +95,7 @@ def mock(
     items = [as_item(c, row_for(c, rows), ws.scheduler, now) for c in chosen]
     ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=False)
     interview = MockInterview(
-        ws.store, ws.scheduler, ws.clock, ui, items, budget=minutes * 60, follow_ups=follow_ups,
+        ws.store, ws.scheduler, ws.clock, ui, items, budget=minutes * 60, follow_ups=follow_ups, write=write,
         pick_follow_up=lambda card: rng.choice(card.follow_ups) if card.follow_ups else None,
     )  # fmt: skip
     result = interview.run()

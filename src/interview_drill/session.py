@@ -47,6 +47,7 @@ class View:
     outcomes: dict[Rating, Memory] | None = None
     revealed_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
+    budget: float | None = None  # seconds per question in a mock interview
     answer: str | None = None  # typed with `w`
     coverage: list[bool] | None = None  # per outline bullet, once revealed with a typed answer
     traps_hit: list[int] | None = None  # indices into card.traps, marked with `m`
@@ -384,23 +385,26 @@ class MockInterview(Session):
     def _ask_all(self) -> None:
         total = len(self.pending)
         for number, item in enumerate(self.pending, 1):
-            view = View(item, number, total, self.clock(), "mock")
+            view = View(item, number, total, self.clock(), "mock", budget=self.budget)
             self.ui.show_card(view)
-            stop = False
-            with self.ui.timer(self.budget):
-                while True:
-                    key = self.ui.key()
-                    if key in ("", "q"):
-                        stop = True  # end early: grade what was answered so far
-                        break
-                    if key == "w":
-                        self._write(view)
-                        break
-                    if key in (" ", "\r", "\n"):
-                        break
-                    self.ui.notice("answer aloud, then press enter (or w to type your answer)")
+            stop, typed = False, self.write
+            if not typed:
+                with self.ui.timer(self.budget):  # the countdown line must stop before any typing
+                    while True:
+                        key = self.ui.key()
+                        if key in ("", "q"):
+                            stop = True  # end early: grade what was answered so far
+                            break
+                        if key == "w":
+                            typed = True
+                            break
+                        if key in (" ", "\r", "\n"):
+                            break
+                        self.ui.notice("answer aloud, then press enter (or w to type your answer)")
             if stop:
                 return
+            if typed:
+                self._write(view)
             used = (self.clock() - view.started).total_seconds()
             follow = None
             if self.follow_ups and (fu := self.pick_follow_up(item.card)) is not None:

@@ -337,7 +337,10 @@ class TerminalInteraction:
             self.console.print(Text.assemble(("your answer: ", "bold"), inline(view.answer)))
 
     def read_answer(self, view) -> str:
-        self.console.print(Text("Type your answer (one line; Enter when done):", style="bold"))
+        prompt = "Type your answer (one line; Enter when done)"
+        if view.budget is not None:
+            prompt += f" — {int(view.budget) // 60}:{int(view.budget) % 60:02d} per question"
+        self.console.print(Text(prompt + ":", style="bold"))
         return self.read_line("> ")
 
     def pick(self, view, items: list[str], chosen: list[int]) -> list[int]:
