@@ -194,3 +194,21 @@ def test_unknown_key_hints_at_help(key):
     session, _, ui = make([key, "?", "q"])
     session.run()
     assert any("press ? for the keys" in n for n in ui.notices) and "help" in ui.notices
+
+
+def test_undo_of_a_learning_card_on_screen_again_shows_it_once():
+    # one card: Again (1-minute step), it comes back, undo: the restored new card is shown once more
+    session, store, ui = make([" ", "1", "u", " ", "3", "q"], n=1)
+    ui.step = 40
+    session.run()
+    # first show, its learning step, the restored card after undo, its next step: no stale extra copy
+    assert ui.shown == ["c0", "c0", "c0", "c0"]
+    assert ratings(store) == [("c0", 3, "scheduled")]
+
+
+def test_two_undos_in_a_row_leave_one_copy_of_each_card():
+    session, store, ui = make([" ", "3", " ", "3", "u", "u", "q"])
+    session.run()
+    ids = [it.card.id for it in session.pending]
+    assert len(ids) == len(set(ids))
+    assert ratings(store) == []

@@ -212,3 +212,25 @@ def test_undo_takes_the_latest_rating_by_time_not_by_row_order(tmp_path):
     rate(store, "recent", Rating.GOOD, T0 + timedelta(days=2))
     rate(store, "imported-older", Rating.EASY, T0)  # e.g. merged in later from another machine
     assert store.undo_last().slug == "recent"
+
+
+def test_undo_is_refused_when_another_session_reviewed_the_card_since(tmp_path):
+    path = tmp_path / "h.db"
+    a, b = Store.open(path), Store.open(path)
+    sa, sb = a.start_session("drill", T0), b.start_session("drill", T0)
+    rate(a, "x", Rating.GOOD, T0, session_id=sa)
+    rate(b, "x", Rating.AGAIN, T0 + timedelta(minutes=10), session_id=sb)
+    before = dump(path)
+    with pytest.raises(StoreError, match="reviewed again since"):
+        a.undo_last(sa)
+    assert dump(path) == before
+    assert b.undo_last(sb).rating == Rating.AGAIN  # the later one can be undone
+
+
+def test_undo_of_a_cram_review_leaves_the_schedule_alone(tmp_path):
+    store = Store.open(tmp_path / "h.db")
+    rate(store, "x", Rating.GOOD, T0)
+    row = store.row("x")
+    rate(store, "x", Rating.AGAIN, T0 + timedelta(hours=1), kind="cram")
+    assert store.undo_last().kind == "cram"
+    assert store.row("x") == row

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from interview_drill.clock import Clock
+from interview_drill.errors import StoreError
 from interview_drill.scheduler import LEARN_AHEAD, QueueItem, Scheduler
 from interview_drill.state import CardRow, Memory, Phase, Rating
 from interview_drill.store import Store
@@ -301,17 +302,25 @@ class Session:
         if not self.undo_stack:
             self.ui.notice("nothing to undo in this session")
             return False
-        undone = self.store.undo_last(self.session_id)
+        try:
+            undone = self.store.undo_last(self.session_id)
+        except StoreError as exc:
+            self.ui.notice(str(exc))
+            return False
         if undone is None:
             self.ui.notice("nothing to undo in this session")
             return False
         item, requeued = self.undo_stack.pop()
+        card_id = item.card.id
         if requeued:
-            self.later = [(d, it) for d, it in self.later if it.card.id != item.card.id]
             self.total -= 1
+        # Drop every queued copy of the undone card (its learning step, or the one on screen now).
+        self.later = [(d, it) for d, it in self.later if it.card.id != card_id]
+        self.pending = [it for it in self.pending if it.card.id != card_id]
         self.result.rated.pop()
         self.done -= 1
-        self.pending.insert(0, current)
+        if current.card.id != card_id:
+            self.pending.insert(0, current)
         restored = QueueItem(item.card, undone.restored, item.retrievability, item.overdue)
         self.pending.insert(0, restored)
         self.ui.notice(f"undid {undone.rating.label} on {undone.slug}")

@@ -384,9 +384,16 @@ class Store:
             return Applied(int(cur.lastrowid or 0), before, after, stale and kind != "cram")
 
     def undo_last(self, session_id: int | None = None) -> Undone | None:
-        """Remove the newest review (of a session, if given) and restore the card exactly as before it."""
+        """Remove the newest review (of a session, if given) and restore the card exactly as before it.
+
+        Refused (StoreError) when the card was reviewed again afterwards, e.g. in another session:
+        restoring the old state would silently drop that later review's effect.
+        """
         with self.transaction():
-            sql = "SELECT r.id, r.card_id, c.slug, r.rating, r.kind, r.before, r.session_id FROM reviews r JOIN cards c ON c.id = r.card_id"
+            sql = (
+                "SELECT r.id, r.card_id, c.slug, r.rating, r.kind, r.before, r.session_id, r.reviewed_at "
+                "FROM reviews r JOIN cards c ON c.id = r.card_id"
+            )
             args: tuple = ()
             if session_id is not None:
                 sql += " WHERE r.session_id = ?"
@@ -397,22 +404,35 @@ class Store:
             ).fetchone()
             if found is None:
                 return None
-            review_id, card_id, slug, rating, kind, before, sid = found
+            review_id, card_id, slug, rating, kind, before, sid, at = found
+            if (
+                kind != "cram"
+                and self.conn.execute(
+                    "SELECT 1 FROM reviews WHERE card_id = ? AND kind != 'cram' AND id != ? "
+                    "AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) LIMIT 1",
+                    (card_id, review_id, at, at, review_id),
+                ).fetchone()
+            ):
+                raise StoreError(
+                    f"cannot undo {Rating(rating).label} on {slug}: the card was reviewed again since "
+                    "(in another session); undoing would lose that review"
+                )
             self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             if sid is not None:
                 self.conn.execute(
                     "UPDATE sessions SET cards_done = max(cards_done - 1, 0) WHERE id = ?", (sid,)
                 )
-            if before is None:
+            others = self.conn.execute(
+                "SELECT 1 FROM reviews WHERE card_id = ? LIMIT 1", (card_id,)
+            ).fetchone()
+            if before is None and others is None:
                 # The card had no row before this review: remove the row the review created.
-                others = self.conn.execute(
-                    "SELECT 1 FROM reviews WHERE card_id = ? LIMIT 1", (card_id,)
-                ).fetchone()
-                if others is None:
-                    self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+                self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
                 restored = CardRow(slug)
+            elif kind == "cram":  # cram changed no state: leave the row as it is now
+                restored = self.read_for_update(slug)[1] or CardRow(slug)
             else:
-                restored = CardRow.from_dict(json.loads(before))
+                restored = CardRow.from_dict(json.loads(before)) if before is not None else CardRow(slug)
                 self.upsert_row(card_id, restored)
             return Undone(slug, Rating(rating), kind, restored)
 
