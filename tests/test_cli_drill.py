@@ -189,3 +189,22 @@ def test_new_card_limit_resets_at_the_rollover_hour_not_at_midnight(isolated_hom
         counts[now[11:16]] = json.loads(run("due", *SAMPLE, "--json").output)["total"]
     # same study day until 04:00 local (UTC here): the limit is used up; then two new cards again
     assert counts == {"23:30": 0, "03:59": 0, "04:00": 2}
+
+
+def test_renamed_card_keeps_history_whatever_command_runs_first(isolated_home, tmp_path):
+    run("drill", *SAMPLE, "--topic", "eval", "--level", "senior", input="\n4\nq\n")
+    mine = tmp_path / "bank"
+    mine.mkdir()
+    for f in SAMPLE_BANK.iterdir():
+        (mine / f.name).write_text(
+            f.read_text().replace("id: sample-judge", "id: judge-validation\n    aliases: [sample-judge]")
+        )
+    bank = ["--no-builtin", "--bank", str(mine)]
+    assert run("suspend", *bank, "judge-validation").exit_code == 0
+    assert run("unsuspend", *bank, "judge-validation").exit_code == 0
+    data = json.loads(run("due", *bank, "--json").output)
+    assert "judge-validation" not in {c["id"] for c in data["cards"]}  # reviewed (Easy, 8 days): not due
+    conn = sqlite3.connect(isolated_home / "history.db")
+    assert conn.execute("SELECT slug, reps FROM cards WHERE slug LIKE '%judge%'").fetchall() == [
+        ("judge-validation", 1)
+    ]

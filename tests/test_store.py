@@ -234,3 +234,20 @@ def test_undo_of_a_cram_review_leaves_the_schedule_alone(tmp_path):
     rate(store, "x", Rating.AGAIN, T0 + timedelta(hours=1), kind="cram")
     assert store.undo_last().kind == "cram"
     assert store.row("x") == row
+
+
+def test_rename_moves_history_over_a_flags_only_row(tmp_path):
+    store = Store.open(tmp_path / "h.db")
+    rate(store, "old", Rating.GOOD, T0)
+    store.set_suspended(["new"], True)  # e.g. `idrill suspend new` before the history moved
+    assert store.rename({"old": "new"}) == [("old", "new")]
+    row = store.row("new")
+    assert row.reps == 1 and row.suspended and store.row("old") is None
+    assert len(store.reviews(slug="new")) == 1
+
+
+def test_rename_leaves_two_histories_alone(tmp_path):
+    store = Store.open(tmp_path / "h.db")
+    rate(store, "old", Rating.GOOD, T0)
+    rate(store, "new", Rating.GOOD, T0)
+    assert store.rename({"old": "new"}) == []

@@ -263,7 +263,6 @@ def drill(
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts)
-    ws.store.rename(ws.bank.alias_of)
     flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
     console = out(opts)
     now = ws.now()

@@ -72,11 +72,11 @@ def _open_readonly(opts: Common) -> Store:
 
 
 def _open_for_writing(opts: Common) -> Store:
+    from interview_drill.service import ensure_data_dir
     from interview_drill.store import Store
 
     path = _history_path(opts)
-    if not (opts.db or os.environ.get("IDRILL_DB")) and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)  # the default data folder, on a new machine
+    ensure_data_dir(path, explicit=bool(opts.db or os.environ.get("IDRILL_DB")))
     return Store.open(path)
 
 

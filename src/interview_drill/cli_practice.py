@@ -79,7 +79,6 @@ def mock(
     _check_level(target)
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts)
-    ws.store.rename(ws.bank.alias_of)
     flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
     cards = flt.apply(ws.bank.cards)
     now = ws.now()

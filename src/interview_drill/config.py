@@ -136,7 +136,12 @@ def save(path: Path, settings: Settings) -> None:
     """Write the settings atomically (the folder is created on first use)."""
     from interview_drill.files import write_text
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot create its folder ({exc.strerror or exc}); set IDRILL_CONFIG"
+        ) from None
     write_text(path, dumps(settings), what="settings")
 
 

@@ -87,11 +87,12 @@ def _bank_vs_history(d: Diagnosis, bank, rows) -> None:
             + ", ".join(orphans[:20])
             + (" …" if len(orphans) > 20 else "")
         )
-    renamed = sorted(
-        f"{old} → {new}" for old, new in bank.alias_of.items() if old in rows and new not in rows
-    )
-    if renamed:
-        d.warn("renamed cards whose history moves on the next drill: " + ", ".join(renamed))
+    both = sorted(f"{old} / {new}" for old, new in bank.alias_of.items() if old in rows and new in rows)
+    if both:
+        d.warn(
+            "renamed cards with history under both their old and new id (the old id's history is kept "
+            "but no longer scheduled): " + ", ".join(both)
+        )
     edited = sorted(
         c.id for c in bank.cards
         if (r := rows.get(c.id)) and r.memory and r.content_hash and r.content_hash != c.content_hash

@@ -128,13 +128,14 @@ def open_workspace(bank: Bank, db: Path | None, *, readonly: bool = False) -> Wo
     if readonly:
         store = Store.open_readonly(path)
     else:
-        _ensure_default_dir(path, explicit=explicit)
+        ensure_data_dir(path, explicit=explicit)
         store = Store.open(path)
+        store.rename(bank.alias_of)  # renamed cards take their history along, whatever the command
     fuzz = os.environ.get("IDRILL_FUZZ", "1") != "0"
     return Workspace(bank, store, settings, clock=env_clock(), tz=env_tz(), fuzz=fuzz)
 
 
-def _ensure_default_dir(path: Path, explicit: bool) -> None:
+def ensure_data_dir(path: Path, explicit: bool = False) -> None:
     """Create the default data folder on first use; an explicit --db must name an existing folder."""
     if explicit or path.parent.exists():
         return

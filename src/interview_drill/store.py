@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -463,15 +463,31 @@ class Store:
             return True
 
     def rename(self, aliases: dict[str, str]) -> list[tuple[str, str]]:
-        """Carry history over to renamed cards: `aliases` maps a former id to the current id."""
+        """Carry history over to renamed cards: `aliases` maps a former id to the current id.
+
+        A row under the new id that has neither a schedule nor reviews (e.g. made by `suspend`) does
+        not block the move: its flags are kept on the moved row.
+        """
         done = []
         with self.transaction():
             for old, new in aliases.items():
-                has_new = self.conn.execute("SELECT 1 FROM cards WHERE slug = ?", (new,)).fetchone()
-                if not has_new:
-                    cur = self.conn.execute("UPDATE cards SET slug = ? WHERE slug = ?", (new, old))
-                    if cur.rowcount:
-                        done.append((old, new))
+                old_id, old_row = self.read_for_update(old)
+                if old_row is None:
+                    continue
+                new_id, new_row = self.read_for_update(new)
+                if new_row is not None:
+                    has_reviews = self.conn.execute(
+                        "SELECT 1 FROM reviews WHERE card_id = ? LIMIT 1", (new_id,)
+                    ).fetchone()
+                    if new_row.memory is not None or has_reviews:
+                        continue  # both have history: leave it to the user (`idrill doctor` reports it)
+                    self.conn.execute("DELETE FROM cards WHERE id = ?", (new_id,))
+                    self.upsert_row(
+                        old_id,
+                        replace(old_row, suspended=new_row.suspended, buried_until=new_row.buried_until),
+                    )
+                self.conn.execute("UPDATE cards SET slug = ? WHERE id = ?", (new, old_id))
+                done.append((old, new))
         return done
 
     def start_session(self, mode: str, now: datetime) -> int:
