@@ -58,3 +58,21 @@ def test_streaks(days, today, expected):
 )  # fmt: skip
 def test_human_delta(delta, text):
     assert human_delta(delta) == text
+
+
+def test_system_local_time_follows_daylight_saving(monkeypatch):
+    """Without IDRILL_TZ the system zone is used with the offset of each moment, not today's."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        summer = datetime(2025, 7, 1, 2, 30, tzinfo=UTC)  # 04:30 CEST (UTC+2): a new study day
+        assert study_day(summer, 4) == date(2025, 7, 1)
+        assert day_bounds(summer, 4)[0] == datetime(2025, 7, 1, 2, 0, tzinfo=UTC)
+        winter = datetime(2025, 1, 15, 3, 30, tzinfo=UTC)  # 04:30 CET (UTC+1)
+        assert study_day(winter, 4) == date(2025, 1, 15)
+        assert day_bounds(winter, 4)[0] == datetime(2025, 1, 15, 3, 0, tzinfo=UTC)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -299,11 +299,11 @@ def _streak(ws) -> int:
 
 
 def _nothing_due(console: Console, ws, next_due, now) -> None:
-    from interview_drill.clock import human_delta
+    from interview_drill.clock import human_delta, to_local
 
     console.print("Nothing due right now. Well done.", style="bold green")
     if next_due is not None:
-        local = next_due.astimezone(ws.tz) if ws.tz else next_due.astimezone()
+        local = to_local(next_due, ws.tz)
         console.print(f"Next card due in {human_delta(next_due - now)} ({local:%a %d %b %H:%M}).")
     console.print("Want more? `idrill --new 5` adds new cards; `idrill --cram` practises without scheduling.")
 

@@ -19,21 +19,20 @@ def fixed_clock(moment: datetime) -> Clock:
     return lambda: moment.astimezone(UTC)
 
 
-def local_tz() -> tzinfo:
-    tz = datetime.now().astimezone().tzinfo
-    assert tz is not None
-    return tz
+def to_local(moment: datetime, tz: tzinfo | None = None) -> datetime:
+    """`moment` in `tz`, or in the system's local time with the UTC offset in force *at that moment*."""
+    return moment.astimezone(tz) if tz is not None else moment.astimezone()
 
 
 def study_day(moment: datetime, rollover_hour: int, tz: tzinfo | None = None) -> date:
     """The study day `moment` belongs to: local date, where days start at `rollover_hour`."""
-    local = moment.astimezone(tz or local_tz())
-    return (local - timedelta(hours=rollover_hour)).date()
+    return (to_local(moment, tz) - timedelta(hours=rollover_hour)).date()
 
 
 def day_start(day: date, rollover_hour: int, tz: tzinfo | None = None) -> datetime:
-    """When study day `day` begins, in UTC."""
-    local = datetime(day.year, day.month, day.day, rollover_hour, tzinfo=tz or local_tz())
+    """When study day `day` begins, in UTC (daylight saving time included)."""
+    wall = datetime(day.year, day.month, day.day, rollover_hour)
+    local = wall.replace(tzinfo=tz) if tz is not None else wall.astimezone()  # naive = system local time
     return local.astimezone(UTC)
 
 
