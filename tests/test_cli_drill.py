@@ -208,3 +208,16 @@ def test_renamed_card_keeps_history_whatever_command_runs_first(isolated_home, t
     assert conn.execute("SELECT slug, reps FROM cards WHERE slug LIKE '%judge%'").fetchall() == [
         ("judge-validation", 1)
     ]
+
+
+def test_out_of_bounds_fsrs_parameters_are_refused_and_recoverable(isolated_home):
+    zeros = "[" + ", ".join(["0"] * 21) + "]"
+    refused = run("config", "set", "parameters", zeros)
+    assert refused.exit_code == 2 and "not valid FSRS weights" in refused.output
+    assert not (isolated_home / "config.toml").exists()  # nothing written
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.toml").write_text(f"parameters = {zeros}\n")  # edited by hand
+    broken = run("due", *SAMPLE)
+    assert broken.exit_code == 2 and "config set parameters []" in broken.output
+    assert run("config", "set", "parameters", "[]").exit_code == 0
+    assert run("due", *SAMPLE).exit_code == 0

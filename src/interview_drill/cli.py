@@ -495,8 +495,9 @@ def config_set(
     """Change one setting (validated; the file is written atomically)."""
     from interview_drill.config import set_value
     from interview_drill.paths import config_path
+    from interview_drill.scheduler import Scheduler
 
-    settings = set_value(config_path(), key, value)
+    settings = set_value(config_path(), key, value, check=Scheduler)  # FSRS checks its weights' bounds
     shown = getattr(settings, key)
     typer.echo(f"{key} = {list(shown) if isinstance(shown, tuple) else shown}")
 

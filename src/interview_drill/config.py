@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,10 @@ def save(path: Path, settings: Settings) -> None:
     write_text(path, dumps(settings), what="settings")
 
 
-def set_value(path: Path, key: str, raw: str) -> Settings:
+def set_value(path: Path, key: str, raw: str, check: Callable[[Settings], object] | None = None) -> Settings:
+    """Validate one new value (and, with `check`, the settings it makes), then save."""
     settings = replace(load(path), **{key: parse_value(key, raw)})
+    if check is not None:
+        check(settings)  # raises ConfigError: nothing is written
     save(path, settings)
     return settings

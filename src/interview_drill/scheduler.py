@@ -20,7 +20,7 @@ from fsrs import Scheduler as FsrsScheduler
 from fsrs import State as FsrsState
 
 from interview_drill.config import Settings
-from interview_drill.errors import UsageError
+from interview_drill.errors import ConfigError, UsageError
 from interview_drill.models import FREQUENCIES, Card, seniority_rank
 from interview_drill.state import CardRow, Memory, Phase, Rating
 
@@ -40,13 +40,18 @@ class Scheduler:
         kwargs = {}
         if settings.parameters:
             kwargs["parameters"] = settings.parameters
-        self._fsrs = FsrsScheduler(
-            desired_retention=settings.desired_retention,
-            learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
-            relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps),
-            enable_fuzzing=fuzz,
-            **kwargs,
-        )
+        try:
+            self._fsrs = FsrsScheduler(
+                desired_retention=settings.desired_retention,
+                learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
+                relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps),
+                enable_fuzzing=fuzz,
+                **kwargs,
+            )
+        except ValueError as exc:  # py-fsrs bounds-checks each weight
+            raise ConfigError(
+                f"parameters: not valid FSRS weights ({exc}); `idrill config set parameters []` restores the defaults"
+            ) from None
         self.parameters = tuple(self._fsrs.parameters)
         self._decay = -self.parameters[20]
         self._factor = 0.9 ** (1 / self._decay) - 1
