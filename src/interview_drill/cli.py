@@ -347,20 +347,13 @@ def due(
         }
         typer.echo(json.dumps(payload, indent=2))
         return
-    from rich.table import Table
+    from interview_drill.ui import due_table
 
     console = out(opts)
     if not queue.items:
         _nothing_due(console, ws, queue.next_due, ws.now())
         return
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("topic", style="bold")
-    for st in states:
-        table.add_column(st, justify="right")
-    table.add_column("total", justify="right", style="bold")
-    for t, per in sorted(counts.items()):
-        table.add_row(t, *[str(per[st] or "·") for st in states], str(sum(per.values())))
-    console.print(table)
+    console.print(due_table(counts, states))
     console.print(f"{len(queue.items)} cards in today's session")
 
 

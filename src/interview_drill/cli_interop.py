@@ -253,44 +253,30 @@ def optimize(
         typer.echo(f"Dry run: nothing saved. The parameters would be: {list(report.parameters)}")
         return
     scheduler = Scheduler(replace(ws.settings, parameters=report.parameters), fuzz=ws.fuzz)
-    changed = _reschedule_with_progress(console, ws.store, scheduler, reschedule)
     path = config_path()
+    # Settings first: if that write fails, no card has been moved to the new parameters yet.
     config.save(path, replace(config.load(path), parameters=report.parameters))
+    changed = _reschedule_with_progress(console, ws.store, scheduler, reschedule)
     typer.echo(f"Saved your personal parameters to {path}; re-scheduled {_plural(changed, 'card')}.")
 
 
 def _print_report(console, report: FitReport) -> None:
-    from rich.table import Table
+    from interview_drill.ui import metrics_table
 
-    table = Table(show_edge=False, pad_edge=False, title_justify="left")
-    table.add_column("parameters")
-    table.add_column("log-loss", justify="right")
-    table.add_column("RMSE (bins)", justify="right")
     rows = [("FSRS defaults", report.defaults)]
     if report.current is not None:
         rows.append(("your current ones", report.current))
     rows.append(("fitted to your reviews", report.fitted))
-    for name, metrics in rows:
-        table.add_row(name, f"{metrics.log_loss:.4f}", f"{metrics.rmse:.4f}")
     typer.echo(
         f"Fitted on {_plural(report.reviews - report.fitted.n, 'review')} before "
         f"{report.cutoff:%Y-%m-%d %H:%M} UTC; compared on the {report.fitted.n} newest "
         f"({report.cards} cards). Lower is better:"
     )
-    console.print(table)
+    console.print(metrics_table([(name, m.log_loss, m.rmse) for name, m in rows]))
 
 
 def _reschedule_with_progress(console, store, scheduler, reschedule) -> int:
-    if not console.is_terminal:
-        return reschedule(store, scheduler)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from interview_drill.ui import progress_bar
 
-    with Progress(
-        TextColumn("re-scheduling"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
-    ) as progress:
-        task = progress.add_task("cards", total=None)
-
-        def step(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with progress_bar(console, "re-scheduling") as step:
         return reschedule(store, scheduler, step)

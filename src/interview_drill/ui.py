@@ -608,3 +608,44 @@ def render_readiness(a) -> Group:
     for command, why in a.plan:
         parts.append(Text.assemble("  ", (command, "bold cyan"), ("  # " + why, "dim")))
     return Group(*parts)
+
+
+# ------------------------------------------------------------------ tables and progress for commands
+
+
+def metrics_table(rows: Sequence[tuple[str, float, float]]) -> Table:
+    """(name, log-loss, RMSE) rows of `idrill optimize`."""
+    table = Table(show_edge=False, pad_edge=False, title_justify="left")
+    table.add_column("parameters")
+    table.add_column("log-loss", justify="right")
+    table.add_column("RMSE (bins)", justify="right")
+    for name, log_loss, rmse in rows:
+        table.add_row(name, f"{log_loss:.4f}", f"{rmse:.4f}")
+    return table
+
+
+@contextlib.contextmanager
+def progress_bar(console: Console, label: str):
+    """Yields `step(done, total)` on a terminal (drawing a bar), None elsewhere (nothing to draw)."""
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def due_table(counts: dict[str, dict[str, int]], states: Sequence[str]) -> Table:
+    """`idrill due`: cards per topic and state."""
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("topic", style="bold")
+    for st in states:
+        table.add_column(st, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for topic, per in sorted(counts.items()):
+        table.add_row(topic, *[str(per[st] or "·") for st in states], str(sum(per.values())))
+    return table
