@@ -170,3 +170,10 @@ def test_no_builtin_without_banks_is_a_clear_error():
     result = run("list", "--no-builtin")
     assert result.exit_code == 2
     assert "--no-builtin was given without --bank" in result.output
+
+
+def test_the_same_bank_given_twice_is_loaded_once(monkeypatch):
+    monkeypatch.setenv("IDRILL_BANK", str(SAMPLE_BANK))
+    result = run("list", "--no-builtin", "--bank", str(SAMPLE_BANK))
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == 4

@@ -153,3 +153,15 @@ def test_renamed_card_finds_its_history_under_the_former_id():
     c = Card.model_validate({"id": "new-name", "question": "q?", "outline": ["o"], "aliases": ["old-name"]})
     q = build_queue([c], {"old-name": reviewed("old-name", T0 - DAY)}, s, T0, day_end=T0 + DAY)
     assert [i.phase for i in q.due] == [Phase.REVIEW]
+
+
+def test_review_limit_never_holds_back_learning_steps():
+    s = Scheduler(Settings(reviews_per_day=2), fuzz=False)
+    cards = [card("relearn"), card("r1"), card("r2")]
+    rows = {
+        "relearn": reviewed("relearn", T0 - 29 * MIN, phase=Phase.RELEARNING),
+        "r1": reviewed("r1", T0 - DAY),
+        "r2": reviewed("r2", T0 - DAY),
+    }
+    q = build_queue(cards, rows, s, T0, day_end=T0 + DAY, reviews_today=2)
+    assert [i.card.id for i in q.due] == ["relearn"]

@@ -118,9 +118,10 @@ class Bank:
 
 
 def bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Expand files and directories into YAML files; missing paths become problems."""
+    """Expand files and directories into YAML files, each once; missing paths become problems."""
     files: list[Path] = []
     problems: list[str] = []
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
             found = sorted(
@@ -133,7 +134,12 @@ def bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
             files.append(path)
         else:
             problems.append(f"{path}: bank: no such file or directory")
-    return files, problems
+    unique = []
+    for f in files:  # the same bank given twice (e.g. --bank and IDRILL_BANK) is loaded once
+        if (real := f.resolve()) not in seen:
+            seen.add(real)
+            unique.append(f)
+    return unique, problems
 
 
 def _hidden(rel: Path) -> bool:

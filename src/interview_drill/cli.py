@@ -127,16 +127,13 @@ def validate(
     opts = _common(ctx, bank, no_builtin, None, no_color)
     roots = ([] if opts.no_builtin else [builtin_bank_dir()]) + user_bank_paths(opts.bank) + list(paths or [])
     files, problems = bank_files(roots)
-    unique: dict[Path, Path] = {}
-    for f in files:
-        unique.setdefault(f.resolve(), f)
     with long_lived():
-        loaded = load_files(list(unique.values()), extra_problems=problems)
+        loaded = load_files(files, extra_problems=problems)
     per_topic: dict[str, int] = {}
     for c in loaded.cards:
         per_topic[c.topic] = per_topic.get(c.topic, 0) + 1
     summary = ", ".join(f"{t} {n}" for t, n in per_topic.items())
-    typer.echo(f"ok: {len(loaded.cards)} cards in {len(unique)} files ({summary})")
+    typer.echo(f"ok: {len(loaded.cards)} cards in {len(files)} files ({summary})")
 
 
 @app.command("list")

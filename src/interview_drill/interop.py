@@ -169,7 +169,7 @@ def write_revlog(store: Store, out: Path) -> int:
 HISTORY_FORMAT = "idrill-history"
 HISTORY_VERSION = 1
 MAX_SHOWN_PROBLEMS = 50
-_MAX_MS = 253_402_300_799_999  # 9999-12-31: what a datetime can hold
+_MAX_MS = 32_503_680_000_000  # 3000-01-01: far enough, and safe to shift into any time zone
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # models.SLUG_PATTERN, without importing pydantic
 
 

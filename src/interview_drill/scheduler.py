@@ -211,11 +211,13 @@ def build_queue(
             if next_due is None or m.due < next_due:
                 next_due = m.due
     due.sort(key=lambda it: (it.phase == Phase.REVIEW, it.retrievability, -it.overdue.total_seconds()))
+    # The daily review limit caps review-state cards only: learning steps due now are always served.
     review_left = max(0, settings.reviews_per_day - reviews_today)
-    due = due[:review_left]
+    due = [it for it in due if it.phase != Phase.REVIEW] + [it for it in due if it.phase == Phase.REVIEW][
+        :review_left
+    ]
     later.sort(key=lambda it: it.row.memory.due if it.row.memory else now)
-    limit = settings.new_per_day if new_limit is None else new_limit
-    new_left = max(0, limit - new_today) if new_limit is None else max(0, new_limit)
+    new_left = max(0, new_limit) if new_limit is not None else max(0, settings.new_per_day - new_today)
     new = [QueueItem(c, r, 0.0, timedelta(0)) for c, r in order_new(fresh)[:new_left]]
     return Queue(due=due, new=new, later=later, next_due=next_due)
 

@@ -279,10 +279,10 @@ class Store:
         ]
 
     def today_counts(self, since: datetime) -> tuple[int, int]:
-        """(new cards introduced, reviews of already-seen cards) since `since`, cram excluded."""
+        """(new cards introduced, reviews of review-state cards) since `since`, cram excluded."""
         new, seen = self.conn.execute(
             "SELECT count(DISTINCT CASE WHEN phase_before = 0 THEN card_id END), "
-            "count(CASE WHEN phase_before != 0 THEN 1 END) "
+            "count(CASE WHEN phase_before = 2 THEN 1 END) "
             "FROM reviews WHERE reviewed_at >= ? AND kind != 'cram'",
             (to_ms(since),),
         ).fetchone()
