@@ -60,6 +60,18 @@ class ScriptedUI:
     def show_help(self, keys):
         self.notices.append("help")
 
+    def show_mock_answer(self, view, seconds, budget, follow_up):
+        self.notices.append(f"used {seconds:.0f}s of {budget:.0f}s")
+
+    def show_follow_up(self, view, question):
+        self.notices.append(f"follow-up: {question}")
+
+    def read_answer(self, view):
+        return self.keys.pop(0) if self.keys else ""
+
+    def pick(self, view, items, chosen):
+        return chosen
+
     def timer(self, seconds, already=0.0):
         import contextlib
 
@@ -212,3 +224,15 @@ def test_two_undos_in_a_row_leave_one_copy_of_each_card():
     ids = [it.card.id for it in session.pending]
     assert len(ids) == len(set(ids))
     assert ratings(store) == []
+
+
+def test_mock_reviews_record_the_answering_time_not_the_grading_time():
+    from interview_drill.session import MockInterview
+
+    store, clock, sched = Store.memory(), Clock(T0), Scheduler(fuzz=False)
+    q = build_queue(cards(2), {}, sched, T0, day_end=T0 + timedelta(hours=19))
+    ui = ScriptedUI(["\r", "\r", "3", "4"], clock, step=30)
+    result = MockInterview(store, sched, clock, ui, q.items, budget=60).run()
+    assert [a.seconds for a in result.answers] == [30, 30]
+    durations = [r[0] for r in store.conn.execute("SELECT duration_ms FROM reviews ORDER BY id")]
+    assert durations == [30_000, 30_000]

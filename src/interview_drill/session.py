@@ -49,6 +49,7 @@ class View:
     revealed_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
     budget: float | None = None  # seconds per question in a mock interview
+    spent: float | None = None  # seconds spent answering, when not simply "since the card was shown" (mock)
     answer: str | None = None  # typed with `w`
     coverage: list[bool] | None = None  # per outline bullet, once revealed with a typed answer
     traps_hit: list[int] | None = None  # indices into card.traps, marked with `m`
@@ -259,6 +260,7 @@ class Session:
 
     def _rate(self, view: View, rating: Rating) -> None:
         item, now = view.item, self.clock()
+        spent = view.spent if view.spent is not None else (now - view.started).total_seconds()
         kind = "cram" if self.mode == "cram" else ("mock" if self.mode == "mock" else "scheduled")
         outcome = view.outcomes[rating] if view.outcomes else None
         applied = self.store.record_review(
@@ -270,7 +272,7 @@ class Session:
             outcome=outcome,
             recompute=lambda row: self.scheduler.next_memory(row, rating, now),
             content_hash=item.card.content_hash,
-            duration_ms=int((now - view.started).total_seconds() * 1000),
+            duration_ms=int(spent * 1000),
             session_id=self.session_id,
             answer=view.answer,
             traps_hit=view.traps_hit,
@@ -293,7 +295,7 @@ class Session:
                 item.card.id,
                 item.card.topic,
                 rating,
-                (now - view.started).total_seconds(),
+                spent,
                 (memory.due - now) if memory else None,
             )  # fmt: skip
         )
@@ -427,7 +429,9 @@ class MockInterview(Session):
         total = len(self.mock.answers)
         self.ui.notice("Time to grade: each answer is revealed in turn. Rate it 1-4 (m: traps you fell for).")
         for number, entry in enumerate(self.mock.answers, 1):
-            view = View(entry.item, number, total, self.clock(), "mock", answer=entry.answer)
+            view = View(
+                entry.item, number, total, self.clock(), "mock", answer=entry.answer, spent=entry.seconds
+            )
             view.revealed_at = view.started
             self.ui.show_card(view)
             self.ui.show_mock_answer(view, entry.seconds, self.budget, entry.follow_up)
