@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from interview_drill.errors import BankError
+from interview_drill.errors import BankError, UsageError
 from interview_drill.models import (
     CARD_FIELDS,
     FREQUENCIES,
@@ -108,6 +108,16 @@ class Bank:
         card = self.by_id.get(card_id)
         if card is None and card_id in self.alias_of:
             card = self.by_id[self.alias_of[card_id]]
+        return card
+
+    def require(self, card_id: str) -> Card:
+        """A card by id or former id; an unknown id is a UsageError suggesting close matches."""
+        card = self.get(card_id)
+        if card is None:
+            close = self.close_ids(card_id)
+            raise UsageError(
+                f"no card `{card_id}`" + (f"; did you mean: {', '.join(close)}?" if close else "")
+            )
         return card
 
     def close_ids(self, card_id: str, n: int = 3) -> list[str]:

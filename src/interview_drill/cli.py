@@ -198,10 +198,7 @@ def show(
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     loaded = load(opts)
-    card = loaded.get(card_id)
-    if card is None:
-        close = loaded.close_ids(card_id)
-        raise UsageError(f"no card `{card_id}`" + (f"; did you mean: {', '.join(close)}?" if close else ""))
+    card = loaded.require(card_id)
     if as_json:
         typer.echo(json.dumps(card.to_json(), indent=2, ensure_ascii=False))
         return
@@ -292,7 +289,7 @@ def drill(
 def _streak(ws) -> int:
     from interview_drill.stats import current_streak
 
-    return current_streak(ws.store.review_days(), ws.now(), ws.settings.rollover_hour, ws.tz)
+    return current_streak(ws.store.review_times(), ws.now(), ws.settings.rollover_hour, ws.tz)
 
 
 def _nothing_due(console: Console, ws, next_due, now) -> None:

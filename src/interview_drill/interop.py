@@ -267,23 +267,17 @@ def history_records(store: Store) -> Iterator[dict[str, Any]]:
             "before": json.loads(before) if before else None,
             "session": [s_mode, s_start] if s_mode is not None else None,
         }
-    if _has_table(store, "number_answers"):
-        for slug, index, answer, correct, at in store.conn.execute(
-            "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers ORDER BY answered_at, id"
-        ):
-            yield {
-                "type": "number_answer",
-                "slug": slug,
-                "figure_index": index,
-                "answer": answer,
-                "correct": bool(correct),
-                "answered_at": at,
-            }
-
-
-def _has_table(store: Store, name: str) -> bool:
-    found = store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-    return found.fetchone() is not None
+    for slug, index, answer, correct, at in store.conn.execute(
+        "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers ORDER BY answered_at, id"
+    ):
+        yield {
+            "type": "number_answer",
+            "slug": slug,
+            "figure_index": index,
+            "answer": answer,
+            "correct": bool(correct),
+            "answered_at": at,
+        }
 
 
 def dump_history(store: Store, fh: IO[str]) -> dict[str, int]:

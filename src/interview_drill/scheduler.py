@@ -6,7 +6,6 @@ given), retrievability in bulk, and today's queue: due cards first, then new car
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from fsrs import State as FsrsState
 from interview_drill.config import Settings
 from interview_drill.errors import ConfigError, UsageError
 from interview_drill.models import FREQUENCIES, Card, seniority_rank
-from interview_drill.state import CardRow, Memory, Phase, Rating
+from interview_drill.state import CardRow, Memory, Phase, Rating, row_for
 
 LEARN_AHEAD = timedelta(minutes=20)  # like Anki: a learning card due this soon may be shown early
 
@@ -34,7 +33,7 @@ def default_parameters() -> tuple[float, ...]:
 class Scheduler:
     """FSRS with the user's settings. `fuzz=False` makes intervals exact (tests)."""
 
-    def __init__(self, settings: Settings | None = None, *, fuzz: bool = True, seed: int | None = None):
+    def __init__(self, settings: Settings | None = None, *, fuzz: bool = True):
         settings = settings or Settings()
         self.settings = settings
         kwargs = {}
@@ -55,15 +54,12 @@ class Scheduler:
         self.parameters = tuple(self._fsrs.parameters)
         self._decay = -self.parameters[20]
         self._factor = 0.9 ** (1 / self._decay) - 1
-        self._seed = seed
 
     # ------------------------------------------------------------ one card
 
     def preview(self, row: CardRow, now: datetime) -> dict[Rating, Memory]:
         """The state each rating would lead to — computed once; persist the chosen one."""
-        _require_utc(now)
-        if self._seed is not None:
-            random.seed(self._seed)  # py-fsrs fuzzes with the global `random`
+        _require_aware(now)
         card = _to_fsrs(row, now)
         out = {}
         for rating in Rating:
@@ -94,7 +90,7 @@ class Scheduler:
         return _from_fsrs(self._fsrs.reschedule_card(card, logs))
 
 
-def _require_utc(moment: datetime) -> None:
+def _require_aware(moment: datetime) -> None:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: use timezone-aware UTC")
 
@@ -158,17 +154,6 @@ class Queue:
     @property
     def items(self) -> list[QueueItem]:
         return self.due + self.new
-
-
-def row_for(card: Card, rows: dict[str, CardRow]) -> CardRow:
-    """The card's history row, also when it is still stored under a former id."""
-    row = rows.get(card.id)
-    if row is None:
-        for alias in card.aliases:
-            if alias in rows:
-                return CardRow(card.id, **{k: v for k, v in rows[alias].__dict__.items() if k != "slug"})
-        return CardRow(card.id)
-    return row
 
 
 def build_queue(

@@ -89,13 +89,7 @@ class Workspace:
         )
 
     def card(self, card_id: str) -> Card:
-        card = self.bank.get(card_id)
-        if card is None:
-            close = self.bank.close_ids(card_id)
-            raise UsageError(
-                f"no card `{card_id}`" + (f"; did you mean: {', '.join(close)}?" if close else "")
-            )
-        return card
+        return self.bank.require(card_id)
 
     def tomorrow_due(self) -> int:
         """Cards that will be due by the end of the next study day."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -96,6 +97,17 @@ class CardRow:
             buried_until=from_ms(data["buried_until"]) if data.get("buried_until") else None,
             suspended=bool(data.get("suspended", False)),
         )
+
+
+def row_for(card: Any, rows: Mapping[str, CardRow]) -> CardRow:
+    """A card's history row (by `card.id`), also when still stored under one of `card.aliases`."""
+    row = rows.get(card.id)
+    if row is not None:
+        return row
+    for alias in card.aliases:
+        if alias in rows:
+            return replace(rows[alias], slug=card.id)
+    return CardRow(card.id)
 
 
 def to_ms(moment: datetime) -> int:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from interview_drill.clock import day_start, study_day
 from interview_drill.models import SENIORITIES, Card
-from interview_drill.state import CardRow, Phase, Rating, from_ms, to_ms
+from interview_drill.state import CardRow, Phase, Rating, from_ms, row_for, to_ms
 
 if TYPE_CHECKING:
     from interview_drill.scheduler import Scheduler
@@ -199,10 +199,6 @@ class GroupStats:
         return self.lapses / self.seen if self.seen else None
 
 
-TopicStats = GroupStats
-LevelStats = GroupStats
-
-
 @dataclass(frozen=True)
 class Totals:
     cards: int
@@ -337,16 +333,6 @@ def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
     return index
 
 
-def _row(card: Card, rows: Mapping[str, CardRow]) -> CardRow:
-    row = rows.get(card.id)
-    if row is not None:
-        return row
-    for alias in card.aliases:
-        if alias in rows:
-            return CardRow(card.id, **{k: v for k, v in rows[alias].__dict__.items() if k != "slug"})
-    return CardRow(card.id)
-
-
 def _is_due(row: CardRow, now: datetime, day_end: datetime) -> bool:
     """Would a drill started now serve this card (ignoring the daily limits)?"""
     m = row.memory
@@ -369,7 +355,7 @@ def card_stats(
     day_end = day_end or now
     out = []
     for card in cards:
-        row = _row(card, rows)
+        row = row_for(card, rows)
         n, again = counts.get(card.id, (0, 0))
         for alias in card.aliases:
             if alias in counts and alias != card.id:
@@ -454,7 +440,7 @@ def readiness_by_level(
     """
     sums: dict[str, list[float]] = {}
     for card in cards:
-        row = _row(card, rows)
+        row = row_for(card, rows)
         acc = sums.setdefault(card.seniority, [0.0, 0])
         acc[0] += scheduler.retrievability(row.memory, now) if row.memory else 0.0
         acc[1] += 1

@@ -177,7 +177,10 @@ class Store:
 
     @classmethod
     def open_readonly(cls, path: Path) -> Store:
-        """For commands that only read: never creates or migrates a file on disk."""
+        """For commands that only read: never creates a file, and opens current files read-only.
+
+        A file of an older schema is migrated once (with its backup), as any command would.
+        """
         version = inspect_file(path)
         if version is None or version < LATEST:
             if version is None:
@@ -288,7 +291,7 @@ class Store:
         ).fetchone()
         return new, seen
 
-    def review_days(self) -> list[int]:
+    def review_times(self) -> list[int]:
         """Epoch-ms timestamps of every non-cram review (for streaks and activity)."""
         # NOT INDEXED: walking the time index fetches every row for its `kind`; a plain scan and a
         # sort is 2.5× faster (100,000 reviews: 50 ms instead of 130 ms).
@@ -510,15 +513,6 @@ class Store:
         )
         return [(from_ms(at), Rating(rt), kind, text) for at, rt, kind, text in cur]
 
-    def traps_hit(self) -> list[tuple[str, int]]:
-        """(slug, trap index) for every trap a user marked as fallen for."""
-        out = []
-        for slug, raw in self.conn.execute(
-            "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.traps_hit IS NOT NULL"
-        ):
-            out += [(slug, int(i)) for i in json.loads(raw)]
-        return out
-
     def record_number_answer(
         self, slug: str, figure_index: int, answer: str, correct: bool, now: datetime
     ) -> None:
@@ -527,14 +521,6 @@ class Store:
                 "INSERT INTO number_answers (slug, figure_index, answer, correct, answered_at) VALUES (?, ?, ?, ?, ?)",
                 (slug, figure_index, answer, int(correct), to_ms(now)),
             )
-
-    def number_accuracy(self, since: datetime) -> tuple[int, int]:
-        """(correct, answered) in the numbers quiz since `since`."""
-        correct, total = self.conn.execute(
-            "SELECT coalesce(sum(correct), 0), count(*) FROM number_answers WHERE answered_at >= ?",
-            (to_ms(since),),
-        ).fetchone()
-        return int(correct), int(total)
 
     # ------------------------------------------------------------ checks
 
