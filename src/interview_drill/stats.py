@@ -1,7 +1,8 @@
 """Figures computed from the history and the bank: streaks, retention, per-topic weakness, readiness.
 
-Pure functions over plain data (`History.load` is the one place that reads the database, in three
-queries); `report.py` renders the figures as files, `ui.py` draws them in the terminal.
+Pure functions over plain data: the log comes from `Store.figures_log` / `Store.review_counts`
+(via `History.load` and `review_counts`); `report.py` renders the figures as files, `ui.py` draws
+them in the terminal.
 
 Only scheduled and mock reviews count in any figure here: cram practice changes no schedule and
 would flatter the numbers.
@@ -102,28 +103,12 @@ class History:
 
     @classmethod
     def load(cls, store: Store) -> History:
-        conn = store.conn
-        reviews = conn.execute(
-            "SELECT c.slug, r.rating, r.reviewed_at, r.phase_before FROM reviews r "
-            "JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram'"
-        ).fetchall()
-        traps = conn.execute(
-            "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram'"
-        ).fetchall()
-        numbers = conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
-        return cls(reviews, traps, numbers)
+        return cls(*store.figures_log())
 
 
 def review_counts(store: Store) -> dict[str, tuple[int, int]]:
     """slug → (reviews, Again ratings) over scheduled and mock reviews, for `topic_weakness`."""
-    return {
-        slug: (n, again)
-        for slug, n, again in store.conn.execute(
-            "SELECT c.slug, count(*), sum(r.rating = 1) FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.kind != 'cram' GROUP BY c.slug"
-        )
-    }
+    return store.review_counts()
 
 
 # ---------------------------------------------------------------- figures

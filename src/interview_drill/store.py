@@ -302,6 +302,33 @@ class Store:
             )
         ]
 
+    def figures_log(self) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """What the stats need, as plain tuples (fast for 100k rows); cram left out.
+
+        (slug, rating, reviewed_at ms, phase_before) per review; (slug, traps JSON) per review that
+        marked traps; (slug, correct 0/1, answered_at ms) per numbers-quiz answer.
+        """
+        reviews = self.conn.execute(
+            "SELECT c.slug, r.rating, r.reviewed_at, r.phase_before FROM reviews r "
+            "JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram'"
+        ).fetchall()
+        traps = self.conn.execute(
+            "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
+            "WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram'"
+        ).fetchall()
+        numbers = self.conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
+        return reviews, traps, numbers
+
+    def review_counts(self) -> dict[str, tuple[int, int]]:
+        """slug → (reviews, Again ratings) over scheduled and mock reviews."""
+        return {
+            slug: (n, again)
+            for slug, n, again in self.conn.execute(
+                "SELECT c.slug, count(*), sum(r.rating = 1) FROM reviews r JOIN cards c ON c.id = r.card_id "
+                "WHERE r.kind != 'cram' GROUP BY c.slug"
+            )
+        }
+
     # ------------------------------------------------------------ writing
 
     def read_for_update(self, slug: str) -> tuple[int | None, CardRow | None]:
