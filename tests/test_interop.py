@@ -405,3 +405,23 @@ def test_parse_then_import_keeps_phase_and_before(isolated_home):
         result = interop.import_history(other, data)
         assert result.reviews_added == 6 and result.cards_added == 3
         assert interop.import_history(other, data).changed is False
+
+
+def test_out_follows_symlinks_and_writes_to_stdout_with_dash(tmp_path):
+    target = tmp_path / "target.csv"
+    target.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    result = run("export", "revlog", "--out", str(link), *SAMPLE)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and target.read_text().startswith("card_id,review_time")
+    dash = run("export", "revlog", "--out", "-", *SAMPLE)
+    assert dash.exit_code == 0
+    assert dash.stdout.startswith("card_id,review_time,review_rating,review_state,review_duration")
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_out_to_a_device_writes_in_place(tmp_path):
+    result = run("export", "revlog", "--out", "/dev/null", *SAMPLE)
+    assert result.exit_code == 0, result.output
+    assert Path("/dev/null").is_char_device()

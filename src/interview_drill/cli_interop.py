@@ -109,7 +109,9 @@ def export_anki(
     if not cards:
         raise UsageError("no cards match these filters: nothing written")
     n = write_anki(cards, out_file, timestamp=env_clock()().timestamp())
-    typer.echo(f"wrote {_plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)")
+    typer.echo(
+        f"wrote {_plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
+    )
 
 
 @export_app.command("revlog")
@@ -132,7 +134,7 @@ def export_revlog(
     opts = _common(ctx, bank, no_builtin, db, no_color)
     with _open_readonly(opts) as store:
         n = write_revlog(store, out_file)
-    typer.echo(f"wrote {_plural(n, 'review')} to {out_file}")
+    typer.echo(f"wrote {_plural(n, 'review')} to {out_file}", err=str(out_file) == "-")
 
 
 # ------------------------------------------------------------------ history

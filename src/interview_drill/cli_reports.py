@@ -131,7 +131,7 @@ def report_command(
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise UsageError(f"unknown format `{fmt}`; choose one of: {', '.join(FORMATS)}")
-    if fmt == "html" and out_file is None:
+    if fmt == "html" and (out_file is None or str(out_file) == "-"):
         raise UsageError("the html report is a file: add --out FILE (e.g. --out report.html)")
     if per_card and fmt not in ("csv", "json"):
         raise UsageError("--cards applies to --format csv or json")
@@ -139,7 +139,7 @@ def report_command(
     ws = workspace(opts, readonly=True)
     flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
     text = render(_stats(ws, flt, days), fmt, cards=per_card)
-    if out_file is None:
+    if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return
     write_atomic(out_file, text)

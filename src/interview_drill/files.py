@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,11 +29,19 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, what: str = "file
     A failure leaves the target as it was (or absent) and no temp file behind.
     """
     path = Path(path)
+    if str(path) == "-":  # standard output
+        _write_to_stdout(write)
+        return
+    if path.is_symlink():  # write where the link points; never replace the link itself
+        path = path.resolve()
+    if path.exists() and not path.is_dir() and not path.is_file():  # /dev/null, a FIFO…: no rename
+        _write_in_place(path, write, what)
+        return
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name")
     if not folder.is_dir():
-        raise UsageError(f"{path}: its folder {folder} does not exist")
+        raise UsageError(f"{path}: its folder {folder} does not exist; create it or choose another path")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -48,6 +57,26 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, what: str = "file
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_to_stdout(write: Callable[[Path], None]) -> None:
+    with tempfile.TemporaryDirectory(prefix="idrill-out-") as work:
+        tmp = Path(work) / "out"
+        write(tmp)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(tmp.read_bytes())
+        sys.stdout.flush()
+
+
+def _write_in_place(path: Path, write: Callable[[Path], None], what: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="idrill-out-") as work:
+        tmp = Path(work) / "out"
+        write(tmp)
+        try:
+            with open(path, "wb") as fh:
+                fh.write(tmp.read_bytes())
+        except OSError as exc:
+            raise WriteError(f"{path}: cannot write the {what} ({exc.strerror or exc})") from None
 
 
 def write_text(path: Path, text: str, *, what: str = "file") -> None:
