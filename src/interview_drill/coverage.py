@@ -5,6 +5,7 @@ A hint for self-grading, never a grade: the user still picks the rating.
 
 from __future__ import annotations
 
+import math
 import re
 
 from rapidfuzz import fuzz, process
@@ -138,14 +139,24 @@ _STOP = frozenset(
         "vs",
     ]
 )
+_GREEK = str.maketrans({"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "Δ": " delta ",
+                        "ε": " epsilon ", "λ": " lambda ", "π": " pi ", "σ": " sigma ", "θ": " theta "})  # fmt: skip
+_NUMBER_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                 "eight": "8", "ten": "10", "half": "0.5"}  # fmt: skip
 TERM_CUTOFF = 82  # rapidfuzz ratio for a term to count as present (allows typos and plurals)
-COVERED_SHARE = 0.5  # share of a bullet's key terms that must appear
+COVERED_SHARE = 0.3  # share of a bullet's key terms that must appear…
+COVERED_ENOUGH = 3  # …but three distinct key terms always cover it (long bullets list many terms)
+
+
+def words_of(text: str) -> list[str]:
+    """Lowercase words, with Greek letters spelled out and number words as digits."""
+    return [_NUMBER_WORDS.get(w, w) for w in _WORD.findall(text.translate(_GREEK).lower())]
 
 
 def key_terms(text: str) -> list[str]:
     """Content words of a bullet: lowercase, no stop words, numbers kept, short words dropped."""
     terms = []
-    for word in _WORD.findall(text.lower()):
+    for word in words_of(text):
         if word in _STOP:
             continue
         if len(word) >= 3 or any(ch.isdigit() for ch in word):
@@ -171,10 +182,10 @@ def bullet_covered(answer: str, bullet: str) -> bool:
     terms = key_terms(bullet)
     if not terms:
         return False
-    words = _WORD.findall(answer.lower())
+    words = words_of(answer)
     words += [part for w in words if "-" in w for part in w.split("-") if part]
     hits = sum(term_present(t, words) for t in terms)
-    return hits >= max(1, round(len(terms) * COVERED_SHARE))
+    return hits >= max(1, min(COVERED_ENOUGH, math.ceil(len(terms) * COVERED_SHARE)))
 
 
 def outline_coverage(answer: str, outline: list[str]) -> list[bool]:
