@@ -221,3 +221,20 @@ def test_out_of_bounds_fsrs_parameters_are_refused_and_recoverable(isolated_home
     assert broken.exit_code == 2 and "config set parameters []" in broken.output
     assert run("config", "set", "parameters", "[]").exit_code == 0
     assert run("due", *SAMPLE).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [(["learning_steps", "[1,", "10]"], "learning_steps = [1, 10]"), (["learning_steps", "2,20"], "learning_steps = [2, 20]"),
+     (["relearning_steps", "5"], "relearning_steps = [5]")],
+)  # fmt: skip
+def test_config_set_accepts_lists_with_spaces_or_commas(args, shown):
+    result = run("config", "set", *args)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == shown
+
+
+def test_config_set_negative_number_is_a_value_error_not_an_option():
+    result = run("config", "set", "new_per_day", "-1")
+    assert result.exit_code == 2
+    assert "new_per_day: must be a whole number from 0 to 1000" in result.output

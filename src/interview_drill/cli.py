@@ -269,6 +269,8 @@ def drill(
         if not items:
             raise UsageError("no cards match these filters")
     else:
+        if flt.active and not flt.apply(ws.bank.cards):
+            raise UsageError("no cards match these filters")
         queue = ws.queue(flt, new_limit=new, now=now)
         items, later = queue.items, queue.later
         if not items and not later:
@@ -370,7 +372,11 @@ def undo(
     if undone is None:
         typer.echo("nothing to undo: the review log is empty")
         return
-    typer.echo(f"undid {undone.rating.label} ({undone.kind}) on {undone.slug}")
+    from interview_drill.clock import to_local
+    from interview_drill.service import env_tz
+
+    when = f", rated {to_local(undone.reviewed_at, env_tz()):%Y-%m-%d %H:%M}" if undone.reviewed_at else ""
+    typer.echo(f"undid {undone.rating.label} ({undone.kind}) on {undone.slug}{when}")
 
 
 def _set_suspended(ctx: typer.Context, ids: list[str], opts: tuple, suspended: bool) -> None:
@@ -473,18 +479,22 @@ def config_get(key: Annotated[str, typer.Argument(help="Setting name (see `idril
     typer.echo(list(value) if isinstance(value, tuple) else value)
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings={"ignore_unknown_options": True})
 @guarded
 def config_set(
     key: Annotated[str, typer.Argument(help="Setting name (see `idrill config list`).")],
-    value: Annotated[str, typer.Argument(help="New value, e.g. 0.85, 20, [1, 10].")],
+    value: Annotated[
+        list[str], typer.Argument(metavar="VALUE", help="New value, e.g. 0.85, 20, [1, 10] or 1,10.")
+    ],
 ) -> None:
     """Change one setting (validated; the file is written atomically)."""
     from interview_drill.config import set_value
     from interview_drill.paths import config_path
     from interview_drill.scheduler import Scheduler
 
-    settings = set_value(config_path(), key, value, check=Scheduler)  # FSRS checks its weights' bounds
+    settings = set_value(
+        config_path(), key, " ".join(value), check=Scheduler
+    )  # FSRS checks its weights' bounds
     shown = getattr(settings, key)
     typer.echo(f"{key} = {list(shown) if isinstance(shown, tuple) else shown}")
 

@@ -138,7 +138,7 @@ KindOpt = Annotated[
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only cards with this tag (repeatable).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 NewOpt = Annotated[
-    int | None, typer.Option("--new", min=0, help="New cards today (overrides the daily new limit).")
+    int | None, typer.Option("--new", min=0, help="New cards in this session (replaces the daily new limit).")
 ]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Serve at most N cards now.")]
 MinutesOpt = Annotated[

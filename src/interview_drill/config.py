@@ -108,6 +108,9 @@ def parse_value(key: str, raw: str) -> Any:
     """A value typed on the command line (`idrill config set KEY VALUE`), validated."""
     if key not in KEYS:
         raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
+    raw = raw.strip()
+    if key in ("learning_steps", "relearning_steps", "parameters") and not raw.startswith("["):
+        raw = f"[{raw}]"  # `1,10` for `[1, 10]`
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

@@ -40,7 +40,9 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
         bank = load_bank(user_bank_paths(bank_paths), include_builtin=include_builtin)
         d.ok(f"banks: {len(bank.cards)} cards in {len(bank.topics)} topics")
     except IdrillError as exc:
-        d.fail(f"banks: {len(exc.lines())} problem(s); run `idrill validate` to see them")
+        d.fail(
+            f"banks: {len(exc.lines())} problem(s); run `idrill validate` with the same --bank options to see them"
+        )
     try:
         config.load(config_path())
         d.ok(f"settings: {config_path()}")

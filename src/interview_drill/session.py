@@ -180,7 +180,10 @@ class Session:
         current = self.store.row(item.row.slug) or item.row
         if current != item.row:  # another session touched it, or it came back from undo
             item = QueueItem(item.card, current, item.retrievability, item.overdue)
-        view = View(item, self.done + 1, max(self.total, self.done + 1), self.clock(), self.mode)
+        total = max(self.total, self.done + 1)
+        if self.limit is not None:
+            total = min(total, self.limit)
+        view = View(item, self.done + 1, total, self.clock(), self.mode)
         if item.edited:
             view.notes.append("edited since you last reviewed it")
         self.ui.show_card(view)

@@ -131,6 +131,7 @@ class Undone:
     rating: Rating
     kind: str
     restored: CardRow
+    reviewed_at: datetime | None = None
 
 
 class Store:
@@ -464,7 +465,7 @@ class Store:
             else:
                 restored = CardRow.from_dict(json.loads(before)) if before is not None else CardRow(slug)
                 self.upsert_row(card_id, restored)
-            return Undone(slug, Rating(rating), kind, restored)
+            return Undone(slug, Rating(rating), kind, restored, from_ms(at))
 
     def _update_flags(self, slugs: Iterable[str], **flags: object) -> list[str]:
         changed = []
