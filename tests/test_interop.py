@@ -425,3 +425,14 @@ def test_out_to_a_device_writes_in_place(tmp_path):
     result = run("export", "revlog", "--out", "/dev/null", *SAMPLE)
     assert result.exit_code == 0, result.output
     assert Path("/dev/null").is_char_device()
+
+
+def test_importing_a_file_that_is_not_a_history_export_is_one_line(tmp_path):
+    junk = tmp_path / "deck.apkg"
+    junk.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 50 + b"\n" * 300)
+    result = run("history", "import", str(junk))
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if line.strip()]
+    assert errors == [f"{junk}:1: the first line must be the header "
+                      '{"format": "idrill-history", "version": 1}: is this an `idrill history export` file?',
+                      "nothing was imported"]  # fmt: skip

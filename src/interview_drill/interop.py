@@ -447,9 +447,17 @@ def parse_history(lines: Iterable[bytes], name: str) -> HistoryData:
     seen_header = False
     for number, raw in enumerate(lines, 1):
         where = f"{name}:{number}"
+        not_ours = (
+            f"{where}: the first line must be the header "
+            f'{{"format": "{HISTORY_FORMAT}", "version": {HISTORY_VERSION}}}: '
+            "is this an `idrill history export` file?"
+        )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
+            if not seen_header:  # not a history file at all: one line, not one per line of it
+                problems.append(not_ours)
+                break
             problems.append(f"{where}: not UTF-8 text")
             continue
         if not text.strip():
@@ -457,9 +465,15 @@ def parse_history(lines: Iterable[bytes], name: str) -> HistoryData:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
+            if not seen_header:
+                problems.append(not_ours)
+                break
             problems.append(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
             continue
         if not isinstance(obj, dict):
+            if not seen_header:
+                problems.append(not_ours)
+                break
             problems.append(f"{where}: must be a JSON object (got {_show(obj)})")
             continue
         try:
@@ -481,11 +495,7 @@ def parse_history(lines: Iterable[bytes], name: str) -> HistoryData:
                 seen_header = True
                 continue
             if not seen_header:
-                problems.append(
-                    f"{where}: the first line must be the header "
-                    f'{{"format": "{HISTORY_FORMAT}", "version": {HISTORY_VERSION}}}: '
-                    "is this an `idrill history export` file?"
-                )
+                problems.append(not_ours)
                 break
             kind = obj.get("type")
             if kind == "card":
