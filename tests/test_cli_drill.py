@@ -113,7 +113,8 @@ def test_suspend_unsuspend(isolated_home):
     assert run("suspend", *SAMPLE, "sample-judge", "sample-lora-rank").exit_code == 0
     data = json.loads(run("due", *SAMPLE, "--json").output)
     assert {c["id"] for c in data["cards"]} == {"sample-lora-alpha", "sample-debug-loss"}
-    assert "unsuspended 1 card(s): sample-judge" in run("unsuspend", *SAMPLE, "sample-judge").output
+    assert "unsuspended 1 card: sample-judge" in run("unsuspend", *SAMPLE, "sample-judge").output
+    assert "already unsuspended: sample-judge" in run("unsuspend", *SAMPLE, "sample-judge").output
     bad = run("suspend", *SAMPLE, "no-such-card")
     assert bad.exit_code == 2 and "no card `no-such-card`" in bad.output
 

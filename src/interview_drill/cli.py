@@ -133,7 +133,8 @@ def validate(
     for c in loaded.cards:
         per_topic[c.topic] = per_topic.get(c.topic, 0) + 1
     summary = ", ".join(f"{t} {n}" for t, n in per_topic.items())
-    typer.echo(f"ok: {len(loaded.cards)} cards in {len(files)} files ({summary})")
+    n, f = len(loaded.cards), len(files)
+    typer.echo(f"ok: {n} card{'s' if n != 1 else ''} in {f} file{'s' if f != 1 else ''} ({summary})")
 
 
 @app.command("list")
@@ -175,7 +176,7 @@ def list_cards(
         return
     from interview_drill.ui import cards_table
 
-    console.print(cards_table(cards))
+    console.print(cards_table(cards, console.width))
     console.print(f"{len(cards)} card{'s' if len(cards) != 1 else ''}", style="dim")
 
 
@@ -381,9 +382,14 @@ def undo(
 
 def _set_suspended(ctx: typer.Context, ids: list[str], opts: tuple, suspended: bool) -> None:
     ws = workspace(_common(ctx, *opts))
-    changed = ws.store.set_suspended(known_ids(ws, ids), suspended)
+    wanted = known_ids(ws, ids)
+    changed = ws.store.set_suspended(wanted, suspended)
     verb = "suspended" if suspended else "unsuspended"
-    typer.echo(f"{verb} {len(changed)} card(s)" + (f": {', '.join(changed)}" if changed else ""))
+    same = [i for i in wanted if i not in changed]
+    if changed:
+        typer.echo(f"{verb} {len(changed)} card{'s' if len(changed) != 1 else ''}: {', '.join(changed)}")
+    if same:
+        typer.echo(f"already {verb}: {', '.join(same)}")
 
 
 @app.command()

@@ -163,17 +163,20 @@ def render_card(card: Card, *, parts: Sequence[str] = ("outline", "numbers", "fo
     return Panel(Group(*body), title=Text(card.id), subtitle=card_meta(card), title_align="left")
 
 
-def cards_table(cards: Sequence[Card]) -> Table:
+def cards_table(cards: Sequence[Card], width: int = 100) -> Table:
+    """One line per card; the question is cut with an ellipsis, and `kind` shows only when there is room."""
+    wide = width >= 110
     table = Table(show_edge=False, pad_edge=False, expand=False)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("topic")
-    table.add_column("level")
-    table.add_column("kind")
-    table.add_column("question", ratio=1)
+    table.add_column("topic", no_wrap=True)
+    table.add_column("level", no_wrap=True)
+    if wide:
+        table.add_column("kind", no_wrap=True)
+    table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
     for c in cards:
-        table.add_row(
-            c.id, c.topic, Text(c.seniority, style=LEVEL_STYLE[c.seniority]), c.kind, inline(c.question)
-        )
+        level = Text(c.seniority, style=LEVEL_STYLE[c.seniority])
+        cells = [c.id, c.topic, level, *([c.kind] if wide else []), inline(c.question)]
+        table.add_row(*cells)
     return table
 
 
@@ -346,21 +349,26 @@ class TerminalInteraction:
     def pick(self, view, items: list[str], chosen: list[int]) -> list[int]:
         """Digit keys toggle items, Enter confirms."""
         marked = set(chosen)
+        redraw = True
         while True:
-            grid = Table.grid(padding=(0, 1, 0, 0))
-            for i, item in enumerate(items, 1):
-                box = "[x]" if i - 1 in marked else "[ ]"
-                grid.add_row(
-                    Text(f" {i}", style="bold"),
-                    Text(box, style="red" if i - 1 in marked else "dim"),
-                    inline(item),
+            if redraw:
+                grid = Table.grid(padding=(0, 1, 0, 0))
+                for i, item in enumerate(items, 1):
+                    box = "[x]" if i - 1 in marked else "[ ]"
+                    grid.add_row(
+                        Text(f" {i}", style="bold"),
+                        Text(box, style="red" if i - 1 in marked else "dim"),
+                        inline(item),
+                    )
+                self.console.print(
+                    Text("Traps you fell for — digits toggle, Enter confirms:", style="bold red")
                 )
-            self.console.print(Text("Traps you fell for — digits toggle, Enter confirms:", style="bold red"))
-            self.console.print(grid)
+                self.console.print(grid)
             key = self.read_key()
             if key in ("\r", "\n", "", "q"):
                 return sorted(marked)
-            if key.isdigit() and 1 <= int(key) <= len(items):
+            redraw = key.isdigit() and 1 <= int(key) <= len(items)
+            if redraw:
                 marked ^= {int(key) - 1}
 
     def show_help(self, keys) -> None:
@@ -605,8 +613,9 @@ def render_readiness(a) -> Group:
             )
     parts.append(Text(""))
     parts.append(Text("This week", style="bold"))
-    for command, why in a.plan:
-        parts.append(Text.assemble("  ", (command, "bold cyan"), ("  # " + why, "dim")))
+    for command, why in a.plan:  # the comment on its own line, so the command copies cleanly
+        parts.append(Text("  # " + why, style="dim"))
+        parts.append(Text("  " + command, style="bold cyan", no_wrap=True, overflow="ignore"))
     return Group(*parts)
 
 
