@@ -430,6 +430,8 @@ class MockInterview(Session):
 
     def _grade_all(self) -> None:
         total = len(self.mock.answers)
+        if not total:
+            return
         self.ui.notice("Time to grade: each answer is revealed in turn. Rate it 1-4 (m: traps you fell for).")
         for number, entry in enumerate(self.mock.answers, 1):
             view = View(

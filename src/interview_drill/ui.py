@@ -254,7 +254,7 @@ class TerminalInteraction:
         if item.overdue.total_seconds() >= 3600:
             head.append(f" (overdue {human_delta(item.overdue)})", style="dim")
         if view.mode == "cram":
-            head.append("  [cram: schedule unchanged]", style="magenta")
+            head.append("  cram", style="magenta")
         self.console.print(head)
         for note in view.notes:
             self.console.print(Text(f"✎ {note}", style="bold magenta"))
@@ -420,10 +420,12 @@ def render_summary(result, *, due_tomorrow: int, streak: int) -> Group:
 # ------------------------------------------------------------------ practice modes
 
 
-def render_scorecard(result) -> Table:
+def render_scorecard(result) -> Table | Text:
+    if not result.answers:
+        return Text("No question answered: nothing to grade.", style="dim")
     table = Table(title="Mock interview scorecard", show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
-    table.add_column("card", style="bold")
+    table.add_column("card", style="bold", overflow="fold")
     table.add_column("level")
     table.add_column("grade")
     table.add_column("time", justify="right")
