@@ -177,3 +177,16 @@ def test_the_same_bank_given_twice_is_loaded_once(monkeypatch):
     result = run("list", "--no-builtin", "--bank", str(SAMPLE_BANK))
     assert result.exit_code == 0, result.output
     assert len(result.output.splitlines()) == 4
+
+
+def test_a_bank_folder_without_yaml_files_is_an_error(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("list", "--bank", str(empty))
+    assert result.exit_code == 2
+    assert f"{empty}: bank: no .yaml files in this folder" in result.output
+
+
+def test_ready_target_typo_suggests_the_level():
+    result = run("ready", "--no-builtin", "--bank", str(SAMPLE_BANK), "--target", "seniour")
+    assert result.exit_code == 2 and "Did you mean `senior`?" in result.output

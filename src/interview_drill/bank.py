@@ -139,6 +139,8 @@ def bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
                 for p in path.rglob("*")
                 if p.suffix in BANK_SUFFIXES and p.is_file() and not _hidden(p.relative_to(path))
             )
+            if not found:
+                problems.append(f"{path}: bank: no .yaml files in this folder")
             files += found
         elif path.is_file():
             files.append(path)

@@ -147,7 +147,7 @@ def list_cards(
     kind: KindOpt = None,
     tag: TagOpt = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Text in the question or outline.")
+        str | None, typer.Option("--search", "-s", metavar="TEXT", help="Text in the question or outline.")
     ] = None,
     as_json: JsonOpt = False,
     bank: BankOpt = None,

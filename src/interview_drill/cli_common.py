@@ -109,13 +109,16 @@ DbOpt = Annotated[
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colours (also: NO_COLOR env).")]
 TopicOpt = Annotated[
     list[str] | None,
-    typer.Option("--topic", "-t", help="Only this topic (repeatable).", autocompletion=complete_topic),
+    typer.Option(
+        "--topic", "-t", metavar="TOPIC", help="Only this topic (repeatable).", autocompletion=complete_topic
+    ),
 ]
 LevelOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--level",
         "-l",
+        metavar="LEVEL",
         help="Only this seniority: screen, mid, senior, staff (repeatable).",
         autocompletion=complete_level,
     ),
@@ -123,7 +126,10 @@ LevelOpt = Annotated[
 MaxLevelOpt = Annotated[
     str | None,
     typer.Option(
-        "--max-level", help="Every seniority up to and including this one.", autocompletion=complete_level
+        "--max-level",
+        metavar="LEVEL",
+        help="Every seniority up to and including this one (screen < mid < senior < staff).",
+        autocompletion=complete_level,
     ),
 ]
 KindOpt = Annotated[
@@ -131,18 +137,27 @@ KindOpt = Annotated[
     typer.Option(
         "--kind",
         "-k",
-        help="Only this kind: conceptual, scenario, design, debugging, coding.",
+        metavar="KIND",
+        help="Only this kind: conceptual, scenario, design, debugging, coding (repeatable).",
         autocompletion=complete_kind,
     ),
 ]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Only cards with this tag (repeatable).")]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", metavar="TAG", help="Only cards with this tag (repeatable).")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 NewOpt = Annotated[
-    int | None, typer.Option("--new", min=0, help="New cards in this session (replaces the daily new limit).")
+    int | None,
+    typer.Option(
+        "--new", min=0, metavar="N", help="New cards in this session (replaces the daily new limit)."
+    ),
 ]
-LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Serve at most N cards now.")]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", min=1, metavar="N", help="Serve at most N cards now.")
+]
 MinutesOpt = Annotated[
-    float | None, typer.Option("--minutes", min=0, help="Stop introducing new cards after M minutes.")
+    float | None,
+    typer.Option("--minutes", min=0, metavar="M", help="Stop introducing new cards after M minutes."),
 ]
 WriteOpt = Annotated[
     bool, typer.Option("--write", "-w", help="Type an answer to every card before revealing it.")

@@ -22,6 +22,8 @@ from interview_drill.cli_common import (
     WriteOpt,
     _common,
     card_filter,
+    complete_card_id,
+    complete_level,
     guarded,
     key_reader,
     line_reader,
@@ -32,7 +34,12 @@ from interview_drill.errors import UsageError
 
 TargetOpt = Annotated[
     str | None,
-    typer.Option("--target", help="Interview level to prepare for: screen, mid, senior or staff."),
+    typer.Option(
+        "--target",
+        metavar="LEVEL",
+        help="Interview level to prepare for: screen, mid, senior or staff.",
+        autocompletion=complete_level,
+    ),
 ]
 
 
@@ -42,22 +49,28 @@ def _rng() -> random.Random:
 
 
 def _check_level(value: str | None) -> None:
+    from interview_drill.filters import check_values
     from interview_drill.models import SENIORITIES
 
-    if value is not None and value not in SENIORITIES:
-        raise UsageError(f"unknown level `{value}`. Valid: {', '.join(SENIORITIES)}")
+    if value is not None:
+        check_values("level", [value], SENIORITIES)
 
 
 def mock(
     ctx: typer.Context,
-    count: Annotated[int, typer.Option("--count", "-n", min=1, max=30, help="Number of questions.")] = 5,
+    count: Annotated[
+        int, typer.Option("--count", "-n", min=1, max=30, metavar="N", help="Number of questions.")
+    ] = 5,
     target: TargetOpt = None,
-    minutes: Annotated[float, typer.Option("--minutes", min=0.05, help="Time budget per question.")] = 3.0,
+    minutes: Annotated[
+        float, typer.Option("--minutes", min=0.05, metavar="M", help="Time budget per question, in minutes.")
+    ] = 3.0,
     follow_ups: Annotated[
         bool, typer.Option("--follow-ups", help="After each answer, the interviewer asks one follow-up.")
     ] = False,
     save: Annotated[
-        Path | None, typer.Option("--out", help="Save the scorecard as Markdown to this file.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Save the scorecard as Markdown to this file."),
     ] = None,
     write: WriteOpt = False,
     topic: TopicOpt = None,
@@ -119,7 +132,7 @@ def topic_weakness(ws, cards) -> dict[str, float]:
 def numbers(
     ctx: typer.Context,
     count: Annotated[
-        int, typer.Option("--count", "-n", min=1, max=100, help="Number of figures to ask.")
+        int, typer.Option("--count", "-n", min=1, max=100, metavar="N", help="Number of figures to ask.")
     ] = 10,
     topic: TopicOpt = None,
     level: LevelOpt = None,
@@ -165,7 +178,12 @@ def numbers(
 
 def answers(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="ID", help="The card whose typed answers to show.")],
+    card_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The card whose typed answers to show.", autocompletion=complete_card_id
+        ),
+    ],
     bank: BankOpt = None,
     no_builtin: NoBuiltinOpt = False,
     db: DbOpt = None,

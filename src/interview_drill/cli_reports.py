@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from interview_drill.stats import Stats
 
 DaysOpt = Annotated[
-    int, typer.Option("--days", min=1, max=3650, help="Days of activity to chart (default 30).")
+    int, typer.Option("--days", min=1, max=3650, metavar="N", help="Days of activity to chart (default 30).")
 ]
 
 

@@ -44,25 +44,28 @@ class CardFilter:
 
     def check(self, topics: Iterable[str], tags: Iterable[str]) -> None:
         """Raise UsageError for a filter value that matches nothing that exists."""
-        _check_values("topic", self.topics, sorted(topics))
-        _check_values("level", self.levels, SENIORITIES)
+        check_values("topic", self.topics, sorted(topics))
+        check_values("level", self.levels, SENIORITIES)
         if self.max_level:
-            _check_values("max-level", (self.max_level,), SENIORITIES)
-        _check_values("kind", self.kinds, KINDS)
-        _check_values("tag", self.tags, sorted(tags))
+            check_values("max-level", (self.max_level,), SENIORITIES)
+        check_values("kind", self.kinds, KINDS)
+        check_values("tag", self.tags, sorted(tags))
 
     @property
     def active(self) -> bool:
         return any([self.topics, self.levels, self.max_level, self.kinds, self.tags, self.search])
 
 
-def _check_values(name: str, given: Iterable[str], valid: Iterable[str]) -> None:
+def check_values(name: str, given: Iterable[str], valid: Iterable[str]) -> None:
     valid = list(valid)
     for value in given:
         if value not in valid:
             close = difflib.get_close_matches(value, valid, n=1)
             hint = f" Did you mean `{close[0]}`?" if close else ""
-            raise UsageError(f"unknown {name} `{value}`.{hint} Valid: {', '.join(valid)}")
+            shown = ", ".join(valid[:20]) + (
+                f", … ({len(valid)} in all; see `idrill list`)" if len(valid) > 20 else ""
+            )
+            raise UsageError(f"unknown {name} `{value}`.{hint} Valid: {shown}")
 
 
 def make_filter(
