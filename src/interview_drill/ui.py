@@ -344,7 +344,11 @@ class TerminalInteraction:
         if view.budget is not None:
             prompt += f" — {int(view.budget) // 60}:{int(view.budget) % 60:02d} per question"
         self.console.print(Text(prompt + ":", style="bold"))
-        return self.read_line("> ")
+        try:
+            return self.read_line("> ")
+        except (KeyboardInterrupt, EOFError):
+            self.console.print()  # end the half-typed line before the summary
+            raise
 
     def pick(self, view, items: list[str], chosen: list[int]) -> list[int]:
         """Digit keys toggle items, Enter confirms."""
