@@ -88,3 +88,14 @@ def test_colours_are_used_by_default_on_a_terminal(tmp_path):
     child.expect_exact(CARD)
     reveal_and_rate(child, "3")
     assert COLOUR_SGR.search(finish(child))
+
+
+def test_ctrl_d_ends_the_drill_like_q(tmp_path):
+    child = spawn(tmp_path, "--limit", "3")
+    child.expect_exact(CARD)
+    reveal_and_rate(child, "4")
+    child.expect_exact(CARD)
+    child.send("\x04")
+    out = finish(child)
+    assert child.exitstatus == 0, out
+    assert "Session done: 1 card rated" in out and "Traceback" not in out

@@ -306,7 +306,14 @@ def line_reader() -> Callable[[str], str]:
 def key_reader(console: Console) -> Callable[[], str]:
     """Single keys on a terminal; one key per line when stdin is piped (`space`, empty line = enter)."""
     if sys.stdin.isatty():
-        return lambda: typer.getchar()
+
+        def read_key() -> str:
+            try:
+                return typer.getchar()
+            except EOFError:  # Ctrl-D: end the session like `q`
+                return ""
+
+        return read_key
     reads = 0
 
     def read_line() -> str:

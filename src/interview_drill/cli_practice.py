@@ -170,7 +170,9 @@ def numbers(
                 ws.store.record_number_answer(card.id, index, answer, verdict == "correct", ws.now())
             verdicts.append(verdict)
             numbers_verdict(console, verdict, figure.figure)
-    except (KeyboardInterrupt, EOFError):
+    except EOFError:  # Ctrl-D: the quiz ends here
+        pass
+    except KeyboardInterrupt:
         numbers_summary(console, verdicts)
         raise typer.Exit(130) from None
     numbers_summary(console, verdicts)

@@ -346,7 +346,10 @@ class TerminalInteraction:
         self.console.print(Text(prompt + ":", style="bold"))
         try:
             return self.read_line("> ")
-        except (KeyboardInterrupt, EOFError):
+        except EOFError:  # Ctrl-D: no answer
+            self.console.print()
+            return ""
+        except KeyboardInterrupt:
             self.console.print()  # end the half-typed line before the summary
             raise
 
