@@ -80,6 +80,17 @@ WEAK_TOPIC_HEAD = (
 )
 
 
+LEVEL_HEAD = ("level", "cards", "studied", "coverage", "readiness", "recall", "Again rate", "lapses", "due")
+
+
+def _level_row(g, name: str) -> list[str]:
+    """One row of the seniority-levels table; `name` comes already formatted for md or html."""
+    return [
+        name, str(g.cards), str(g.seen), pct(g.coverage), pct(g.readiness), pct(g.mean_recall),
+        pct(g.again_rate), str(g.lapses), str(g.due_now),
+    ]  # fmt: skip
+
+
 def _weak_topic_row(i: int, g, name: str, why: str) -> list[str]:
     """One row of the weak-topics table; `name` and `why` come already formatted for md or html."""
     return [
@@ -405,22 +416,8 @@ def to_markdown(stats: Stats) -> str:
     lines += ["## Seniority levels", ""]
     lines.append("Readiness: mean recall now over all the level's cards, never-studied cards counting 0.")
     lines.append("")
-    rows = [
-        [
-            f"**{g.key}**",
-            str(g.cards),
-            str(g.seen),
-            pct(g.coverage),
-            pct(g.readiness),
-            pct(g.mean_recall),
-            pct(g.again_rate),
-            str(g.lapses),
-            str(g.due_now),
-        ]
-        for g in stats.levels
-    ]
-    head = ["level", "cards", "studied", "coverage", "readiness", "recall", "Again rate", "lapses", "due"]
-    lines += _md_table(head, rows, "lrrrrrrrr")
+    rows = [_level_row(g, f"**{g.key}**") for g in stats.levels]
+    lines += _md_table(list(LEVEL_HEAD), rows, "lrrrrrrrr")
     lines.append("")
 
     a = stats.activity
@@ -730,22 +727,8 @@ def to_html(stats: Stats) -> str:
     add(
         '<p class="note">Readiness: mean recall now over all the level\'s cards, never-studied cards counting 0.</p>'
     )
-    rows = [
-        [
-            f"<b>{esc(g.key)}</b>",
-            str(g.cards),
-            str(g.seen),
-            pct(g.coverage),
-            pct(g.readiness),
-            pct(g.mean_recall),
-            pct(g.again_rate),
-            str(g.lapses),
-            str(g.due_now),
-        ]
-        for g in stats.levels
-    ]
-    head = ["level", "cards", "studied", "coverage", "readiness", "recall", "Again rate", "lapses", "due"]
-    add(_table(head, rows, [False] + [True] * 8))
+    rows = [_level_row(g, f"<b>{esc(g.key)}</b>") for g in stats.levels]
+    add(_table(list(LEVEL_HEAD), rows, [False] + [True] * 8))
     add("</section>")
 
     a = stats.activity
