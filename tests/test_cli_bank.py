@@ -190,3 +190,27 @@ def test_a_bank_folder_without_yaml_files_is_an_error(tmp_path):
 def test_ready_target_typo_suggests_the_level():
     result = run("ready", "--no-builtin", "--bank", str(SAMPLE_BANK), "--target", "seniour")
     assert result.exit_code == 2 and "Did you mean `senior`?" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--limit", "0"],
+            "Invalid value for '--limit': Input should be greater than or equal to 1 (see `idrill --help`)",
+        ),
+        (["stast"], "No such command 'stast'. Did you mean 'stats'? (see `idrill --help`)"),
+        (["show"], "Missing argument 'ID'. (see `idrill show --help`)"),
+    ],
+)
+def test_usage_errors_are_one_line_from_the_real_command(tmp_path, args, line):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    idrill = Path(sys.executable).with_name("idrill")
+    result = subprocess.run([idrill, *args], capture_output=True, text=True, timeout=30,
+                            env={"PATH": "/usr/bin:/bin", "IDRILL_HOME": str(tmp_path)}, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [line]
+    assert result.stdout == ""

@@ -592,7 +592,16 @@ def main() -> None:
     _resolve_annotations(app)
     cli_common.FREEZE_LOADED = True
     try:
-        app(prog_name="idrill")
+        code = app(prog_name="idrill", standalone_mode=False)
     except KeyboardInterrupt:  # before a command's own handler is in place
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except Exception as exc:
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        # A Click usage or parameter error: one line, like every other error of ours.
+        command = getattr(getattr(exc, "ctx", None), "command_path", None) or "idrill"
+        sys.stderr.write(f"{exc.format_message()} (see `{command} --help`)\n")
+        sys.exit(exc.exit_code)
+    if type(code) is int and code:  # a command's typer.Exit(code); None or 0 is success
+        sys.exit(code)
