@@ -13,7 +13,7 @@ import pexpect
 
 IDRILL = Path(sys.executable).with_name("idrill")
 NOW = "2026-01-05T09:00:00+00:00"
-TIMEOUT = 10
+TIMEOUT = 20  # generous: CI machines can be slow; a passing run never waits this long
 
 CARD = "space: reveal"  # printed under every card's question: the card is on screen, keys are read
 RATE = "rate 1-4"  # printed once the answer is revealed
