@@ -63,7 +63,7 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
                 else:
                     d.ok("history: integrity check passed")
                 rows = store.rows()
-                reviews = store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+                reviews = store.review_count()
                 d.ok(f"history: {len(rows)} cards with history, {reviews} reviews")
                 if bank is not None:
                     _bank_vs_history(d, bank, rows)

@@ -144,11 +144,7 @@ def revlog_rows(store: Store) -> list[tuple[int, int, int, int, int]]:
     card_id is the card's integer key in the history; review_state is the state *before* the review
     (0 new, 1 learning, 2 review, 3 relearning); an unknown duration is written as 0.
     """
-    cur = store.conn.execute(
-        "SELECT card_id, reviewed_at, rating, phase_before, coalesce(duration_ms, 0) FROM reviews "
-        "WHERE kind != 'cram' ORDER BY reviewed_at, id"
-    )
-    return [(int(a), int(b), int(c), int(d), int(e)) for a, b, c, d, e in cur]
+    return store.revlog()
 
 
 def write_revlog(store: Store, out: Path) -> int:
@@ -245,15 +241,9 @@ def history_records(store: Store) -> Iterator[dict[str, Any]]:
     yield {"format": HISTORY_FORMAT, "version": HISTORY_VERSION}
     for _, row in sorted(store.rows().items()):
         yield {"type": "card", **row.to_dict()}
-    for mode, started, ended, done in store.conn.execute(
-        "SELECT mode, started_at, ended_at, cards_done FROM sessions ORDER BY started_at, id"
-    ):
+    for mode, started, ended, done in store.all_sessions():
         yield {"type": "session", "mode": mode, "started_at": started, "ended_at": ended, "cards_done": done}
-    for slug, at, rating, kind, dur, phase, answer, traps, before, s_mode, s_start in store.conn.execute(
-        "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, r.answer, r.traps_hit, "
-        "r.before, s.mode, s.started_at FROM reviews r JOIN cards c ON c.id = r.card_id "
-        "LEFT JOIN sessions s ON s.id = r.session_id ORDER BY r.reviewed_at, r.id"
-    ):
+    for slug, at, rating, kind, dur, phase, answer, traps, before, s_mode, s_start in store.all_reviews():
         yield {
             "type": "review",
             "slug": slug,
@@ -267,9 +257,7 @@ def history_records(store: Store) -> Iterator[dict[str, Any]]:
             "before": json.loads(before) if before else None,
             "session": [s_mode, s_start] if s_mode is not None else None,
         }
-    for slug, index, answer, correct, at in store.conn.execute(
-        "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers ORDER BY answered_at, id"
-    ):
+    for slug, index, answer, correct, at in store.all_number_answers():
         yield {
             "type": "number_answer",
             "slug": slug,
@@ -551,14 +539,14 @@ def import_history(store: Store, data: HistoryData) -> ImportResult:
     newer than the file state's last review; otherwise the local state is kept.
     """
     try:
-        with store.transaction() as conn:
-            return _merge(store, conn, data)
+        with store.transaction():
+            return _merge(store, data)
     except sqlite3.Error as exc:
         raise StoreError(f"history import failed, nothing was imported: {exc}") from None
 
 
-def _merge(store: Store, conn: sqlite3.Connection, data: HistoryData) -> ImportResult:
-    ids = {slug: cid for cid, slug in conn.execute("SELECT id, slug FROM cards")}
+def _merge(store: Store, data: HistoryData) -> ImportResult:
+    ids = store.card_ids()
     local_before = set(ids)
 
     def card_id(slug: str) -> int:
@@ -566,23 +554,14 @@ def _merge(store: Store, conn: sqlite3.Connection, data: HistoryData) -> ImportR
             ids[slug] = store.upsert_row(None, CardRow(slug))
         return ids[slug]
 
-    sessions = {(m, s): sid for sid, m, s in conn.execute("SELECT id, mode, started_at FROM sessions")}
+    sessions = store.session_ids()
     sessions_added = 0
     for key, (ended, done) in sorted(data.sessions.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if key not in sessions:
-            cur = conn.execute(
-                "INSERT INTO sessions (mode, started_at, ended_at, cards_done) VALUES (?, ?, ?, ?)",
-                (key[0], key[1], ended, done),
-            )
-            sessions[key] = int(cur.lastrowid or 0)
+            sessions[key] = store.add_session(key[0], key[1], ended, done)
             sessions_added += 1
 
-    known = {
-        (slug, at, rating, kind)
-        for slug, at, rating, kind in conn.execute(
-            "SELECT c.slug, r.reviewed_at, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id"
-        )
-    }
+    known = store.review_keys()
     added = known_count = 0
     for review in sorted(data.reviews, key=lambda r: (r.reviewed_at, r.slug)):
         if review.key in known:
@@ -593,28 +572,12 @@ def _merge(store: Store, conn: sqlite3.Connection, data: HistoryData) -> ImportR
         if review.session is not None:
             session_id = sessions.get(review.session)
             if session_id is None:  # a review whose session line is missing: recreate a bare session
-                cur = conn.execute(
-                    "INSERT INTO sessions (mode, started_at) VALUES (?, ?)",
-                    (review.session[0], review.session[1]),
-                )
-                session_id = sessions[review.session] = int(cur.lastrowid or 0)
+                session_id = sessions[review.session] = store.add_session(*review.session)
                 sessions_added += 1
-        conn.execute(
-            "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
-            "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                card_id(review.slug),
-                session_id,
-                review.rating,
-                review.reviewed_at,
-                review.duration_ms,
-                review.kind,
-                review.phase_before,
-                json.dumps(review.before.to_dict()) if review.before else None,
-                review.answer,
-                json.dumps(sorted(review.traps_hit)) if review.traps_hit is not None else None,
-            ),
-        )
+        store.add_review_row(
+            card_id(review.slug), session_id, review.rating, review.reviewed_at, review.duration_ms,
+            review.kind, review.phase_before, review.before, review.answer, review.traps_hit,
+        )  # fmt: skip
         added += 1
 
     cards_added = cards_updated = cards_kept = 0
@@ -626,9 +589,7 @@ def _merge(store: Store, conn: sqlite3.Connection, data: HistoryData) -> ImportR
         local = store.row(slug)
         if local == imported:
             continue
-        newest = conn.execute(
-            "SELECT max(reviewed_at) FROM reviews WHERE card_id = ? AND kind != 'cram'", (ids[slug],)
-        ).fetchone()[0]
+        newest = store.newest_review_ms(ids[slug])
         if newest is None or newest <= _last_review_ms(imported):
             store.upsert_row(ids[slug], imported)
             cards_updated += 1
@@ -638,15 +599,12 @@ def _merge(store: Store, conn: sqlite3.Connection, data: HistoryData) -> ImportR
 
     numbers_added = 0
     if data.number_answers:
-        have = set(conn.execute("SELECT slug, figure_index, answer, answered_at FROM number_answers"))
+        have = store.number_answer_keys()
         for slug, index, answer, correct, at in sorted(data.number_answers, key=lambda n: (n[4], n[0], n[1])):
             if (slug, index, answer, at) in have:
                 continue
             have.add((slug, index, answer, at))
-            conn.execute(
-                "INSERT INTO number_answers (slug, figure_index, answer, correct, answered_at) VALUES (?, ?, ?, ?, ?)",
-                (slug, index, answer, int(correct), at),
-            )
+            store.add_number_answer_row(slug, index, answer, correct, at)
             numbers_added += 1
 
     return ImportResult(

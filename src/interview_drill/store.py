@@ -320,6 +320,10 @@ class Store:
         numbers = self.conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
         return reviews, traps, numbers
 
+    def review_count(self) -> int:
+        """Every review in the log, cram included."""
+        return self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
     def review_counts(self) -> dict[str, tuple[int, int]]:
         """slug → (reviews, Again ratings) over scheduled and mock reviews."""
         return {
@@ -549,6 +553,104 @@ class Store:
                 "INSERT INTO number_answers (slug, figure_index, answer, correct, answered_at) VALUES (?, ?, ?, ?, ?)",
                 (slug, figure_index, answer, int(correct), to_ms(now)),
             )
+
+    # ------------------------------------------------------------ interop (history files, revlog)
+
+    def revlog(self) -> list[tuple[int, int, int, int, int]]:
+        """(card id, reviewed_at ms, rating, phase before, duration ms or 0) of non-cram reviews, oldest first."""
+        cur = self.conn.execute(
+            "SELECT card_id, reviewed_at, rating, phase_before, coalesce(duration_ms, 0) FROM reviews "
+            "WHERE kind != 'cram' ORDER BY reviewed_at, id"
+        )
+        return [(int(a), int(b), int(c), int(d), int(e)) for a, b, c, d, e in cur]
+
+    def all_sessions(self) -> list[tuple[str, int, int | None, int]]:
+        """(mode, started_at, ended_at, cards_done) of every session, oldest first."""
+        return self.conn.execute(
+            "SELECT mode, started_at, ended_at, cards_done FROM sessions ORDER BY started_at, id"
+        ).fetchall()
+
+    def all_reviews(self) -> list[tuple]:
+        """Every review with its session's natural key, oldest first: (slug, reviewed_at, rating, kind,
+        duration_ms, phase_before, answer, traps_hit JSON, before JSON, session mode, session start)."""
+        return self.conn.execute(
+            "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, r.answer, r.traps_hit, "
+            "r.before, s.mode, s.started_at FROM reviews r JOIN cards c ON c.id = r.card_id "
+            "LEFT JOIN sessions s ON s.id = r.session_id ORDER BY r.reviewed_at, r.id"
+        ).fetchall()
+
+    def all_number_answers(self) -> list[tuple[str, int, str, int, int]]:
+        """(slug, figure_index, answer, correct, answered_at) of the numbers quiz, oldest first."""
+        return self.conn.execute(
+            "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers ORDER BY answered_at, id"
+        ).fetchall()
+
+    # The merge primitives below run inside the caller's `transaction()`.
+
+    def card_ids(self) -> dict[str, int]:
+        return {slug: cid for cid, slug in self.conn.execute("SELECT id, slug FROM cards")}
+
+    def session_ids(self) -> dict[tuple[str, int], int]:
+        return {(m, s): sid for sid, m, s in self.conn.execute("SELECT id, mode, started_at FROM sessions")}
+
+    def add_session(
+        self, mode: str, started_at: int, ended_at: int | None = None, cards_done: int = 0
+    ) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO sessions (mode, started_at, ended_at, cards_done) VALUES (?, ?, ?, ?)",
+            (mode, started_at, ended_at, cards_done),
+        )
+        return int(cur.lastrowid or 0)
+
+    def review_keys(self) -> set[tuple[str, int, int, str]]:
+        """(slug, reviewed_at, rating, kind) of every review: a review's natural key."""
+        return set(
+            self.conn.execute(
+                "SELECT c.slug, r.reviewed_at, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id"
+            )
+        )
+
+    def add_review_row(
+        self,
+        card_id: int,
+        session_id: int | None,
+        rating: int,
+        reviewed_at: int,
+        duration_ms: int | None,
+        kind: str,
+        phase_before: int,
+        before: CardRow | None,
+        answer: str | None,
+        traps_hit: list[int] | None,
+    ) -> None:
+        """Insert one review as it was logged elsewhere (history import); no state is applied."""
+        self.conn.execute(
+            "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
+            "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before,
+                json.dumps(before.to_dict()) if before else None,
+                answer,
+                json.dumps(sorted(traps_hit)) if traps_hit is not None else None,
+            ),
+        )  # fmt: skip
+
+    def newest_review_ms(self, card_id: int) -> int | None:
+        """When the card was last reviewed (cram aside), in epoch ms."""
+        return self.conn.execute(
+            "SELECT max(reviewed_at) FROM reviews WHERE card_id = ? AND kind != 'cram'", (card_id,)
+        ).fetchone()[0]
+
+    def number_answer_keys(self) -> set[tuple[str, int, str, int]]:
+        return set(self.conn.execute("SELECT slug, figure_index, answer, answered_at FROM number_answers"))
+
+    def add_number_answer_row(
+        self, slug: str, index: int, answer: str, correct: bool, answered_at: int
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO number_answers (slug, figure_index, answer, correct, answered_at) VALUES (?, ?, ?, ?, ?)",
+            (slug, index, answer, int(correct), answered_at),
+        )
 
     # ------------------------------------------------------------ checks
 
