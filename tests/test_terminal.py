@@ -99,3 +99,20 @@ def test_ctrl_d_ends_the_drill_like_q(tmp_path):
     out = finish(child)
     assert child.exitstatus == 0, out
     assert "Session done: 1 card rated" in out and "Traceback" not in out
+
+
+def test_declining_a_reset_changes_nothing_and_is_not_a_traceback(tmp_path):
+    child = spawn(tmp_path, "--limit", "1")
+    child.expect_exact(CARD)
+    reveal_and_rate(child, "3")
+    finish(child)
+    before = reviews(tmp_path / "history.db")
+    slug = before[0][0]
+    child = spawn(tmp_path, "reset", slug)
+    child.expect_exact("[y/N]")
+    child.sendline("n")
+    out = finish(child)
+    assert child.exitstatus == 1, out
+    assert "aborted: nothing changed" in out and "Traceback" not in out
+    conn = sqlite3.connect(tmp_path / "history.db")
+    assert conn.execute("SELECT reps FROM cards WHERE slug = ?", (slug,)).fetchone() == (1,)

@@ -596,6 +596,9 @@ def main() -> None:
     except KeyboardInterrupt:  # before a command's own handler is in place
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except typer.Abort:  # a declined confirmation (or Ctrl-C at a prompt)
+        sys.stderr.write("aborted: nothing changed\n")
+        sys.exit(1)
     except Exception as exc:
         if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
             raise
