@@ -223,13 +223,13 @@ print("HEAVY:", *sorted(m for m in ("fsrs", "pydantic", "yaml", "rich", "sqlite3
 
 def child(args: argparse.Namespace) -> None:
     """Time one library step in this fresh process; print the result as JSON."""
-    from interview_drill import cli_common
+    from interview_drill import speedups
     from interview_drill.bank import load_bank
     from interview_drill.filters import CardFilter
     from interview_drill.service import open_workspace
 
-    cli_common.FREEZE_LOADED = True  # load the bank as `idrill` does (GC off, then frozen)
-    with cli_common.long_lived():
+    speedups.REAL_RUN = True  # load the bank as `idrill` does (GC off, then frozen)
+    with speedups.long_lived():
         bank = load_bank([Path(args.bank)], include_builtin=False)
     if args.child == "queue":
         ws = open_workspace(bank, Path(args.db), readonly=True)

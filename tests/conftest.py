@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -28,7 +30,46 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+# The moment every pinned test runs at (a Monday, 09:00 UTC).
+PINNED_NOW = "2026-03-02T09:00:00+00:00"
+
+
+def pin_clock(monkeypatch: pytest.MonkeyPatch, now: str = PINNED_NOW, *, seed: int | None = None) -> None:
+    """Pin idrill's clock and zone, and turn interval fuzz off (optionally seed the randomness)."""
+    monkeypatch.setenv("IDRILL_NOW", now)
+    monkeypatch.setenv("IDRILL_TZ", "UTC")
+    monkeypatch.setenv("IDRILL_FUZZ", "0")
+    if seed is not None:
+        monkeypatch.setenv("IDRILL_SEED", str(seed))
+
+
+@pytest.fixture
+def pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pinned clock: see `pin_clock`."""
+    pin_clock(monkeypatch)
+
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | None = None) -> Any:
+    """Invoke the CLI in-process, as a user would type it; a traceback in the output fails the test."""
+    from interview_drill.cli import app
+
+    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
 @pytest.fixture
 def sample_args() -> list[str]:
     """CLI options that load only the small sample bank."""
     return ["--no-builtin", "--bank", str(SAMPLE_BANK)]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the command-line tests `cli`: scripts/test runs them again with IDRILL_NO_SPEEDUPS=1."""
+    for item in items:
+        path = item.path.as_posix()
+        if "/tests/cli/" in path or item.path.name.startswith(("test_cli", "test_terminal", "test_completion")):
+            item.add_marker(pytest.mark.cli)

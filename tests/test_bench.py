@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -21,17 +20,13 @@ FIGURES = {
 
 def test_quick_bench_measures_every_figure(tmp_path: Path):
     out = tmp_path / "bench-results.json"
-    start = time.monotonic()
     run = subprocess.run(
         [str(REPO / "scripts" / "bench"), "--quick", "--workdir", str(tmp_path / "work"), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=180,
     )
-    elapsed = time.monotonic() - start
-    # 0: every target met, 1: one missed (timings on a busy test machine); anything else is a bug.
-    assert run.returncode in (0, 1), run.stdout[-3000:] + run.stderr[-3000:]
-    assert "Traceback" not in run.stderr
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
     results = json.loads(out.read_text())
     assert results["mode"] == "quick"
     assert set(results["figures"]) == FIGURES
@@ -44,9 +39,14 @@ def test_quick_bench_measures_every_figure(tmp_path: Path):
             assert 0 < figure["peak_rss_mb"] < 1000
         else:
             assert 0 < figure["median_ms"] <= figure["max_ms"], key
-        assert figure["passed"] in (True, False, None), key
-    assert results["passed"] == (run.returncode == 0)
+        # The verdict follows from the figure and its target (targets are ratios to the floor).
+        if figure["passed"] is not None:
+            assert figure["target"], key
+    # Exit 0 exactly when every measured target was met, 1 when one was missed (busy machine).
+    verdicts = [f["passed"] for f in results["figures"].values()]
+    assert results["passed"] == all(v is not False for v in verdicts)
+    assert run.returncode == (0 if results["passed"] else 1), run.stdout[-3000:] + run.stderr[-3000:]
+    assert any(v is not None for v in verdicts), "no figure was checked against a target"
     for key in ("version", "help", "first_card", "bank_warm", "stats"):
         assert results["figures"][key]["label"] in run.stdout  # the table
-    assert "PASS" in run.stdout or "FAIL" in run.stdout
-    assert elapsed < 60, f"the quick bench took {elapsed:.0f} s; keep it well under 30 s on an idle machine"
+    assert ("all targets met" in run.stdout) == results["passed"]

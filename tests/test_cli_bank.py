@@ -6,18 +6,11 @@ import json
 
 import pytest
 from typer.main import get_command
-from typer.testing import CliRunner
 
 from interview_drill import __version__
 from interview_drill.cli import app
 
-from .conftest import SAMPLE_BANK
-
-runner = CliRunner()
-
-
-def run(*args: str, input: str | None = None):
-    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+from .conftest import SAMPLE_BANK, run
 
 
 def test_version():
@@ -155,8 +148,7 @@ def test_user_bank_id_colliding_with_builtin_is_an_error(tmp_path):
     from interview_drill.bank import load_bank
 
     builtin_ids = [c.id for c in load_bank([], include_builtin=True).cards]
-    if not builtin_ids:
-        pytest.skip("built-in bank is empty")
+    assert builtin_ids, "the built-in bank is empty"
     mine = tmp_path / "mine.yaml"
     mine.write_text(
         f"topic: mine\ntitle: Mine\ncards:\n  - id: {builtin_ids[0]}\n    question: Q?\n    outline: [o]\n"

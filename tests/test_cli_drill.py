@@ -6,27 +6,15 @@ import json
 import sqlite3
 
 import pytest
-from typer.testing import CliRunner
 
-from interview_drill.cli import app
+from .conftest import SAMPLE_BANK, run
 
-from .conftest import SAMPLE_BANK
-
-runner = CliRunner()
 SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
 
 
 @pytest.fixture(autouse=True)
-def pinned(monkeypatch):
-    monkeypatch.setenv("IDRILL_NOW", "2026-03-02T09:00:00+00:00")
-    monkeypatch.setenv("IDRILL_TZ", "UTC")
-    monkeypatch.setenv("IDRILL_FUZZ", "0")
-
-
-def run(*args, input=None):
-    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
+def _pinned(pinned):
+    """Every test here runs at the pinned moment."""
 
 
 def db_reviews(home):

@@ -290,8 +290,7 @@ COMMANDS = {
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_history_file_is_refused_untouched(tmp_path, case, command):
     args, stdin = COMMANDS[command]
-    if args[0] not in get_command(app).commands:  # type: ignore[attr-defined]
-        pytest.skip(f"no `idrill {args[0]}` command yet")
+    assert args[0] in get_command(app).commands, f"`idrill {args[0]}` is gone"  # type: ignore[attr-defined]
     make, reason = BAD_FILES[case]
     db = tmp_path / "history.db"
     make(db)

@@ -18,7 +18,7 @@ from interview_drill.scheduler import Scheduler
 from interview_drill.state import CardRow, Phase, Rating, to_ms
 from interview_drill.store import Store
 
-from .conftest import SAMPLE_BANK
+from .conftest import SAMPLE_BANK, run
 
 runner = CliRunner()
 SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
@@ -26,16 +26,8 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def pinned(monkeypatch):
-    monkeypatch.setenv("IDRILL_NOW", "2026-03-02T09:00:00+00:00")
-    monkeypatch.setenv("IDRILL_TZ", "UTC")
-    monkeypatch.setenv("IDRILL_FUZZ", "0")
-
-
-def run(*args: str, input: str | None = None):
-    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
+def _pinned(pinned):
+    """Every test here runs at the pinned moment."""
 
 
 def review(store: Store, slug: str, rating: Rating, at: datetime, kind: str = "scheduled", **kw) -> CardRow:
@@ -111,7 +103,7 @@ def test_anki_deck_has_one_note_per_card_with_fields_tags_and_stable_guids(tmp_p
     assert sorted(notes) == ["sample-debug-loss", "sample-judge", "sample-lora-alpha", "sample-lora-rank"]
     guid, mid, tags, fields = notes["sample-lora-rank"]
     assert mid == interop.ANKI_MODEL_ID
-    assert guid == interop.anki_guid("sample-lora-rank")
+    assert guid == "faj(nGK1j1"  # genanki.guid_for("sample-lora-rank"): must never change
     assert tags == ["topic::lora", "seniority::mid", "kind::conceptual", "lora", "capacity"]
     question, outline, numbers, follow_ups, traps, card_id = fields
     assert question == "What does the LoRA rank control?"

@@ -7,32 +7,20 @@ import random
 import sqlite3
 
 import pytest
-from typer.testing import CliRunner
 
-from interview_drill.cli import app
 from interview_drill.coverage import bullet_covered, key_terms
 from interview_drill.mock import card_weight, pick_questions
 from interview_drill.models import Card
 from interview_drill.numbers import check
 
-from .conftest import SAMPLE_BANK
+from .conftest import SAMPLE_BANK, pin_clock, run
 
-runner = CliRunner()
 SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
 
 
 @pytest.fixture(autouse=True)
 def pinned(monkeypatch):
-    monkeypatch.setenv("IDRILL_NOW", "2026-03-02T09:00:00+00:00")
-    monkeypatch.setenv("IDRILL_TZ", "UTC")
-    monkeypatch.setenv("IDRILL_FUZZ", "0")
-    monkeypatch.setenv("IDRILL_SEED", "7")
-
-
-def run(*args, input=None):
-    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
+    pin_clock(monkeypatch, seed=7)
 
 
 NUMBER_CASES = [

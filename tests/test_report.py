@@ -16,16 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from interview_drill.cli import app
 from interview_drill.report import SECTIONS, TOPIC_COLUMNS, schema, write_atomic
 from interview_drill.state import to_ms
 from interview_drill.store import Store
 
-from .conftest import DATA, SAMPLE_BANK
+from .conftest import DATA, SAMPLE_BANK, run
 
-runner = CliRunner()
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BANK = DATA / "report_bank"
 ARGS = ["--no-builtin", "--bank", str(BANK)]
@@ -33,16 +30,8 @@ SNAPSHOT = DATA / "report_snapshot.md"
 
 
 @pytest.fixture(autouse=True)
-def pinned(monkeypatch):
-    monkeypatch.setenv("IDRILL_NOW", NOW.isoformat())
-    monkeypatch.setenv("IDRILL_TZ", "UTC")
-    monkeypatch.setenv("IDRILL_FUZZ", "0")
-
-
-def run(*args: str, input: str | None = None):
-    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
+def _pinned(pinned):
+    """Every test here runs at the pinned moment."""
 
 
 def ago(days: int, hour: int = 9, minute: int = 0) -> int:
@@ -486,12 +475,20 @@ def report_json_for(args: list[str]) -> dict:
     return json.loads(raw)
 
 
-def test_history_db_left_readable_by_others(history):
-    # Reports only read: the database is not modified (no new rows, same schema version).
-    before = sqlite3.connect(history).execute("SELECT count(*) FROM reviews").fetchone()
-    run("report", *ARGS, "--format", "json")
-    run("stats", *ARGS)
-    assert sqlite3.connect(history).execute("SELECT count(*) FROM reviews").fetchone() == before
+def test_reports_and_stats_leave_the_history_unchanged(history, tmp_path):
+    def dump() -> list[str]:
+        conn = sqlite3.connect(history)
+        try:
+            return [*conn.iterdump(), str(conn.execute("PRAGMA user_version").fetchone())]
+        finally:
+            conn.close()
+
+    before = dump()
+    for fmt in ("json", "md", "csv", "html"):
+        result = run("report", *ARGS, "--format", fmt, "--out", str(tmp_path / f"report.{fmt}"))
+        assert result.exit_code == 0, result.output
+    assert run("stats", *ARGS).exit_code == 0
+    assert dump() == before
 
 
 def test_review_counts_for_topic_weakness(history):

@@ -12,12 +12,11 @@ import zlib
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from interview_drill.cli import app
 from interview_drill.report import SECTIONS
 
-from .test_report import ARGS, NOW, seed
+from .conftest import run
+from .test_report import ARGS, seed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_browser = pytest.mark.skipif(
@@ -27,9 +26,8 @@ needs_browser = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def pinned(monkeypatch):
-    monkeypatch.setenv("IDRILL_NOW", NOW.isoformat())
-    monkeypatch.setenv("IDRILL_TZ", "UTC")
+def _pinned(pinned):
+    """Every test here runs at the pinned moment."""
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -105,7 +103,7 @@ def test_png_decoder_on_a_known_image():
 def html_report(isolated_home: Path, tmp_path: Path) -> Path:
     seed(isolated_home / "history.db")
     target = tmp_path / "report.html"
-    result = CliRunner().invoke(app, ["report", *ARGS, "--out", str(target)], catch_exceptions=False)
+    result = run("report", *ARGS, "--out", str(target))
     assert result.exit_code == 0, result.output
     return target
 

@@ -20,22 +20,22 @@ SHA-256 of the bytes, so a warm start neither parses nor validates.
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import json
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from interview_drill import speedups
 from interview_drill.errors import BankError, UsageError
 from interview_drill.models import (
     CARD_FIELDS,
@@ -231,21 +231,13 @@ def parse_text(text: str, path: Path) -> ParsedFile:
             return ParsedFile(path, None, {}, [refused])
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or exc.context or "cannot parse"
-        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
-            what += f" ({exc.context} from line {exc.context_mark.line + 1})"
-        lines = text.splitlines()
-        if 0 < line <= len(lines) and "\t" in lines[line - 1]:
-            what += " (tabs are not allowed for indentation; use spaces)"
-        return ParsedFile(path, None, {}, [f"{path}:{line}: syntax: {what}"])
+        return ParsedFile(path, None, {}, [_syntax_problem(exc, text, path)])
     except yaml.reader.ReaderError as exc:
         return ParsedFile(path, None, {}, [_reader_problem(exc, text, path)])
     except yaml.YAMLError as exc:
-        return ParsedFile(path, None, {}, [f"{path}:1: syntax: {_escape(str(exc))}"])
+        return ParsedFile(path, None, {}, [f"{path}:1: syntax: {SYNTAX} ({_escape(str(exc))[:200]})"])
     except RecursionError:
-        return ParsedFile(path, None, {}, [f"{path}:1: syntax: nesting is too deep"])
+        return ParsedFile(path, None, {}, [f"{path}:1: file: {_too_deep()}"])
     if node is None or _is_empty(node):
         return ParsedFile(path, None, {}, [f"{path}:1: file: is empty; expected topic, title and cards"])
     builder = _Builder(path)
@@ -254,6 +246,49 @@ def parse_text(text: str, path: Path) -> ParsedFile:
     except _Abort as stop:
         return ParsedFile(path, None, builder.lines, builder.problems + [stop.problem])
     return ParsedFile(path, data, builder.lines, builder.problems, builder.reported)
+
+
+# Our own wording for a file the YAML parser refuses. The parser's explanation follows in brackets as
+# a detail: its wording changes between releases, ours does not.
+SYNTAX = "not valid YAML"
+
+
+def _too_deep() -> str:
+    return f"nesting is deeper than {MAX_DEPTH} levels"
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: Path) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    detail = exc.problem or exc.context or ""
+    if exc.problem and exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+        detail += f" ({exc.context} from line {exc.context_mark.line + 1})"
+    lines = text.splitlines()
+    hint = ""
+    if 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        hint = "; tabs are not allowed for indentation, use spaces"
+    detail = _escape(detail)[:200]
+    return f"{path}:{line}: syntax: {SYNTAX}{hint}" + (f" ({detail})" if detail else "")
+
+
+def _parser_refused_depth(exc: yaml.MarkedYAMLError, text: str) -> bool:
+    """Whether the parser itself refused the file for its nesting (libyaml >= 0.2.6 has its own limit).
+
+    Decided from the text, not from the parser's wording: the flow brackets open at the error's
+    position, or the block indentation of its line, exceed our own limit.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return False
+    # The C parser counts bytes of the UTF-8 text; a prefix slice is enough for counting brackets.
+    head = text.encode("utf-8", "replace")[: mark.index] if _C_LOADER else text[: mark.index].encode()
+    # Net count, not a scan: only asked once the parser has already refused the file.
+    depth = head.count(b"[") + head.count(b"{") - head.count(b"]") - head.count(b"}")
+    if depth >= MAX_DEPTH:
+        return True
+    start = head.rfind(b"\n") + 1
+    row = head[start:]
+    return len(row) - len(row.lstrip(b" -")) >= 2 * MAX_DEPTH
 
 
 def _check_events(text: str, path: Path) -> str | None:
@@ -265,6 +300,18 @@ def _check_events(text: str, path: Path) -> str | None:
     names the field and the exact line.
     """
     stack: list[list[Any]] = []  # open collections: [loc, next index | current key, expecting a key]
+    try:
+        return _walk_events(text, path, stack)
+    except yaml.MarkedYAMLError as exc:
+        if not _parser_refused_depth(exc, text):
+            raise
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        loc = stack[-1][0] if stack else ()
+        return f"{path}:{line}: {format_loc(loc[:2]) or 'file'}: {_too_deep()}"
+
+
+def _walk_events(text: str, path: Path, stack: list[list[Any]]) -> str | None:
     documents = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.NodeEvent):
@@ -276,7 +323,7 @@ def _check_events(text: str, path: Path) -> str | None:
                 return f"{path}:{line}: {format_loc(loc) or 'file'}: anchors and aliases (&, *) are not allowed in a bank"
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) >= MAX_DEPTH:
-                    return f"{path}:{line}: {format_loc(loc[:2]) or 'file'}: nesting is deeper than {MAX_DEPTH} levels"
+                    return f"{path}:{line}: {format_loc(loc[:2]) or 'file'}: {_too_deep()}"
                 stack.append([loc, 0, True] if isinstance(event, yaml.MappingStartEvent) else [loc, 0, None])
         elif isinstance(event, yaml.CollectionEndEvent):
             stack.pop()
@@ -348,7 +395,7 @@ class _Builder:
             )
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise _Abort(f"{self.where(loc[:2], line)}: nesting is deeper than {MAX_DEPTH} levels")
+            raise _Abort(f"{self.where(loc[:2], line)}: {_too_deep()}")
         self.lines.setdefault(loc, line)
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
@@ -431,10 +478,13 @@ def _yaml11_surprise(tag: str, raw: str, value: Any) -> str | None:
         return f"YAML reads `{raw}` as the boolean {value}; put it in quotes if you mean the text"
     # 010 is 8, 1:30 is 90, 1_000 is 1000, but also 1.50 is 1.5 and +5 is 5: any number that would
     # not be written back the way the author wrote it.
-    if tag.endswith((":int", ":float")) and repr(value) != raw:
-        return (
-            f"YAML reads `{_show(raw)}` as the number {_show(value)}; put it in quotes if you mean the text"
-        )
+    if tag.endswith((":int", ":float")):
+        try:
+            written = repr(value)
+        except ValueError:  # an integer longer than Python will print (sys.get_int_max_str_digits)
+            return f"YAML reads `{_show(raw)}` as a huge number; put it in quotes if you mean the text"
+        if written != raw:
+            return f"YAML reads `{_show(raw)}` as the number {_show(value)}; put it in quotes if you mean the text"
     return None
 
 
@@ -776,15 +826,11 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-# Rebuilding a Card is what `model_construct` does (no validation: the values were validated when
-# the entry was written) without its per-field bookkeeping, which would cost more than all the rest
-# of a warm start for 10,000 cards. A model is stored as [field values, names of unset fields].
+# A model is stored as [field values, names of unset fields] and rebuilt without validation (the
+# values were validated when the entry was written), by `speedups.model_builder`.
 # tests/test_bank_cache.py checks that a rebuilt card equals the validated one in every respect.
 _NAMES = {cls: frozenset(cls.model_fields) for cls in (Card, Number, FollowUp)}
-_set_attribute = object.__setattr__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_BUILDERS: dict[type, Any] = {}
 
 
 def _model_state(model: Any, **values: Any) -> list[Any]:
@@ -806,12 +852,8 @@ def _construct(cls: type, state: list[Any]) -> Any:
     names = _NAMES[cls]
     if values.keys() != names:
         raise ValueError("not a cached model")
-    obj = cls.__new__(cls)
-    _set_attribute(obj, "__dict__", values)
-    _set_fields_set(obj, set(names).difference(unset) if unset else set(names))
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
+    build = _BUILDERS.get(cls) or _BUILDERS.setdefault(cls, speedups.model_builder(cls))
+    return build(values, set(names).difference(unset) if unset else set(names))
 
 
 def _card_from_state(state: list[Any]) -> Card:
@@ -840,18 +882,6 @@ class _Loaded:
         return self.parsed.line(loc)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Parsing makes millions of objects and no cycles: the cyclic GC would only rescan them (2×)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: bool = True) -> Bank:
     """Parse and validate files, then check ids across them. Raises BankError with every problem.
 
@@ -861,7 +891,7 @@ def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: 
     problems = list(extra_problems)
     store = BankCache.default() if cache and _total_size(files) >= CACHE_MIN_BYTES else None
     loaded: list[_Loaded] = []
-    with _gc_paused():
+    with speedups.paused():  # millions of objects and no cycles: the GC would only rescan them
         for path, fetched in zip(files, _prefetch(files, store), strict=True):
             entry, found = _load_file(path, store, fetched)
             problems += _capped(found, path)

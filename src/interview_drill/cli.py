@@ -6,15 +6,15 @@ Heavy modules (pydantic, yaml, fsrs, sqlite) are imported inside commands so tha
 
 from __future__ import annotations
 
-import gc
 import sys
+
+from interview_drill import speedups
 
 # Importing Typer and declaring ~25 commands make only objects that live as long as the process.
 # The cyclic GC is off meanwhile and they are frozen (put out of its reach) at the end of this
 # module: scanning them again and again was ~5 ms of `idrill --help`. In a real run `main()` keeps
-# the GC off until the command starts (see `cli_common.guarded`).
-_gc_was_enabled = gc.isenabled()
-gc.disable()
+# the GC off until the command starts (see `speedups.command_starts`).
+_gc_was_enabled = speedups.pause_for_startup()
 
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Annotated  # noqa: E402
@@ -48,7 +48,6 @@ from interview_drill.cli_common import (  # noqa: E402
     known_ids,
     line_reader,
     load,
-    long_lived,
     out,
     workspace,
 )
@@ -127,7 +126,7 @@ def validate(
     opts = _common(ctx, bank, no_builtin, None, no_color)
     roots = ([] if opts.no_builtin else [builtin_bank_dir()]) + user_bank_paths(opts.bank) + list(paths or [])
     files, problems = bank_files(roots)
-    with long_lived():
+    with speedups.long_lived():
         loaded = load_files(files, extra_problems=problems)
     per_topic: dict[str, int] = {}
     for c in loaded.cards:
@@ -542,55 +541,17 @@ def _register_feature_commands() -> None:
 
 
 _register_feature_commands()
-if _gc_was_enabled:
-    gc.freeze()  # also resets the allocation count, which would otherwise start a full scan at once
-    gc.enable()
-
-
-def _resolve_annotations(typer_app: typer.Typer) -> None:
-    """Evaluate the commands' string annotations once, in place.
-
-    With `from __future__ import annotations` every annotation is a string, and Typer evaluates each
-    one several times while it builds the commands (`inspect.signature(eval_str=True)` and
-    `get_type_hints`, for every command, on every run): a quarter of `idrill --help`.
-    """
-    import typing
-
-    callbacks = [info.callback for info in typer_app.registered_commands]
-    if typer_app.registered_callback is not None:
-        callbacks.append(typer_app.registered_callback.callback)
-    for group in typer_app.registered_groups:
-        if group.typer_instance is not None:
-            _resolve_annotations(group.typer_instance)
-    seen: set[int] = set()
-    while callbacks:
-        fn = callbacks.pop()
-        annotations = getattr(fn, "__annotations__", None)
-        if id(fn) in seen or not annotations or not any(isinstance(a, str) for a in annotations.values()):
-            continue
-        seen.add(id(fn))
-        try:
-            resolved = typing.get_type_hints(fn, include_extras=True)
-        except Exception:  # leave it to Typer, which reports it as it always did
-            continue
-        annotations.update(resolved)  # shared with the function `guarded` wraps
-        for hint in resolved.values():  # shell-completion functions are inspected the same way
-            if typing.get_origin(hint) is Annotated:
-                callbacks += [
-                    c for m in typing.get_args(hint)[1:] if (c := getattr(m, "autocompletion", None))
-                ]
+speedups.end_startup(_gc_was_enabled)
 
 
 def main() -> None:
     """Console-script entry point."""
-    from interview_drill import cli_common
-
     if sys.argv[1:] in (["--version"], ["-V"]):  # no need to build ~25 commands to print this
         sys.stdout.write(f"idrill {__version__}\n")
         return
-    gc.disable()  # until the command starts: see `cli_common.guarded`
-    _resolve_annotations(app)
-    cli_common.FREEZE_LOADED = True
+    speedups.REAL_RUN = True
+    speedups.pause_for_startup()  # until the command starts: see `speedups.command_starts`
+    speedups.resolve_annotations(app)
     try:
         code = app(prog_name="idrill", standalone_mode=False)
     except KeyboardInterrupt:  # before a command's own handler is in place

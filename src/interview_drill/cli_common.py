@@ -6,16 +6,15 @@ Command modules import from here; only `cli.py` builds the Typer app and registe
 from __future__ import annotations
 
 import functools
-import gc
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from interview_drill import speedups
 from interview_drill.errors import IdrillError, UsageError
 
 if TYPE_CHECKING:
@@ -209,19 +208,12 @@ def _database_errors() -> tuple[type[BaseException], ...]:
     return (sqlite3.DatabaseError,)
 
 
-# Set by `cli.main()`, so only a real idrill process freezes what start-up made (see `guarded`) and
-# what it loaded (see `long_lived`); tests that invoke commands in-process keep their GC as it is.
-FREEZE_LOADED = False
-
-
 def guarded(fn: F) -> F:
     """Turn project errors into their exit code and Ctrl-C into 130, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if FREEZE_LOADED and not gc.isenabled():  # a real run: what start-up made lives to the end
-            gc.freeze()
-            gc.enable()
+        speedups.command_starts()
         try:
             return fn(*args, **kwargs)
         except IdrillError as exc:
@@ -244,29 +236,11 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@contextmanager
-def long_lived() -> Iterator[None]:
-    """Build what lives until the command ends (the bank) with the cyclic GC off, then freeze it.
-
-    10,000 cards are ~150,000 GC-tracked objects: without this, every later collection (while the
-    queue or the stats over the history are computed) would scan them all again.
-    """
-    if not FREEZE_LOADED:
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
 def load(opts: Common) -> Bank:
     from interview_drill.bank import load_bank
     from interview_drill.paths import user_bank_paths
 
-    with long_lived():
+    with speedups.long_lived():
         return load_bank(user_bank_paths(opts.bank), include_builtin=not opts.no_builtin)
 
 
