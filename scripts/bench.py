@@ -224,9 +224,9 @@ print("HEAVY:", *sorted(m for m in ("fsrs", "pydantic", "yaml", "rich", "sqlite3
 def child(args: argparse.Namespace) -> None:
     """Time one library step in this fresh process; print the result as JSON."""
     from interview_drill import speedups
-    from interview_drill.bank import load_bank
-    from interview_drill.filters import CardFilter
-    from interview_drill.service import open_workspace
+    from interview_drill.app.workspace import open_workspace
+    from interview_drill.bank.loader import load_bank
+    from interview_drill.domain.filters import CardFilter
 
     speedups.REAL_RUN = True  # load the bank as `idrill` does (GC off, then frozen)
     with speedups.long_lived():
@@ -241,7 +241,7 @@ def child(args: argparse.Namespace) -> None:
     if args.child == "persist":
         from datetime import timedelta
 
-        from interview_drill.state import Rating
+        from interview_drill.domain.review import Rating
 
         ws = open_workspace(bank, Path(args.db))
         rows = ws.rows()

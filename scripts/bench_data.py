@@ -123,7 +123,7 @@ def write_history(db: Path, ids: list[str], n_reviews: int, *, days: int = 730) 
     Intervals grow roughly like FSRS's (with lapses resetting them), so due dates spread around NOW:
     some cards are overdue, some due today, most in the future, a fifth never studied.
     """
-    from interview_drill.store import Store
+    from interview_drill.storage.history import Store
 
     rng = random.Random(SEED + 1)
     studied = ids[: max(1, int(len(ids) * 0.8))]

@@ -54,7 +54,7 @@ runner = CliRunner()
 
 def run(*args: str, input: str | None = None) -> Any:
     """Invoke the CLI in-process, as a user would type it; a traceback in the output fails the test."""
-    from interview_drill.cli import app
+    from interview_drill.cli.app import app
 
     result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
     assert "Traceback" not in result.output

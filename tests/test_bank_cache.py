@@ -16,8 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_drill import bank as bank_module
-from interview_drill.bank import _SLOW, BankCache, _quick_parse, load_files, parse_text
+from interview_drill.bank import loader as bank_module
+from interview_drill.bank.loader import _SLOW, BankCache, _quick_parse, load_files, parse_text
 from interview_drill.errors import BankError
 from interview_drill.paths import builtin_bank_dir
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from interview_drill import cli_common
-from interview_drill.cli import app
+from interview_drill.cli import options as cli_common
+from interview_drill.cli.app import app
 
 from .conftest import SAMPLE_BANK
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from typer.main import get_command
 
-from interview_drill import cli
-from interview_drill.cli import app
-from interview_drill.scheduler import Scheduler
-from interview_drill.state import CardRow, Rating
-from interview_drill.store import LATEST, Store
+from interview_drill.cli import app as cli
+from interview_drill.cli.app import app
+from interview_drill.domain.review import CardRow, Rating
+from interview_drill.domain.schedule import Scheduler
+from interview_drill.storage.history import LATEST, Store
 
 from .drill_helpers import CARD, OTHER_SESSION, env, finish, reveal_and_rate, reviews, run, spawn
 
@@ -339,7 +339,7 @@ def interrupt_loading(*args: object, **kwargs: object) -> None:
 
 
 def test_ctrl_c_inside_a_command_exits_130_without_traceback(monkeypatch, capsys):
-    monkeypatch.setattr("interview_drill.bank.load_bank", interrupt_loading)
+    monkeypatch.setattr("interview_drill.bank.loader.load_bank", interrupt_loading)
     monkeypatch.setattr(sys, "argv", ["idrill", "due"])
     with pytest.raises(SystemExit) as exited:
         cli.main()
@@ -351,11 +351,11 @@ def test_ctrl_c_inside_a_command_exits_130_without_traceback(monkeypatch, capsys
 
 def test_ctrl_c_while_loading_in_a_real_process(tmp_path):
     script = (
-        "import interview_drill.bank as bank\n"
+        "import interview_drill.bank.loader as bank\n"
         "def interrupted(*a, **k):\n"
         "    raise KeyboardInterrupt\n"
         "bank.load_bank = interrupted\n"
-        "from interview_drill.cli import main\n"
+        "from interview_drill.cli.app import main\n"
         "main()\n"
     )
     result = subprocess.run(

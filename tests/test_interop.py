@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from interview_drill import interop
-from interview_drill.cli import app
-from interview_drill.scheduler import Scheduler
-from interview_drill.state import CardRow, Phase, Rating, to_ms
-from interview_drill.store import Store
+from interview_drill.app import interop
+from interview_drill.cli.app import app
+from interview_drill.domain.review import CardRow, Phase, Rating, to_ms
+from interview_drill.domain.schedule import Scheduler
+from interview_drill.storage.history import Store
 
 from .conftest import SAMPLE_BANK, run
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from interview_drill.models import BankFile, Card
+from interview_drill.domain.cards import BankFile, Card
 
 
 def card(**over):

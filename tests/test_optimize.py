@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from interview_drill import config, optimize
-from interview_drill.config import Settings
-from interview_drill.scheduler import Scheduler, default_parameters, recall_predictions
-from interview_drill.state import CardRow, Rating
-from interview_drill.store import Store
+from interview_drill.app import config, optimize
+from interview_drill.app.config import Settings
+from interview_drill.domain.review import CardRow, Rating
+from interview_drill.domain.schedule import Scheduler, default_parameters, recall_predictions
+from interview_drill.storage.history import Store
 
 from .conftest import SAMPLE_BANK, run
 
@@ -253,7 +253,7 @@ def test_without_the_extra_a_one_line_message_and_exit_2(monkeypatch, history):
 def test_progress_bar_only_on_a_terminal(history):
     from rich.console import Console
 
-    from interview_drill.cli_interop import _reschedule_with_progress
+    from interview_drill.cli.commands.interop import _reschedule_with_progress
 
     calls = []
 

@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from interview_drill.coverage import bullet_covered, key_terms
-from interview_drill.mock import card_weight, pick_questions
-from interview_drill.models import Card
-from interview_drill.numbers import check
+from interview_drill.domain.cards import Card
+from interview_drill.domain.figures.coverage import bullet_covered, key_terms
+from interview_drill.domain.figures.mock import card_weight, pick_questions
+from interview_drill.domain.figures.numbers import check
 
 from .conftest import SAMPLE_BANK, pin_clock, run
 
@@ -223,7 +223,7 @@ def test_ready_needs_a_valid_target():
 
 
 def test_readiness_verdict_thresholds():
-    from interview_drill.ready import verdict
+    from interview_drill.domain.figures.readiness import verdict
 
     assert [verdict(x) for x in (0.95, 0.8, 0.79, 0.6, 0.2)] == [
         "ready",

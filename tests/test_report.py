@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from interview_drill.report import SECTIONS, TOPIC_COLUMNS, schema, write_atomic
-from interview_drill.state import to_ms
-from interview_drill.store import Store
+from interview_drill.domain.review import to_ms
+from interview_drill.render.report import SECTIONS, TOPIC_COLUMNS, schema, write_atomic
+from interview_drill.storage.history import Store
 
 from .conftest import DATA, SAMPLE_BANK, run
 
@@ -353,12 +353,12 @@ def test_write_atomic_refuses_a_folder(tmp_path):
 
 
 def test_ctrl_c_during_a_report_exits_130(history, monkeypatch):
-    import interview_drill.stats
+    import interview_drill.domain.figures.stats
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(interview_drill.stats, "compute", interrupted)
+    monkeypatch.setattr(interview_drill.domain.figures.stats, "compute", interrupted)
     for command in ("report", "stats"):
         result = run(command, *ARGS)
         assert result.exit_code == 130
@@ -492,9 +492,7 @@ def test_reports_and_stats_leave_the_history_unchanged(history, tmp_path):
 
 
 def test_review_counts_for_topic_weakness(history):
-    from interview_drill.stats import review_counts
-
     with Store.open(history) as store:
-        counts = review_counts(store)
+        counts = store.review_counts()
     assert counts["lora-rank"] == (10, 3)
     assert counts["lora-alpha"] == (4, 0)  # its cram review is not counted

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interview_drill.config import Settings
-from interview_drill.models import Card
-from interview_drill.scheduler import Scheduler, build_queue, order_new
-from interview_drill.state import CardRow, Memory, Phase, Rating
+from interview_drill.app.config import Settings
+from interview_drill.domain.cards import Card
+from interview_drill.domain.review import CardRow, Memory, Phase, Rating
+from interview_drill.domain.schedule import Scheduler, build_queue, order_new
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from interview_drill import bank as bank_module
 from interview_drill import speedups
-from interview_drill.bank import load_files
-from interview_drill.models import Card, FollowUp, Number
+from interview_drill.bank import loader as bank_module
+from interview_drill.bank.loader import load_files
+from interview_drill.domain.cards import Card, FollowUp, Number
 
 from .conftest import SAMPLE_BANK
 from .test_bank_cache import snapshot

@@ -11,11 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from interview_drill.clock import day_start
-from interview_drill.models import Card
-from interview_drill.scheduler import Scheduler
-from interview_drill.state import CardRow, Memory, Phase, to_ms
-from interview_drill.stats import (
+from interview_drill.domain.cards import Card
+from interview_drill.domain.clock import day_start
+from interview_drill.domain.figures.stats import (
     WEAKNESS_FORMULA,
     History,
     compute,
@@ -24,6 +22,8 @@ from interview_drill.stats import (
     topic_weakness,
     weakness,
 )
+from interview_drill.domain.review import CardRow, Memory, Phase, to_ms
+from interview_drill.domain.schedule import Scheduler
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SCHED = Scheduler(fuzz=False)
@@ -84,7 +84,7 @@ def test_documented_weakness_formula_is_the_one_computed():
     """The formula printed by `stats` and the README is the one the code applies, weight for weight."""
     import re
 
-    from interview_drill.stats import WEIGHTS
+    from interview_drill.domain.figures.stats import WEIGHTS
 
     weights = map(float, re.findall(r"(\d\.\d+) ×", WEAKNESS_FORMULA))
     written = dict(zip(("recall", "again", "lapses"), weights, strict=True))

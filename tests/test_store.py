@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from interview_drill.domain.review import CardRow, Phase, Rating
+from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import StoreError
-from interview_drill.scheduler import Scheduler
-from interview_drill.state import CardRow, Phase, Rating
-from interview_drill.store import APPLICATION_ID, LATEST, Store, inspect_file
+from interview_drill.storage.history import APPLICATION_ID, LATEST, Store, inspect_file
 
 from .conftest import DATA
 

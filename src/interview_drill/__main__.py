@@ -1,3 +1,3 @@
-from interview_drill.cli import main
+from interview_drill.cli.app import main
 
 main()

@@ -20,9 +20,9 @@ from interview_drill.errors import IdrillError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from interview_drill.bank import Bank
-    from interview_drill.filters import CardFilter
-    from interview_drill.service import Workspace
+    from interview_drill.app.workspace import Workspace
+    from interview_drill.bank.loader import Bank
+    from interview_drill.domain.filters import CardFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,7 +34,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _completion_bank(ctx: typer.Context) -> Bank | None:
     """The bank the command line so far asks for (--bank, --no-builtin, IDRILL_BANK), or None."""
     try:
-        from interview_drill.bank import load_bank
+        from interview_drill.bank.loader import load_bank
         from interview_drill.paths import user_bank_paths
 
         banks: list[Path] = []
@@ -69,7 +69,7 @@ def complete_card_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str
 
 def complete_level(incomplete: str) -> list[str]:
     try:
-        from interview_drill.models import SENIORITIES
+        from interview_drill.domain.cards import SENIORITIES
 
         return [s for s in SENIORITIES if s.startswith(incomplete)]
     except Exception:
@@ -78,7 +78,7 @@ def complete_level(incomplete: str) -> list[str]:
 
 def complete_kind(incomplete: str) -> list[str]:
     try:
-        from interview_drill.models import KINDS
+        from interview_drill.domain.cards import KINDS
 
         return [k for k in KINDS if k.startswith(incomplete)]
     except Exception:
@@ -191,13 +191,13 @@ def _common(ctx: typer.Context, bank=None, no_builtin=False, db=None, no_color=F
 
 
 def out(opts: Common | None = None) -> Console:
-    from interview_drill.ui import make_console
+    from interview_drill.render.terminal import make_console
 
     return make_console(no_color=bool(opts and opts.no_color))
 
 
 def err_console() -> Console:
-    from interview_drill.ui import make_console
+    from interview_drill.render.terminal import make_console
 
     return make_console(stderr=True)
 
@@ -217,7 +217,7 @@ def guarded(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except IdrillError as exc:
-            from interview_drill.ui import print_error_lines
+            from interview_drill.render.terminal import print_error_lines
 
             print_error_lines(err_console(), exc.lines())
             raise typer.Exit(exc.exit_code) from None
@@ -225,7 +225,7 @@ def guarded(fn: F) -> F:
             err_console().print("interrupted")
             raise typer.Exit(130) from None
         except _database_errors() as exc:  # damage found mid-command, past the checks at open
-            from interview_drill.ui import print_error_lines
+            from interview_drill.render.terminal import print_error_lines
 
             print_error_lines(
                 err_console(),
@@ -237,7 +237,7 @@ def guarded(fn: F) -> F:
 
 
 def load(opts: Common) -> Bank:
-    from interview_drill.bank import load_bank
+    from interview_drill.bank.loader import load_bank
     from interview_drill.paths import user_bank_paths
 
     with speedups.long_lived():
@@ -245,7 +245,7 @@ def load(opts: Common) -> Bank:
 
 
 def card_filter(bank: Bank, **kw: Any) -> CardFilter:
-    from interview_drill.filters import make_filter
+    from interview_drill.domain.filters import make_filter
 
     flt = make_filter(**kw)
     flt.check(bank.topics, {t for c in bank.cards for t in c.tags})
@@ -256,7 +256,7 @@ def card_filter(bank: Bank, **kw: Any) -> CardFilter:
 
 
 def workspace(opts: Common, *, readonly: bool = False) -> Workspace:
-    from interview_drill.service import open_workspace
+    from interview_drill.app.workspace import open_workspace
 
     return open_workspace(load(opts), opts.db, readonly=readonly)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from interview_drill.models import Card, seniority_rank
-from interview_drill.state import Rating
-from interview_drill.textsafe import markdown_inline
+from interview_drill.domain.cards import Card, seniority_rank
+from interview_drill.domain.review import Rating
+from interview_drill.domain.textsafe import markdown_inline
 
 LEVEL_WEIGHT = {0: 1.0, 1: 0.35, 2: 0.15, 3: 0.08}  # by how far below the target a card's level is
 FREQ_WEIGHT = {"very-common": 1.3, "common": 1.0, "occasional": 0.6}

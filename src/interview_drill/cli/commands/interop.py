@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interview_drill.cli_common import (
+from interview_drill.cli.options import (
     BankOpt,
     Common,
     DbOpt,
@@ -34,8 +34,8 @@ from interview_drill.cli_common import (
 from interview_drill.errors import UsageError
 
 if TYPE_CHECKING:
-    from interview_drill.optimize import FitReport
-    from interview_drill.store import Store
+    from interview_drill.app.optimize import FitReport
+    from interview_drill.storage.history import Store
 
 export_app = typer.Typer(
     help="Write your cards or your review log in other programs' formats.", no_args_is_help=True
@@ -66,14 +66,14 @@ def _history_path(opts: Common) -> Path:
 
 
 def _open_readonly(opts: Common) -> Store:
-    from interview_drill.store import Store
+    from interview_drill.storage.history import Store
 
     return Store.open_readonly(_history_path(opts))
 
 
 def _open_for_writing(opts: Common) -> Store:
-    from interview_drill.service import ensure_data_dir
-    from interview_drill.store import Store
+    from interview_drill.app.workspace import ensure_data_dir
+    from interview_drill.storage.history import Store
 
     path = _history_path(opts)
     ensure_data_dir(path, explicit=bool(opts.db or os.environ.get("IDRILL_DB")))
@@ -99,8 +99,8 @@ def export_anki(
     no_color: NoColorOpt = False,
 ) -> None:
     """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
-    from interview_drill.interop import ANKI_DECK_NAME, write_anki
-    from interview_drill.service import env_clock
+    from interview_drill.app.interop import ANKI_DECK_NAME, write_anki
+    from interview_drill.app.workspace import env_clock
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     loaded = load(opts)
@@ -129,7 +129,7 @@ def export_revlog(
     Columns: card_id,review_time,review_rating,review_state,review_duration — times in ms,
     review_state is the state before the review (0 new, 1 learning, 2 review, 3 relearning).
     """
-    from interview_drill.interop import write_revlog
+    from interview_drill.app.interop import write_revlog
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     with _open_readonly(opts) as store:
@@ -153,7 +153,7 @@ def history_export(
     no_color: NoColorOpt = False,
 ) -> None:
     """Every card's state and the whole review log as JSON Lines (stable order: diffs well in git)."""
-    from interview_drill.interop import dump_history, write_history
+    from interview_drill.app.interop import dump_history, write_history
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     with _open_readonly(opts) as store:
@@ -179,7 +179,7 @@ def history_import(
 ) -> None:
     """Merge an exported history into this one: reviews already here are skipped, so importing
     twice changes nothing. The whole file is checked first; a bad line imports nothing."""
-    from interview_drill.interop import import_history, read_history
+    from interview_drill.app.interop import import_history, read_history
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     data = read_history(file)
@@ -226,15 +226,15 @@ def optimize(
     """
     from dataclasses import replace
 
-    from interview_drill.scheduler import require_optimizer
+    from interview_drill.domain.schedule import require_optimizer
 
     require_optimizer()  # before anything else: a one-line message, exit 2
 
-    from interview_drill import config
-    from interview_drill.optimize import card_histories, fit_report, reschedule
+    from interview_drill.app import config
+    from interview_drill.app.optimize import card_histories, fit_report, reschedule
+    from interview_drill.domain.schedule import Scheduler
+    from interview_drill.domain.schedule import suggest_retention as suggest
     from interview_drill.paths import config_path
-    from interview_drill.scheduler import Scheduler
-    from interview_drill.scheduler import suggest_retention as suggest
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts, readonly=dry_run)
@@ -263,7 +263,7 @@ def optimize(
 
 
 def _print_report(console, report: FitReport) -> None:
-    from interview_drill.ui import metrics_table
+    from interview_drill.render.terminal import metrics_table
 
     rows = [("FSRS defaults", report.defaults)]
     if report.current is not None:
@@ -278,7 +278,7 @@ def _print_report(console, report: FitReport) -> None:
 
 
 def _reschedule_with_progress(console, store, scheduler, reschedule) -> int:
-    from interview_drill.ui import progress_bar
+    from interview_drill.render.terminal import progress_bar
 
     with progress_bar(console, "re-scheduling") as step:
         return reschedule(store, scheduler, step)

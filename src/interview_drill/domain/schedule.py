@@ -18,10 +18,10 @@ from fsrs import ReviewLog as FsrsLog
 from fsrs import Scheduler as FsrsScheduler
 from fsrs import State as FsrsState
 
-from interview_drill.config import Settings
+from interview_drill.domain.cards import FREQUENCIES, Card, seniority_rank
+from interview_drill.domain.review import CardRow, Memory, Phase, Rating, row_for
+from interview_drill.domain.settings import Settings
 from interview_drill.errors import ConfigError, UsageError
-from interview_drill.models import FREQUENCIES, Card, seniority_rank
-from interview_drill.state import CardRow, Memory, Phase, Rating, row_for
 
 LEARN_AHEAD = timedelta(minutes=20)  # like Anki: a learning card due this soon may be shown early
 

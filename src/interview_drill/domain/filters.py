@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from interview_drill.domain.cards import KINDS, SENIORITIES, Card, seniority_rank
 from interview_drill.errors import UsageError
-from interview_drill.models import KINDS, SENIORITIES, Card, seniority_rank
 
 
 @dataclass(frozen=True)

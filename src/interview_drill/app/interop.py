@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from interview_drill.domain.review import KINDS_OF_REVIEW, CardRow, Memory, Phase, from_ms, to_ms
+from interview_drill.domain.textsafe import strip_controls
 from interview_drill.errors import StoreError, UsageError
 from interview_drill.files import atomic_write
-from interview_drill.state import KINDS_OF_REVIEW, CardRow, Memory, Phase, from_ms, to_ms
-from interview_drill.textsafe import strip_controls
 
 if TYPE_CHECKING:
-    from interview_drill.models import Card
-    from interview_drill.store import Store
+    from interview_drill.domain.cards import Card
+    from interview_drill.storage.history import Store
 
 
 # ------------------------------------------------------------------ Anki

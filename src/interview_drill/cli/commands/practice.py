@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from interview_drill.cli_common import (
+from interview_drill.cli.options import (
     BankOpt,
     DbOpt,
     KindOpt,
@@ -49,8 +49,8 @@ def _rng() -> random.Random:
 
 
 def _check_level(value: str | None) -> None:
-    from interview_drill.filters import check_values
-    from interview_drill.models import SENIORITIES
+    from interview_drill.domain.cards import SENIORITIES
+    from interview_drill.domain.filters import check_values
 
     if value is not None:
         check_values("level", [value], SENIORITIES)
@@ -84,10 +84,10 @@ def mock(
     no_color: NoColorOpt = False,
 ) -> None:
     """A timed mock interview: questions across topics, weighted toward your weak spots; graded at the end."""
-    from interview_drill.mock import pick_questions, scorecard_markdown
-    from interview_drill.scheduler import row_for
-    from interview_drill.session import MockInterview, as_item
-    from interview_drill.ui import TerminalInteraction, render_scorecard
+    from interview_drill.app.loops import MockInterview, as_item
+    from interview_drill.domain.figures.mock import pick_questions, scorecard_markdown
+    from interview_drill.domain.schedule import row_for
+    from interview_drill.render.terminal import TerminalInteraction, render_scorecard
 
     _check_level(target)
     opts = _common(ctx, bank, no_builtin, db, no_color)
@@ -123,9 +123,9 @@ def mock(
 
 def topic_weakness(ws, cards) -> dict[str, float]:
     """Per-topic weakness score 0..1 from the stats module (studied topics only)."""
-    from interview_drill import stats
+    from interview_drill.domain.figures import stats
 
-    groups = stats.topic_weakness(cards, ws.rows(), ws.scheduler, ws.now(), stats.review_counts(ws.store))
+    groups = stats.topic_weakness(cards, ws.rows(), ws.scheduler, ws.now(), ws.store.review_counts())
     return {g.key: g.weakness.score for g in groups if g.weakness is not None}
 
 
@@ -145,8 +145,8 @@ def numbers(
     no_color: NoColorOpt = False,
 ) -> None:
     """A quick quiz on the numbers to drop: you see what a figure is about and type the figure."""
-    from interview_drill.numbers import check
-    from interview_drill.ui import numbers_prompt, numbers_summary, numbers_verdict
+    from interview_drill.domain.figures.numbers import check
+    from interview_drill.render.terminal import numbers_prompt, numbers_summary, numbers_verdict
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts)
@@ -192,7 +192,7 @@ def answers(
     no_color: NoColorOpt = False,
 ) -> None:
     """Your past typed answers for one card, oldest first, with the grade you gave."""
-    from interview_drill.ui import render_answers
+    from interview_drill.render.terminal import render_answers
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts, readonly=True)
@@ -212,9 +212,8 @@ def ready(
     no_color: NoColorOpt = False,
 ) -> None:
     """Am I ready for an interview at this level? Readiness, what holds it back, this week's plan."""
-    from interview_drill import stats
-    from interview_drill.ready import assess
-    from interview_drill.ui import render_readiness
+    from interview_drill.domain.figures.readiness import assess
+    from interview_drill.render.terminal import render_readiness
 
     if target is None:
         raise UsageError("give the interview level with --target: screen, mid, senior or staff")
@@ -223,7 +222,7 @@ def ready(
     ws = workspace(opts, readonly=True)
     flt = card_filter(ws.bank, topic=topic, kind=kind, tag=tag)
     cards = flt.apply(ws.bank.cards)
-    result = assess(cards, ws.rows(), ws.scheduler, ws.now(), stats.review_counts(ws.store), target,
+    result = assess(cards, ws.rows(), ws.scheduler, ws.now(), ws.store.review_counts(), target,
                     titles=ws.bank.topics)  # fmt: skip
     out(opts).print(render_readiness(result))
 

@@ -36,8 +36,7 @@ import yaml
 from pydantic import ValidationError
 
 from interview_drill import speedups
-from interview_drill.errors import BankError, UsageError
-from interview_drill.models import (
+from interview_drill.domain.cards import (
     CARD_FIELDS,
     FREQUENCIES,
     KINDS,
@@ -47,6 +46,7 @@ from interview_drill.models import (
     FollowUp,
     Number,
 )
+from interview_drill.errors import BankError, UsageError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 24
@@ -818,7 +818,8 @@ def _code_fingerprint() -> str:
     """Changes whenever the code that parses and validates a bank might (also in a source checkout)."""
     import pydantic
 
-    from interview_drill import __version__, models
+    from interview_drill import __version__
+    from interview_drill.domain import cards as models
 
     digest = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}|{pydantic.VERSION}|{yaml.__version__}".encode())
     for source in (__file__, models.__file__):

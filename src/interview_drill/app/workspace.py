@@ -11,16 +11,16 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from interview_drill import config
-from interview_drill.bank import Bank
-from interview_drill.clock import Clock, day_bounds, fixed_clock, system_clock
-from interview_drill.config import Settings
+from interview_drill.app import config
+from interview_drill.app.config import Settings
+from interview_drill.bank.loader import Bank
+from interview_drill.domain.cards import Card
+from interview_drill.domain.clock import Clock, day_bounds, fixed_clock, system_clock
+from interview_drill.domain.filters import CardFilter
+from interview_drill.domain.review import CardRow
+from interview_drill.domain.schedule import Queue, Scheduler, build_queue
 from interview_drill.errors import UsageError
-from interview_drill.filters import CardFilter
-from interview_drill.models import Card
-from interview_drill.scheduler import Queue, Scheduler, build_queue
-from interview_drill.state import CardRow
-from interview_drill.store import Store
+from interview_drill.storage.history import Store
 
 
 def env_clock() -> Clock:

@@ -15,8 +15,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from interview_drill.models import SENIORITIES, Card
-from interview_drill.textsafe import strip_controls
+from interview_drill.domain.cards import SENIORITIES, Card
+from interview_drill.domain.textsafe import strip_controls
 
 LEVEL_STYLE = {"screen": "green", "mid": "cyan", "senior": "magenta", "staff": "red"}
 _INLINE = re.compile(r"(`[^`]+`|\*\*[^*]+\*\*)")
@@ -240,7 +240,7 @@ class TerminalInteraction:
         return self.read_key()
 
     def show_card(self, view) -> None:
-        from interview_drill.clock import human_delta
+        from interview_drill.domain.clock import human_delta
 
         item = view.item
         if self.clear:
@@ -292,8 +292,8 @@ class TerminalInteraction:
             self.console.print(section("Traps", body, "bold red"))
 
     def show_ratings(self, view, now) -> None:
-        from interview_drill.clock import human_delta
-        from interview_drill.state import Rating
+        from interview_drill.domain.clock import human_delta
+        from interview_drill.domain.review import Rating
 
         bar = Text()
         for rating in Rating:
@@ -387,7 +387,7 @@ class TerminalInteraction:
 
 def render_summary(result, *, due_tomorrow: int, streak: int) -> Group:
     """End of session: counts, time, per-topic results, tomorrow, streak."""
-    from interview_drill.state import Rating
+    from interview_drill.domain.review import Rating
 
     counts = result.counts
     n = len(result.rated)
@@ -497,7 +497,7 @@ def _heat(count: int, peak: int) -> Text:
 
 def render_stats(stats) -> Group:
     """`idrill stats`: totals, activity, retention, topics by weakness, levels with readiness, forecast."""
-    from interview_drill.report import num, pct, retention_text, trend_text
+    from interview_drill.render.report import num, pct, retention_text, trend_text
 
     t = stats.totals
     parts: list = []

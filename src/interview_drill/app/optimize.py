@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from interview_drill.domain.review import Phase, Rating
 from interview_drill.errors import UsageError
-from interview_drill.state import Phase, Rating
 
 if TYPE_CHECKING:
-    from interview_drill.scheduler import Scheduler
-    from interview_drill.store import Store
+    from interview_drill.domain.schedule import Scheduler
+    from interview_drill.storage.history import Store
 
 MIN_REVIEWS = 400  # long-term reviews (a day or more after the previous one): fsrs-rs needs a few hundred
 MIN_CARDS = 20
@@ -75,7 +75,7 @@ def card_histories(store: Store) -> dict[str, list[History]]:
 
 def long_term_times(history: History) -> list[datetime]:
     """Times of the reviews made a day or more after the card's previous review."""
-    from interview_drill.scheduler import elapsed_days
+    from interview_drill.domain.schedule import elapsed_days
 
     return [t for (_, prev), (_, t) in itertools.pairwise(history) if elapsed_days(prev, t) >= 1]
 
@@ -122,7 +122,7 @@ def fit_report(histories: dict[str, list[History]], current: Sequence[float] = (
 
     Raises NotEnoughHistory below MIN_REVIEWS long-term reviews or MIN_CARDS cards.
     """
-    from interview_drill.scheduler import fit_parameters
+    from interview_drill.domain.schedule import fit_parameters
 
     segments = [h for per_card in histories.values() for h in per_card]
     times = sorted(t for h in segments for t in long_term_times(h))
@@ -153,7 +153,7 @@ def fit_report(histories: dict[str, list[History]], current: Sequence[float] = (
 
 
 def held_out_metrics(histories: Iterable[History], parameters: Sequence[float], cutoff: datetime) -> Metrics:
-    from interview_drill.scheduler import recall_predictions
+    from interview_drill.domain.schedule import recall_predictions
 
     pairs = [
         (p, recalled)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from interview_drill.domain.review import CardRow, Memory, Phase, Rating, Review, from_ms, to_ms
 from interview_drill.errors import StoreError
-from interview_drill.state import CardRow, Memory, Phase, Rating, Review, from_ms, to_ms
 
 APPLICATION_ID = 0x49445249  # "IDRI": marks a file as an interview-drill history
 SQLITE_HEADER = b"SQLite format 3\x00"

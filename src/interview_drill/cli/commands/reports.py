@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interview_drill.cli_common import (
+from interview_drill.cli.options import (
     BankOpt,
     DbOpt,
     KindOpt,
@@ -28,9 +28,9 @@ from interview_drill.cli_common import (
 )
 
 if TYPE_CHECKING:
-    from interview_drill.filters import CardFilter
-    from interview_drill.service import Workspace
-    from interview_drill.stats import Stats
+    from interview_drill.app.workspace import Workspace
+    from interview_drill.domain.figures.stats import Stats
+    from interview_drill.domain.filters import CardFilter
 
 DaysOpt = Annotated[
     int, typer.Option("--days", min=1, max=3650, metavar="N", help="Days of activity to chart (default 30).")
@@ -38,7 +38,7 @@ DaysOpt = Annotated[
 
 
 def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
-    from interview_drill.stats import History, compute
+    from interview_drill.domain.figures.stats import History, compute
 
     filters = {
         "topic": list(flt.topics),
@@ -50,7 +50,7 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
     return compute(
         flt.apply(ws.bank.cards),
         ws.rows(),
-        History.load(ws.store),
+        History(*ws.store.figures_log()),
         ws.scheduler,
         ws.now(),
         rollover_hour=ws.settings.rollover_hour,
@@ -77,7 +77,7 @@ def stats_command(
     no_color: NoColorOpt = False,
 ) -> None:
     """Progress: totals, streaks, activity, retention, weak topics, readiness per level, forecast."""
-    from interview_drill.ui import render_stats
+    from interview_drill.render.terminal import render_stats
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts, readonly=True)
@@ -124,7 +124,7 @@ def report_command(
 ) -> None:
     """The weak-topic report: weakest topics and cards to review, coverage gaps, traps, readiness."""
     from interview_drill.errors import UsageError
-    from interview_drill.report import FORMATS, SUFFIXES, render, write_atomic
+    from interview_drill.render.report import FORMATS, SUFFIXES, render, write_atomic
 
     if fmt is None:
         fmt = SUFFIXES.get(out_file.suffix.lower(), "md") if out_file else "md"

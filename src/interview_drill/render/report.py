@@ -17,10 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from interview_drill.domain.figures.stats import WEAKNESS_FORMULA, CardStats, GroupStats, Stats
+from interview_drill.domain.textsafe import csv_cell, markdown_inline, strip_controls
 from interview_drill.errors import UsageError
 from interview_drill.files import write_text
-from interview_drill.stats import WEAKNESS_FORMULA, CardStats, GroupStats, Stats
-from interview_drill.textsafe import csv_cell, markdown_inline, strip_controls
 
 SCHEMA_VERSION = 1
 FORMATS = ("md", "html", "json", "csv")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated  # noqa: E402
 import typer  # noqa: E402
 
 from interview_drill import __version__  # noqa: E402
-from interview_drill.cli_common import (  # noqa: E402
+from interview_drill.cli.options import (  # noqa: E402
     BankOpt,
     Common,
     CramOpt,
@@ -120,7 +120,7 @@ def validate(
     no_color: NoColorOpt = False,
 ) -> None:
     """Check bank files: every problem as `file:line: field: message`; exit 2 if any."""
-    from interview_drill.bank import bank_files, load_files
+    from interview_drill.bank.loader import bank_files, load_files
     from interview_drill.paths import builtin_bank_dir, user_bank_paths
 
     opts = _common(ctx, bank, no_builtin, None, no_color)
@@ -168,12 +168,12 @@ def list_cards(
         return
     console = out(opts)
     if not console.is_terminal:
-        from interview_drill.textsafe import strip_controls
+        from interview_drill.domain.textsafe import strip_controls
 
         for c in cards:
             typer.echo(f"{c.id}\t{c.topic}\t{c.seniority}\t{c.kind}\t{strip_controls(c.question)}")
         return
-    from interview_drill.ui import cards_table
+    from interview_drill.render.terminal import cards_table
 
     console.print(cards_table(cards, console.width))
     console.print(f"{len(cards)} card{'s' if len(cards) != 1 else ''}", style="dim")
@@ -202,7 +202,7 @@ def show(
     if as_json:
         typer.echo(json.dumps(card.to_json(), indent=2, ensure_ascii=False))
         return
-    from interview_drill.ui import render_card
+    from interview_drill.render.terminal import render_card
 
     out(opts).print(render_card(card, parts=("outline", "numbers", "follow_ups", "traps", "meta")))
 
@@ -223,7 +223,7 @@ def topics(
     for c in loaded.cards:
         per = counts.setdefault(c.topic, {})
         per[c.seniority] = per.get(c.seniority, 0) + 1
-    from interview_drill.ui import topics_table
+    from interview_drill.render.terminal import topics_table
 
     out(opts).print(topics_table(counts, loaded.topics))
 
@@ -251,9 +251,9 @@ def drill(
     no_color: NoColorOpt = False,
 ) -> None:
     """Today's drill: due cards first, then new ones. Single keys; press ? for help."""
-    from interview_drill.scheduler import row_for
-    from interview_drill.session import Session, as_item, cram_items
-    from interview_drill.ui import TerminalInteraction, render_summary
+    from interview_drill.app.loops import Session, as_item, cram_items
+    from interview_drill.domain.schedule import row_for
+    from interview_drill.render.terminal import TerminalInteraction, render_summary
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts)
@@ -289,13 +289,13 @@ def drill(
 
 
 def _streak(ws) -> int:
-    from interview_drill.stats import current_streak
+    from interview_drill.domain.figures.stats import current_streak
 
     return current_streak(ws.store.review_times(), ws.now(), ws.settings.rollover_hour, ws.tz)
 
 
 def _nothing_due(console: Console, ws, next_due, now) -> None:
-    from interview_drill.clock import human_delta, to_local
+    from interview_drill.domain.clock import human_delta, to_local
 
     console.print("Nothing due right now. Well done.", style="bold green")
     if next_due is not None:
@@ -343,7 +343,7 @@ def due(
         }
         typer.echo(json.dumps(payload, indent=2))
         return
-    from interview_drill.ui import due_table
+    from interview_drill.render.terminal import due_table
 
     console = out(opts)
     if not queue.items:
@@ -364,7 +364,7 @@ def undo(
 ) -> None:
     """Undo the last rating (also after a restart): the card's state and log are restored exactly."""
     from interview_drill.paths import db_path
-    from interview_drill.store import Store
+    from interview_drill.storage.history import Store
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     with Store.open(db_path(opts.db)) as store:
@@ -372,8 +372,8 @@ def undo(
     if undone is None:
         typer.echo("nothing to undo: the review log is empty")
         return
-    from interview_drill.clock import to_local
-    from interview_drill.service import env_tz
+    from interview_drill.app.workspace import env_tz
+    from interview_drill.domain.clock import to_local
 
     when = f", rated {to_local(undone.reviewed_at, env_tz()):%Y-%m-%d %H:%M}" if undone.reviewed_at else ""
     typer.echo(f"undid {undone.rating.label} ({undone.kind}) on {undone.slug}{when}")
@@ -455,9 +455,9 @@ def config_list() -> None:
     """Every setting with its value and meaning."""
     from dataclasses import asdict
 
-    from interview_drill.config import HELP, Settings
+    from interview_drill.app.config import HELP, Settings
+    from interview_drill.app.workspace import load_settings
     from interview_drill.paths import config_path
-    from interview_drill.service import load_settings
 
     settings = load_settings()
     default = Settings()
@@ -474,9 +474,9 @@ def config_list() -> None:
 @guarded
 def config_get(key: Annotated[str, typer.Argument(help="Setting name (see `idrill config list`).")]) -> None:
     """Print one setting's value."""
-    from interview_drill.config import KEYS
+    from interview_drill.app.config import KEYS
+    from interview_drill.app.workspace import load_settings
     from interview_drill.errors import ConfigError
-    from interview_drill.service import load_settings
 
     if key not in KEYS:
         raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
@@ -493,9 +493,9 @@ def config_set(
     ],
 ) -> None:
     """Change one setting (validated; the file is written atomically)."""
-    from interview_drill.config import set_value
+    from interview_drill.app.config import set_value
+    from interview_drill.domain.schedule import Scheduler
     from interview_drill.paths import config_path
-    from interview_drill.scheduler import Scheduler
 
     settings = set_value(
         config_path(), key, " ".join(value), check=Scheduler
@@ -523,7 +523,7 @@ def doctor(
     no_color: NoColorOpt = False,
 ) -> None:
     """Check the history, the banks and the settings; list orphans, edits and backups."""
-    from interview_drill.doctor import diagnose
+    from interview_drill.app.doctor import diagnose
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     report = diagnose(opts.bank, not opts.no_builtin, opts.db)
@@ -534,7 +534,9 @@ def doctor(
 
 
 def _register_feature_commands() -> None:
-    from interview_drill import cli_interop, cli_practice, cli_reports
+    from interview_drill.cli.commands import interop as cli_interop
+    from interview_drill.cli.commands import practice as cli_practice
+    from interview_drill.cli.commands import reports as cli_reports
 
     for module in (cli_reports, cli_practice, cli_interop):
         module.register(app)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from interview_drill.clock import Clock
+from interview_drill.domain.clock import Clock
+from interview_drill.domain.review import CardRow, Memory, Phase, Rating
+from interview_drill.domain.schedule import LEARN_AHEAD, QueueItem, Scheduler
 from interview_drill.errors import StoreError
-from interview_drill.scheduler import LEARN_AHEAD, QueueItem, Scheduler
-from interview_drill.state import CardRow, Memory, Phase, Rating
-from interview_drill.store import Store
+from interview_drill.storage.history import Store
 
 PARTS = ("outline", "numbers", "follow_ups", "traps")
 PART_KEYS = {"n": "numbers", "f": "follow_ups", "t": "traps"}
@@ -249,7 +249,7 @@ class Session:
         if view.revealed_at is None:
             view.revealed_at = self.clock()
         if view.answer and view.coverage is None:
-            from interview_drill.coverage import outline_coverage
+            from interview_drill.domain.figures.coverage import outline_coverage
 
             view.coverage = outline_coverage(view.answer, view.item.card.outline)
         if view.outcomes is None and self.mode != "cram":

@@ -1,12 +1,9 @@
-"""User settings in a TOML file: read, validate, write atomically. No Typer, no Rich."""
+"""The user's settings as a value, and the rules each one must follow. Pure: no files, no TOML writer."""
 
 from __future__ import annotations
 
-import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, replace
-from pathlib import Path
+from dataclasses import dataclass, fields
 from typing import Any
 
 from interview_drill.errors import ConfigError
@@ -35,7 +32,7 @@ HELP = {
 KEYS = tuple(f.name for f in fields(Settings))
 
 
-def _check(key: str, value: Any) -> Any:
+def check(key: str, value: Any) -> Any:
     """Validate and normalise one setting; raise ConfigError with a clear reason."""
 
     def bad(why: str) -> ConfigError:
@@ -73,37 +70,6 @@ def _check(key: str, value: Any) -> Any:
     raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
 
 
-def load(path: Path) -> Settings:
-    """Settings from `path`; defaults when the file does not exist."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        line = match.group(1) if match else "1"
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError(f"{path}:{line}: {msg}; fix the file or delete it to use the defaults") from None
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        try:
-            values[key] = _check(key, value)
-        except ConfigError as exc:
-            raise ConfigError(f"{path}:{_line_of_key(text, key)}: {exc}") from None
-    return replace(Settings(), **values)
-
-
-def _line_of_key(text: str, key: str) -> int:
-    for number, line in enumerate(text.splitlines(), 1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
-            return number
-    return 1
-
-
 def parse_value(key: str, raw: str) -> Any:
     """A value typed on the command line (`idrill config set KEY VALUE`), validated."""
     if key not in KEYS:
@@ -115,44 +81,4 @@ def parse_value(key: str, raw: str) -> Any:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         raise ConfigError(f"{key}: `{raw}` is not a valid value; {HELP[key]}") from None
-    return _check(key, value)
-
-
-def dumps(settings: Settings) -> str:
-    """Settings as TOML (only what differs from the defaults, so new defaults reach users)."""
-    default = Settings()
-    lines = ["# interview-drill settings — edit with `idrill config set KEY VALUE`"]
-    for key, value in asdict(settings).items():
-        if value != getattr(default, key):
-            lines.append(f"{key} = {_toml(value)}")
-    return "\n".join(lines) + "\n"
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def save(path: Path, settings: Settings) -> None:
-    """Write the settings atomically (the folder is created on first use)."""
-    from interview_drill.files import write_text
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(
-            f"{path}: cannot create its folder ({exc.strerror or exc}); set IDRILL_CONFIG"
-        ) from None
-    write_text(path, dumps(settings), what="settings")
-
-
-def set_value(path: Path, key: str, raw: str, check: Callable[[Settings], object] | None = None) -> Settings:
-    """Validate one new value (and, with `check`, the settings it makes), then save."""
-    settings = replace(load(path), **{key: parse_value(key, raw)})
-    if check is not None:
-        check(settings)  # raises ConfigError: nothing is written
-    save(path, settings)
-    return settings
+    return check(key, value)

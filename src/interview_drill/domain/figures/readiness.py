@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from interview_drill import stats
-from interview_drill.models import SENIORITIES, Card, seniority_rank
-from interview_drill.scheduler import Scheduler, row_for
-from interview_drill.state import CardRow
+from interview_drill.domain.cards import SENIORITIES, Card, seniority_rank
+from interview_drill.domain.figures import stats
+from interview_drill.domain.review import CardRow
+from interview_drill.domain.schedule import Scheduler, row_for
 
 READY = 0.80  # readiness at the target level from which we say "ready"
 ALMOST = 0.60

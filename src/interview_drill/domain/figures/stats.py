@@ -1,8 +1,8 @@
 """Figures computed from the history and the bank: streaks, retention, per-topic weakness, readiness.
 
 Pure functions over plain data: the log comes from `Store.figures_log` / `Store.review_counts`
-(via `History.load` and `review_counts`); `report.py` renders the figures as files, `ui.py` draws
-them in the terminal.
+(the app layer builds a `History` from them); `render/` turns the figures into files and terminal
+output.
 
 Only scheduled and mock reviews count in any figure here: cram practice changes no schedule and
 would flatter the numbers.
@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from interview_drill.clock import day_start, study_day
-from interview_drill.models import SENIORITIES, Card
-from interview_drill.state import CardRow, Phase, Rating, from_ms, row_for, to_ms
+from interview_drill.domain.cards import SENIORITIES, Card
+from interview_drill.domain.clock import day_start, study_day
+from interview_drill.domain.review import CardRow, Phase, Rating, from_ms, row_for, to_ms
 
 if TYPE_CHECKING:
-    from interview_drill.scheduler import Scheduler
-    from interview_drill.store import Store
+    from interview_drill.domain.schedule import Scheduler
 
 # ---------------------------------------------------------------- streaks (used by the drill summary)
 
@@ -100,15 +99,6 @@ class History:
     traps: Sequence[tuple[str, str]] = ()
     # (slug, correct 0/1, answered_at ms) of the numbers quiz
     numbers: Sequence[tuple[str, int, int]] = ()
-
-    @classmethod
-    def load(cls, store: Store) -> History:
-        return cls(*store.figures_log())
-
-
-def review_counts(store: Store) -> dict[str, tuple[int, int]]:
-    """slug → (reviews, Again ratings) over scheduled and mock reviews, for `topic_weakness`."""
-    return store.review_counts()
 
 
 # ---------------------------------------------------------------- figures
@@ -406,7 +396,7 @@ def topic_weakness(
 ) -> list[GroupStats]:
     """Every topic of `cards`, ranked weakest first; never-studied topics last with `weakness=None`.
 
-    `counts` is slug → (reviews, Again ratings), e.g. from `review_counts(store)`. The score is
+    `counts` is slug → (reviews, Again ratings), e.g. from `Store.review_counts()`. The score is
     WEAKNESS_FORMULA over the topic's studied cards; `weakness.label` names the dominant term.
     """
     stats = card_stats(cards, rows, scheduler, now, counts)
