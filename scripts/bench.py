@@ -225,7 +225,7 @@ def child(args: argparse.Namespace) -> None:
     """Time one library step in this fresh process; print the result as JSON."""
     from interview_drill import speedups
     from interview_drill.app.workspace import open_workspace
-    from interview_drill.bank.loader import load_bank
+    from interview_drill.bank import load_bank
     from interview_drill.domain.filters import CardFilter
 
     speedups.REAL_RUN = True  # load the bank as `idrill` does (GC off, then frozen)

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from interview_drill.bank.loader import bank_files, load_files
+from interview_drill.bank import bank_files, load_files
 from interview_drill.cli.app import app
 from interview_drill.errors import BankError
 
@@ -210,7 +210,7 @@ DEEP = {
 CHILD = """
 import json, sys, time, tracemalloc
 from pathlib import Path
-from interview_drill.bank.loader import load_files
+from interview_drill.bank import load_files
 from interview_drill.errors import BankError
 path = Path(sys.argv[1])
 start = time.perf_counter()

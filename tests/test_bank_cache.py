@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_drill.bank import loader as bank_module
-from interview_drill.bank.loader import _SLOW, BankCache, _quick_parse, load_files, parse_text
+from interview_drill.bank import BankCache, load_files
+from interview_drill.bank import cache as cache_module
+from interview_drill.bank import parse as parse_module
+from interview_drill.bank import parse_fast as parse_fast_module
+from interview_drill.bank.parse import parse_text
+from interview_drill.bank.parse_fast import SLOW, quick_parse
 from interview_drill.errors import BankError
 from interview_drill.paths import builtin_bank_dir
 
@@ -43,7 +49,7 @@ CARD = """  - id: {id}
 @pytest.fixture
 def cache_all(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cache every bank, however small (the tests' banks are tiny)."""
-    monkeypatch.setattr(bank_module, "CACHE_MIN_BYTES", 0)
+    monkeypatch.setattr(cache_module, "CACHE_MIN_BYTES", 0)
 
 
 def cache_dir(isolated_home: Path) -> Path:
@@ -91,8 +97,8 @@ def careful(text: str, path: Path = Path("bank.yaml")):
 )
 def test_real_banks_take_the_quick_path_and_read_the_same(path: Path):
     text = path.read_text(encoding="utf-8")
-    quick = _quick_parse(text)
-    assert quick is not _SLOW
+    quick = quick_parse(text)
+    assert quick is not SLOW
     assert careful(text, path) == (quick, [])
 
 
@@ -102,8 +108,8 @@ def test_hostile_files_are_left_to_the_careful_path(path: Path):
         text = path.read_text(encoding="utf-8")
     except (UnicodeDecodeError, ValueError):
         return  # refused before parsing
-    quick = _quick_parse(text)
-    if quick is not _SLOW:  # only a file the careful path reads without a word may pass
+    quick = quick_parse(text)
+    if quick is not SLOW:  # only a file the careful path reads without a word may pass
         assert careful(text, path) == (quick, [])
 
 
@@ -112,8 +118,8 @@ SOUND = settings(max_examples=300, deadline=None, database=None, suppress_health
 
 def check_sound(text: str) -> None:
     """Whenever the quick parse returns data, the careful one gives the same data and no problem."""
-    quick = _quick_parse(text)
-    if quick is _SLOW:
+    quick = quick_parse(text)
+    if quick is SLOW:
         return
     assert careful(text) == (quick, [])
 
@@ -148,7 +154,7 @@ def test_quick_parse_is_sound_on_plausible_banks(data, flow: bool):
     ],
 )
 def test_anything_unusual_goes_the_careful_way(text: str):
-    assert _quick_parse(text) is _SLOW
+    assert quick_parse(text) is SLOW
 
 
 # ---------------------------------------------------------------- the cache
@@ -185,8 +191,8 @@ def test_the_cache_is_really_used(cache_all, monkeypatch: pytest.MonkeyPatch):
     def no_parsing(*_: object) -> None:
         raise AssertionError("parsed although the cache is warm")
 
-    monkeypatch.setattr(bank_module, "_quick_parse", no_parsing)
-    monkeypatch.setattr(bank_module, "parse_text", no_parsing)
+    monkeypatch.setattr(parse_fast_module, "quick_parse", no_parsing)
+    monkeypatch.setattr(parse_module, "parse_text", no_parsing)
     assert snapshot(load_files(files)) == expected
 
 
@@ -240,8 +246,20 @@ def test_an_entry_from_other_code_is_not_used(cache_all, tmp_path: Path, monkeyp
     raw = path.read_bytes()
     key = store.key(path, raw, path.stat().st_mtime_ns)
     assert store.get(key) is not None
-    monkeypatch.setattr(bank_module, "_code_fingerprint", lambda: "a newer interview-drill")
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "a newer interview-drill")
     assert store.get(store.key(path, raw, path.stat().st_mtime_ns)) is None
+
+
+def test_the_code_fingerprint_covers_every_parsing_and_validating_module():
+    import interview_drill.bank
+    import interview_drill.domain.cards
+
+    package = Path(interview_drill.bank.__file__).parent
+    expected = {p.name for p in package.glob("*.py")}
+    assert {"parse.py", "parse_fast.py", "messages.py", "load.py", "yaml_rules.py"} <= expected
+    sources = cache_module.fingerprinted_sources()
+    assert {p.name for p in sources if p.parent == package} == expected
+    assert Path(interview_drill.domain.cards.__file__) in sources
 
 
 def test_a_cache_dir_that_cannot_be_written_just_means_no_cache(
@@ -266,10 +284,10 @@ def test_writes_are_atomic_and_leave_no_temporary_files(
     def crash(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(bank_module.os, "replace", crash)
+    monkeypatch.setattr(cache_module.os, "replace", crash)
     load_files(files)  # every write fails: nothing is left behind, and nothing is an error
     assert list(cache_dir(isolated_home).iterdir()) == []
-    monkeypatch.setattr(bank_module.os, "replace", real_replace)
+    monkeypatch.setattr(cache_module.os, "replace", real_replace)
     load_files(files)
     assert all(not p.name.startswith(".tmp-") for p in cache_dir(isolated_home).iterdir())
     assert len(list(cache_dir(isolated_home).iterdir())) == len(files)
@@ -301,9 +319,29 @@ def test_a_big_enough_bank_is_cached_by_default(isolated_home: Path, tmp_path: P
     folder = tmp_path / "bank"
     shutil.copytree(builtin_bank_dir(), folder)
     files = sorted(folder.glob("*.yaml"))
-    assert sum(p.stat().st_size for p in files) >= bank_module.CACHE_MIN_BYTES
+    assert sum(p.stat().st_size for p in files) >= cache_module.CACHE_MIN_BYTES
     load_files(files)
     entries = list(cache_dir(isolated_home).iterdir())
     assert len(entries) == len(files)
     head = json.loads(entries[0].read_bytes().split(b"\n", 1)[0])
     assert set(head) == {"path", "size", "mtime_ns", "sha256", "code"}
+
+
+def test_a_warm_start_does_not_import_the_parsers(isolated_home: Path, tmp_path: Path):
+    """PyYAML and both parsers cost a warm start ~10 ms to import, for nothing: the cache answers."""
+    folder = tmp_path / "bank"
+    shutil.copytree(builtin_bank_dir(), folder)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from interview_drill.bank import load_files\n"
+        f"load_files(sorted(Path({str(folder)!r}).glob('*.yaml')))\n"
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('interview_drill.bank.parse')))\n"
+    )
+    env = {**os.environ, "IDRILL_HOME": str(isolated_home)}
+    cold, warm = (
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+        for _ in range(2)
+    )
+    assert "yaml" in cold.stdout  # the cold run parsed (and filled the cache)
+    assert warm.stdout.strip() == "[]"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interview_drill.bank.loader import Bank, load_bank
+from interview_drill.bank import Bank, load_bank
 from interview_drill.domain.cards import SLUG_PATTERN, Card
 
 MANIFEST = Path(__file__).resolve().parent / "data" / "source_coverage.yaml"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from interview_drill.bank.loader import load_files
+from interview_drill.bank import load_files
 from interview_drill.errors import BankError
 
 HEAD = "topic: t\ntitle: T\ncards:\n"

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interview_drill.bank.loader import Bank, load_files
+from interview_drill.bank import Bank, load_files
 from interview_drill.errors import BankError
 
 PROBLEM_LINE = re.compile(r"^.+:\d+: [^:]+: .+$")

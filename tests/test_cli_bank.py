@@ -145,7 +145,7 @@ def test_validate_reports_errors_and_exits_2(tmp_path):
 
 
 def test_user_bank_id_colliding_with_builtin_is_an_error(tmp_path):
-    from interview_drill.bank.loader import load_bank
+    from interview_drill.bank import load_bank
 
     builtin_ids = [c.id for c in load_bank([], include_builtin=True).cards]
     assert builtin_ids, "the built-in bank is empty"

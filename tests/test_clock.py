@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from interview_drill.domain.clock import day_bounds, human_delta, study_day
-from interview_drill.domain.figures.stats import streaks
+from interview_drill.domain.figures.streaks import streaks
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

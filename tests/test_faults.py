@@ -339,7 +339,7 @@ def interrupt_loading(*args: object, **kwargs: object) -> None:
 
 
 def test_ctrl_c_inside_a_command_exits_130_without_traceback(monkeypatch, capsys):
-    monkeypatch.setattr("interview_drill.bank.loader.load_bank", interrupt_loading)
+    monkeypatch.setattr("interview_drill.bank.load_bank", interrupt_loading)
     monkeypatch.setattr(sys, "argv", ["idrill", "due"])
     with pytest.raises(SystemExit) as exited:
         cli.main()
@@ -351,7 +351,7 @@ def test_ctrl_c_inside_a_command_exits_130_without_traceback(monkeypatch, capsys
 
 def test_ctrl_c_while_loading_in_a_real_process(tmp_path):
     script = (
-        "import interview_drill.bank.loader as bank\n"
+        "import interview_drill.bank as bank\n"
         "def interrupted(*a, **k):\n"
         "    raise KeyboardInterrupt\n"
         "bank.load_bank = interrupted\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from interview_drill import speedups
-from interview_drill.bank import loader as bank_module
-from interview_drill.bank.loader import load_files
+from interview_drill.bank import cache as cache_module
+from interview_drill.bank import load_files
 from interview_drill.domain.cards import Card, FollowUp, Number
 
 from .conftest import SAMPLE_BANK
@@ -20,8 +20,8 @@ from .test_bank_cache import snapshot
 @pytest.fixture(autouse=True)
 def fresh_state(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(speedups, "NOTES", [])
-    monkeypatch.setattr(bank_module, "_BUILDERS", {})
-    monkeypatch.setattr(bank_module, "CACHE_MIN_BYTES", 0)
+    monkeypatch.setattr(cache_module, "_BUILDERS", {})
+    monkeypatch.setattr(cache_module, "CACHE_MIN_BYTES", 0)
 
 
 @pytest.mark.parametrize("value", ["1", "true", "yes"])
@@ -55,7 +55,7 @@ def test_a_warm_load_is_the_same_with_and_without_the_tricks(
     assert snapshot(warm) == snapshot(cold)
     plain = switch == "1"
     for cls in (Card, Number, FollowUp):
-        assert bank_module._BUILDERS[cls].__qualname__.startswith("_plain" if plain else "_fast"), cls
+        assert cache_module._BUILDERS[cls].__qualname__.startswith("_plain" if plain else "_fast"), cls
 
 
 def test_a_changed_pydantic_falls_back_with_one_note(monkeypatch: pytest.MonkeyPatch):

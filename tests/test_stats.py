@@ -13,12 +13,11 @@ import pytest
 
 from interview_drill.domain.cards import Card
 from interview_drill.domain.clock import day_start
-from interview_drill.domain.figures.stats import (
+from interview_drill.domain.figures.stats import History, compute
+from interview_drill.domain.figures.streaks import streaks
+from interview_drill.domain.figures.weakness import (
     WEAKNESS_FORMULA,
-    History,
-    compute,
     readiness_by_level,
-    streaks,
     topic_weakness,
     weakness,
 )
@@ -84,7 +83,7 @@ def test_documented_weakness_formula_is_the_one_computed():
     """The formula printed by `stats` and the README is the one the code applies, weight for weight."""
     import re
 
-    from interview_drill.domain.figures.stats import WEIGHTS
+    from interview_drill.domain.figures.weakness import WEIGHTS
 
     weights = map(float, re.findall(r"(\d\.\d+) ×", WEAKNESS_FORMULA))
     written = dict(zip(("recall", "again", "lapses"), weights, strict=True))

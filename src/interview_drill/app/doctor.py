@@ -30,7 +30,7 @@ def backups(db: Path) -> list[Path]:
 
 def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | None) -> Diagnosis:
     from interview_drill.app import config
-    from interview_drill.bank.loader import load_bank
+    from interview_drill.bank import load_bank
     from interview_drill.paths import config_path, db_path, user_bank_paths
     from interview_drill.storage.history import LATEST, Store
 

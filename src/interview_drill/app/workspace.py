@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from interview_drill.app import config
 from interview_drill.app.config import Settings
-from interview_drill.bank.loader import Bank
+from interview_drill.bank import Bank
 from interview_drill.domain.cards import Card
 from interview_drill.domain.clock import Clock, day_bounds, fixed_clock, system_clock
 from interview_drill.domain.filters import CardFilter

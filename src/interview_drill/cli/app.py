@@ -120,7 +120,7 @@ def validate(
     no_color: NoColorOpt = False,
 ) -> None:
     """Check bank files: every problem as `file:line: field: message`; exit 2 if any."""
-    from interview_drill.bank.loader import bank_files, load_files
+    from interview_drill.bank import bank_files, load_files
     from interview_drill.paths import builtin_bank_dir, user_bank_paths
 
     opts = _common(ctx, bank, no_builtin, None, no_color)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from interview_drill.app.workspace import Workspace
-    from interview_drill.bank.loader import Bank
+    from interview_drill.bank import Bank
     from interview_drill.domain.filters import CardFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,7 +34,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _completion_bank(ctx: typer.Context) -> Bank | None:
     """The bank the command line so far asks for (--bank, --no-builtin, IDRILL_BANK), or None."""
     try:
-        from interview_drill.bank.loader import load_bank
+        from interview_drill.bank import load_bank
         from interview_drill.paths import user_bank_paths
 
         banks: list[Path] = []
@@ -237,7 +237,7 @@ def guarded(fn: F) -> F:
 
 
 def load(opts: Common) -> Bank:
-    from interview_drill.bank.loader import load_bank
+    from interview_drill.bank import load_bank
     from interview_drill.paths import user_bank_paths
 
     with speedups.long_lived():

@@ -1,6 +1,6 @@
 """`idrill ready`: is the user ready for an interview at a target level? Pure figures and a plan.
 
-Reuses the readiness and weakness figures of `stats.py`; renders nothing.
+Reuses the readiness and weakness figures of `weakness.py`; renders nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from interview_drill.domain.cards import SENIORITIES, Card, seniority_rank
-from interview_drill.domain.figures import stats
+from interview_drill.domain.figures import weakness
 from interview_drill.domain.review import CardRow
 from interview_drill.domain.schedule import Scheduler, row_for
 
@@ -24,7 +24,7 @@ class Assessment:
     target: str
     readiness: dict[str, float]  # level -> readiness, levels up to the target
     verdict: str  # "ready", "almost" or "not yet"
-    weak_topics: list[stats.GroupStats]  # studied topics, weakest first
+    weak_topics: list[weakness.GroupStats]  # studied topics, weakest first
     gaps: list[tuple[str, int]]  # (topic, never-studied cards at or below the target)
     weak_cards: list[tuple[Card, float]]  # studied cards with the lowest recall now
     unseen: int  # never-studied cards at or below the target
@@ -47,9 +47,9 @@ def assess(
 ) -> Assessment:
     """Readiness per level up to `target`, what holds it back, and a week's plan."""
     scope = [c for c in cards if seniority_rank(c.seniority) <= seniority_rank(target)]
-    readiness = stats.readiness_by_level(scope, rows, scheduler, now)
+    readiness = weakness.readiness_by_level(scope, rows, scheduler, now)
     at_target = readiness.get(target, 0.0)
-    topics = stats.topic_weakness(scope, rows, scheduler, now, counts, titles)
+    topics = weakness.topic_weakness(scope, rows, scheduler, now, counts, titles)
     weak = [t for t in topics if t.weakness is not None][:5]
     gaps = sorted(((t.key, t.new) for t in topics if t.new), key=lambda g: -g[1])
     recalls = []
@@ -72,7 +72,7 @@ def assess(
 
 
 def week_plan(
-    target: str, weak: Sequence[stats.GroupStats], gaps: Sequence[tuple[str, int]]
+    target: str, weak: Sequence[weakness.GroupStats], gaps: Sequence[tuple[str, int]]
 ) -> list[tuple[str, str]]:
     """Ready-to-run commands for the next seven days."""
     plan: list[tuple[str, str]] = []

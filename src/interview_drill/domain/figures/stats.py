@@ -1,8 +1,10 @@
-"""Figures computed from the history and the bank: streaks, retention, per-topic weakness, readiness.
+"""The figures of `idrill stats` and `idrill report`: one pass over the history and the bank.
 
-Pure functions over plain data: the log comes from `Store.figures_log` / `Store.review_counts`
-(the app layer builds a `History` from them); `render/` turns the figures into files and terminal
-output.
+Owns `compute` and what it returns (`Stats`: totals, retention, activity, the review forecast,
+traps fallen for, the numbers quiz, and the topic and level figures of `weakness`), and the
+`History` it reads. Pure functions over plain data: the log comes from `Store.figures_log` /
+`Store.review_counts` (the app layer builds a `History` from them); `render/` turns the figures
+into files and terminal output.
 
 Only scheduled and mock reviews count in any figure here: cram practice changes no schedule and
 would flatter the numbers.
@@ -20,71 +22,42 @@ from typing import TYPE_CHECKING, Any
 
 from interview_drill.domain.cards import SENIORITIES, Card
 from interview_drill.domain.clock import day_start, study_day
-from interview_drill.domain.review import CardRow, Phase, Rating, from_ms, row_for, to_ms
+from interview_drill.domain.figures.streaks import current_streak, streaks
+from interview_drill.domain.figures.weakness import (
+    WEAKNESS_FORMULA,
+    CardStats,
+    GroupStats,
+    by_field,
+    card_stats,
+    group_stats,
+    ranked_topics,
+    topic_weakness,
+)
+from interview_drill.domain.review import CardRow, Phase, Rating, from_ms, to_ms
 
 if TYPE_CHECKING:
     from interview_drill.domain.schedule import Scheduler
 
-# ---------------------------------------------------------------- streaks (used by the drill summary)
-
-
-def study_days(review_ms: Iterable[int], rollover_hour: int, tz: tzinfo | None) -> set[date]:
-    return {study_day(from_ms(ms), rollover_hour, tz) for ms in review_ms}
-
-
-def streaks(days: set[date], today: date) -> tuple[int, int]:
-    """(current, longest) runs of consecutive study days. Today not yet drilled keeps yesterday's run alive."""
-    longest = run = 0
-    prev: date | None = None
-    for day in sorted(days):
-        run = run + 1 if prev is not None and day - prev == timedelta(days=1) else 1
-        longest = max(longest, run)
-        prev = day
-    current = 0
-    cursor = today if today in days else today - timedelta(days=1)
-    while cursor in days:
-        current += 1
-        cursor -= timedelta(days=1)
-    return current, longest
-
-
-def current_streak(review_ms: Iterable[int], now: datetime, rollover_hour: int, tz: tzinfo | None) -> int:
-    days = study_days(review_ms, rollover_hour, tz)
-    return streaks(days, study_day(now, rollover_hour, tz))[0]
-
-
-# ---------------------------------------------------------------- weakness
-
-WEIGHTS = {"recall": 0.5, "again": 0.3, "lapses": 0.2}
-REASONS = {"recall": "low recall", "again": "high Again rate", "lapses": "many lapses"}
-WEAKNESS_FORMULA = (
-    "weakness = 0.5 × (1 − mean recall) + 0.3 × Again rate + 0.2 × min(1, lapses per studied card)"
-)
-
-
-@dataclass(frozen=True)
-class Weakness:
-    """A weakness score in [0, 1] (higher is weaker) and the term that contributes most to it."""
-
-    score: float
-    reason: str  # "recall", "again" or "lapses": a key of REASONS
-    terms: tuple[tuple[str, float], ...] = ()
-
-    @property
-    def label(self) -> str:
-        return REASONS[self.reason]
-
-
-def weakness(mean_recall: float, again_rate: float, lapses_per_card: float) -> Weakness:
-    """The weakness formula (see WEAKNESS_FORMULA); the reason is its largest weighted term."""
-    terms = (
-        ("recall", WEIGHTS["recall"] * (1.0 - mean_recall)),
-        ("again", WEIGHTS["again"] * again_rate),
-        ("lapses", WEIGHTS["lapses"] * min(1.0, lapses_per_card)),
-    )
-    reason = max(terms, key=lambda t: t[1])[0]  # ties go to the first: recall, then Again rate
-    return Weakness(sum(v for _, v in terms), reason, terms)
-
+# What callers outside `domain/` import from here, besides the figures defined below: the types a
+# `Stats` is made of, the formula its report prints, and the two helpers the CLI uses.
+__all__ = [
+    "WEAKNESS_FORMULA",
+    "Activity",
+    "CardStats",
+    "DayCount",
+    "ForecastDay",
+    "GroupStats",
+    "History",
+    "NumbersQuiz",
+    "Retention",
+    "Stats",
+    "Totals",
+    "TrapStat",
+    "compute",
+    "current_streak",
+    "topic_weakness",
+    "trap_stats",
+]
 
 # ---------------------------------------------------------------- reading the history
 
@@ -102,76 +75,6 @@ class History:
 
 
 # ---------------------------------------------------------------- figures
-
-
-@dataclass(frozen=True)
-class CardStats:
-    """One card of the selection: its state now and its review counts."""
-
-    card: Card
-    row: CardRow
-    recall: float  # probability of recall now; 0 for a card never studied
-    reviews: int
-    again: int
-    due_now: bool
-
-    @property
-    def studied(self) -> bool:
-        return self.row.memory is not None
-
-    @property
-    def stability(self) -> float | None:
-        return self.row.memory.stability if self.row.memory else None
-
-    @property
-    def lapses(self) -> int:
-        return self.row.lapses
-
-    @property
-    def again_rate(self) -> float | None:
-        return self.again / self.reviews if self.reviews else None
-
-    @property
-    def weakness(self) -> Weakness | None:
-        """The topic formula applied to this one card (None when never studied)."""
-        if not self.studied:
-            return None
-        return weakness(self.recall, self.again_rate or 0.0, float(self.lapses))
-
-
-@dataclass(frozen=True)
-class GroupStats:
-    """Figures of a topic or a seniority level."""
-
-    key: str
-    title: str
-    cards: int
-    seen: int
-    suspended: int
-    mean_stability: float | None  # days, over studied cards
-    mean_recall: float | None  # over studied cards
-    reviews: int  # of studied cards
-    again: int
-    lapses: int
-    due_now: int
-    weakness: Weakness | None  # None when no card was ever studied: a gap, not a weakness
-    readiness: float  # mean recall over all cards, never-studied ones counting 0
-
-    @property
-    def new(self) -> int:
-        return self.cards - self.seen
-
-    @property
-    def coverage(self) -> float:
-        return self.seen / self.cards if self.cards else 0.0
-
-    @property
-    def again_rate(self) -> float | None:
-        return self.again / self.reviews if self.reviews else None
-
-    @property
-    def lapses_per_card(self) -> float | None:
-        return self.lapses / self.seen if self.seen else None
 
 
 @dataclass(frozen=True)
@@ -308,120 +211,6 @@ def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
     return index
 
 
-def _is_due(row: CardRow, now: datetime, day_end: datetime) -> bool:
-    """Would a drill started now serve this card (ignoring the daily limits)?"""
-    m = row.memory
-    if m is None or row.suspended or (row.buried_until is not None and row.buried_until > now):
-        return False
-    if m.phase in (Phase.LEARNING, Phase.RELEARNING):
-        return m.due <= now
-    return m.due < day_end
-
-
-def card_stats(
-    cards: Sequence[Card],
-    rows: Mapping[str, CardRow],
-    scheduler: Scheduler,
-    now: datetime,
-    counts: Mapping[str, tuple[int, int]],
-    day_end: datetime | None = None,
-) -> list[CardStats]:
-    """Per-card figures; `counts` maps a slug (current or former) to (reviews, Again ratings)."""
-    day_end = day_end or now
-    out = []
-    for card in cards:
-        row = row_for(card, rows)
-        n, again = counts.get(card.id, (0, 0))
-        for alias in card.aliases:
-            if alias in counts and alias != card.id:
-                n, again = n + counts[alias][0], again + counts[alias][1]
-        recall = scheduler.retrievability(row.memory, now) if row.memory else 0.0
-        out.append(CardStats(card, row, recall, n, again, _is_due(row, now, day_end)))
-    return out
-
-
-def group_stats(key: str, title: str, members: Sequence[CardStats]) -> GroupStats:
-    """Aggregate cards into a topic's or a level's figures (the weakness over studied cards only)."""
-    studied = [c for c in members if c.studied]
-    reviews = sum(c.reviews for c in studied)
-    again = sum(c.again for c in studied)
-    lapses = sum(c.lapses for c in studied)
-    mean_recall = sum(c.recall for c in studied) / len(studied) if studied else None
-    mean_stability = (
-        sum(c.stability or 0.0 for c in studied) / len(studied) if studied else None  # studied: not None
-    )
-    weak = None
-    if studied:
-        assert mean_recall is not None
-        weak = weakness(mean_recall, again / reviews if reviews else 0.0, lapses / len(studied))
-    return GroupStats(
-        key=key,
-        title=title,
-        cards=len(members),
-        seen=len(studied),
-        suspended=sum(1 for c in members if c.row.suspended),
-        mean_stability=mean_stability,
-        mean_recall=mean_recall,
-        reviews=reviews,
-        again=again,
-        lapses=lapses,
-        due_now=sum(1 for c in members if c.due_now),
-        weakness=weak,
-        readiness=sum(c.recall for c in members) / len(members) if members else 0.0,
-    )
-
-
-def rank_topics(topics: Iterable[GroupStats]) -> list[GroupStats]:
-    """Studied topics weakest first (ties by name), then topics nobody started, by name."""
-    topics = list(topics)
-    studied = sorted((t for t in topics if t.weakness), key=lambda t: (-t.weakness.score, t.key))  # type: ignore[union-attr]
-    gaps = sorted((t for t in topics if t.weakness is None), key=lambda t: t.key)
-    return studied + gaps
-
-
-def _by(stats: Sequence[CardStats], key: str) -> dict[str, list[CardStats]]:
-    groups: dict[str, list[CardStats]] = defaultdict(list)
-    for c in stats:
-        groups[getattr(c.card, key)].append(c)
-    return groups
-
-
-def topic_weakness(
-    cards: Sequence[Card],
-    rows: Mapping[str, CardRow],
-    scheduler: Scheduler,
-    now: datetime,
-    counts: Mapping[str, tuple[int, int]],
-    titles: Mapping[str, str] | None = None,
-) -> list[GroupStats]:
-    """Every topic of `cards`, ranked weakest first; never-studied topics last with `weakness=None`.
-
-    `counts` is slug → (reviews, Again ratings), e.g. from `Store.review_counts()`. The score is
-    WEAKNESS_FORMULA over the topic's studied cards; `weakness.label` names the dominant term.
-    """
-    stats = card_stats(cards, rows, scheduler, now, counts)
-    titles = titles or {}
-    return rank_topics(
-        group_stats(t, titles.get(t, t), members) for t, members in _by(stats, "topic").items()
-    )
-
-
-def readiness_by_level(
-    cards: Sequence[Card], rows: Mapping[str, CardRow], scheduler: Scheduler, now: datetime
-) -> dict[str, float]:
-    """Mean probability of recall now over each seniority level's cards, never-studied cards counting 0.
-
-    Only levels that have cards appear, in seniority order (screen, mid, senior, staff).
-    """
-    sums: dict[str, list[float]] = {}
-    for card in cards:
-        row = row_for(card, rows)
-        acc = sums.setdefault(card.seniority, [0.0, 0])
-        acc[0] += scheduler.retrievability(row.memory, now) if row.memory else 0.0
-        acc[1] += 1
-    return {lv: sums[lv][0] / sums[lv][1] for lv in SENIORITIES if lv in sums}
-
-
 def compute(
     cards: Sequence[Card],
     rows: Mapping[str, CardRow],
@@ -490,10 +279,8 @@ def compute(
                 ret7[1] += again
 
     stats = card_stats(cards, rows, scheduler, now, {k: (v[0], v[1]) for k, v in counts.items()}, day_end)
-    topics = rank_topics(
-        group_stats(t, titles.get(t, t), members) for t, members in _by(stats, "topic").items()
-    )
-    by_level = _by(stats, "seniority")
+    topics = ranked_topics(stats, titles)
+    by_level = by_field(stats, "seniority")
     levels = [group_stats(lv, lv, by_level[lv]) for lv in SENIORITIES if lv in by_level]
 
     forecast_ends = [starts[-(i + 1)] for i in range(7)]

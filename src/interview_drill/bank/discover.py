@@ -1,0 +1,96 @@
+"""Which files make up a bank, and reading them safely.
+
+Owns expanding the paths a user gives (the built-in bank, `--bank`, `IDRILL_BANK`) into YAML files
+(`.yaml`/`.yml`, hidden files and folders skipped, each file once), and reading a bank file's bytes
+and text: never more than the size limit, and a byte-order mark, invalid UTF-8 or a NUL character
+is a problem line rather than an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+BANK_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def iter_bank_paths(user_paths: list[Path], include_builtin: bool, builtin: Path) -> Iterator[Path]:
+    """The built-in bank (unless left out), then the user's banks, in the order they were given."""
+    if include_builtin:
+        yield builtin
+    yield from user_paths
+
+
+def bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Expand files and directories into YAML files, each once; missing paths become problems."""
+    files: list[Path] = []
+    problems: list[str] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in BANK_SUFFIXES and p.is_file() and not _hidden(p.relative_to(path))
+            )
+            if not found:
+                problems.append(f"{path}: bank: no .yaml files in this folder")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(f"{path}: bank: no such file or directory")
+    unique = []
+    for f in files:  # the same bank given twice (e.g. --bank and IDRILL_BANK) is loaded once
+        if (real := f.resolve()) not in seen:
+            seen.add(real)
+            unique.append(f)
+    return unique, problems
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_text(path: Path) -> tuple[str | None, list[str]]:
+    """A bank file's text, or the problems that keep it from being read."""
+    raw, _, problems = read_bytes(path)
+    if raw is None:
+        return None, problems
+    return decode(raw, path)
+
+
+def read_bytes(path: Path) -> tuple[bytes | None, int, list[str]]:
+    """(bytes, mtime_ns, problems): at most the size limit is ever read."""
+    try:
+        stat = path.stat()
+        size = stat.st_size
+        if size <= MAX_FILE_BYTES:
+            with path.open("rb") as f:  # never more than the limit, even if the file grows meanwhile
+                raw = f.read(MAX_FILE_BYTES + 1)
+            size = max(size, len(raw))
+    except OSError as exc:
+        return None, 0, [f"{path}:1: file: cannot be read ({exc.strerror or exc})"]
+    if size > MAX_FILE_BYTES:
+        return None, 0, [f"{path}:1: file: is {size / 1e6:.1f} MB; bank files are limited to 5 MB"]
+    return raw, stat.st_mtime_ns, []
+
+
+def decode(raw: bytes, path: Path) -> tuple[str | None, list[str]]:
+    """A bank file's bytes as text, or the problem that keeps them from being UTF-8 text."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [f"{path}:1: file: starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start]
+        return None, [f"{path}:{line}: file: is not valid UTF-8 (byte 0x{byte:02x}); save it as UTF-8"]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [f"{path}:{line}: file: contains a NUL character; is this a text file?"]
+    return text, []

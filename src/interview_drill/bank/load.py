@@ -1,0 +1,261 @@
+"""Loading whole banks: every file from the cache, the quick path or the careful one, then checks across files.
+
+Owns `Bank` (the loaded cards, indexed by id and former id), `load_files` and `load_bank`, the
+background thread that reads and hashes the next file while this one is parsed, and the checks that
+only show across files (an id given twice, a related id no card has). The parsers are imported only
+when a file is not in the cache. Every problem of every file is
+collected and raised as one `BankError` whose lines read `path:line: field: message`; whatever a
+file holds, loading gives a Bank or a BankError, never another exception.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from interview_drill import speedups
+from interview_drill.bank.cache import BankCache, worth_caching
+from interview_drill.bank.discover import bank_files, decode, iter_bank_paths, read_bytes
+from interview_drill.bank.messages import MAX_PROBLEMS_PER_FILE, capped, escape, format_loc
+from interview_drill.domain.cards import BankFile, Card
+from interview_drill.errors import BankError, UsageError
+
+if TYPE_CHECKING:
+    from interview_drill.bank.parse import ParsedFile
+
+_MAX_HINT_POOL = 5000  # difflib is O(pool) per hint: no "did you mean" among more ids than this
+
+
+@dataclass
+class Bank:
+    """The loaded cards of every bank, in file order, indexed by id and by former id."""
+
+    cards: list[Card]
+    topics: dict[str, str] = field(default_factory=dict)  # slug -> title
+    files: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.id: c for c in self.cards}
+        self.alias_of = {a: c.id for c in self.cards for a in c.aliases}
+
+    def get(self, card_id: str) -> Card | None:
+        """A card by id, or by one of its former ids."""
+        card = self.by_id.get(card_id)
+        if card is None and card_id in self.alias_of:
+            card = self.by_id[self.alias_of[card_id]]
+        return card
+
+    def require(self, card_id: str) -> Card:
+        """A card by id or former id; an unknown id is a UsageError suggesting close matches."""
+        card = self.get(card_id)
+        if card is None:
+            close = self.close_ids(card_id)
+            raise UsageError(
+                f"no card `{card_id}`" + (f"; did you mean: {', '.join(close)}?" if close else "")
+            )
+        return card
+
+    def close_ids(self, card_id: str, n: int = 3) -> list[str]:
+        return difflib.get_close_matches(card_id, list(self.by_id), n=n, cutoff=0.5)
+
+
+def load_bank(user_paths: list[Path] | None = None, *, include_builtin: bool = True) -> Bank:
+    """The built-in bank plus the user's banks, validated. Raises BankError."""
+    from interview_drill.paths import builtin_bank_dir
+
+    paths = list(iter_bank_paths(list(user_paths or []), include_builtin, builtin_bank_dir()))
+    if not paths:
+        raise BankError(["bank: no banks to load: --no-builtin was given without --bank or IDRILL_BANK"])
+    files, problems = bank_files(paths)
+    if not files and not problems:
+        problems = [f"{os.pathsep.join(map(str, paths))}: bank: no .yaml files found"]
+    return load_files(files, extra_problems=problems)
+
+
+def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: bool = True) -> Bank:
+    """Parse and validate files, then check ids across them. Raises BankError with every problem.
+
+    With `cache` (and a bank big enough to gain from it), files unchanged since they were last
+    validated come from `BankCache`.
+    """
+    problems = list(extra_problems)
+    store = BankCache.default() if cache and worth_caching(files) else None
+    loaded: list[_Loaded] = []
+    with speedups.paused():  # millions of objects and no cycles: the GC would only rescan them
+        for path, fetched in zip(files, _prefetch(files, store), strict=True):
+            entry, found = _load_file(path, store, fetched)
+            problems += capped(found, path)
+            if entry is not None:
+                loaded.append(entry)
+        problems += _cross_check(loaded)
+    if problems:
+        raise BankError([escape(p) for p in problems])
+    cards = [card for entry in loaded for card in entry.cards]
+    topics: dict[str, str] = {}
+    for entry in loaded:
+        topics.setdefault(entry.topic, entry.title)
+    return Bank(cards=cards, topics=topics, files=list(files))
+
+
+# ---------------------------------------------------------------- one file
+
+
+@dataclass
+class _Loaded:
+    """A file that loaded without problems; its line numbers are found only if a message needs one."""
+
+    path: Path
+    topic: str
+    title: str
+    cards: list[Card]
+    parsed: ParsedFile | None = None
+
+    def line(self, loc: tuple) -> int:
+        if self.parsed is None:  # rare: a cross-file problem in a file loaded without line numbers
+            from interview_drill.bank.parse import parse_file
+
+            self.parsed = parse_file(self.path)
+        return self.parsed.line(loc)
+
+
+@dataclass
+class _Fetched:
+    """A bank file's bytes and, if a cache is in use, its cache key and the entry stored under it."""
+
+    raw: bytes | None
+    problems: list[str]
+    key: dict[str, Any] | None = None
+    entry: bytes | None = None
+
+
+def _fetch(path: Path, store: BankCache | None) -> _Fetched:
+    raw, mtime_ns, problems = read_bytes(path)
+    if raw is None or store is None:
+        return _Fetched(raw, problems)
+    key = store.key(path, raw, mtime_ns)
+    return _Fetched(raw, problems, key, store.read(key))
+
+
+def _prefetch(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]:
+    """`_fetch` of each file in order, done one or two files ahead in a background thread.
+
+    Reading and hashing release the GIL, so they overlap with parsing (cold) or decoding the cache
+    (warm) of the previous file: on two cores that hides them, ~10% of a warm start.
+    """
+    if len(files) < 2:
+        yield from (_fetch(path, store) for path in files)
+        return
+    import queue
+    import threading
+
+    ahead: queue.Queue[_Fetched | BaseException] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def work() -> None:
+        for path in files:
+            if stop.is_set():
+                return
+            try:
+                ahead.put(_fetch(path, store))
+            except BaseException as exc:  # handed to the caller, which raises it
+                ahead.put(exc)
+                return
+
+    worker = threading.Thread(target=work, name="bank-prefetch", daemon=True)
+    worker.start()
+    try:
+        for _ in files:
+            got = ahead.get()
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+    finally:
+        stop.set()
+        while worker.is_alive():  # the caller stopped early: unblock the worker so it can end
+            with suppress(queue.Empty):
+                ahead.get(timeout=0.05)
+        worker.join()
+
+
+def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[_Loaded | None, list[str]]:
+    """One file: from the cache, else the quick path, else the careful path (which gives messages)."""
+    raw, key = fetched.raw, fetched.key
+    if raw is None:
+        return None, fetched.problems
+    if store and key and (hit := store.get(key, fetched.entry)):
+        return _Loaded(path, *hit), []
+    # The parsers (and PyYAML, ~10 ms to import) are needed only when the cache cannot help: a warm
+    # start never imports them.
+    from interview_drill.bank.parse import parse_text, validate_file
+    from interview_drill.bank.parse_fast import SLOW, quick_parse
+
+    text, problems = decode(raw, path)
+    if text is None:
+        return None, problems
+    model: BankFile | None = None
+    parsed = None
+    data = quick_parse(text)
+    if data is not SLOW:
+        with suppress(ValidationError):  # the careful path will say what is wrong, with lines
+            model = BankFile.model_validate(data)
+    if model is None:
+        parsed = parse_text(text, path)
+        model = validate_file(parsed)
+        if model is None or parsed.problems:
+            return None, parsed.problems
+    if store and key:
+        store.put(key, model)
+    return _Loaded(path, model.topic, model.title, model.cards, parsed), []
+
+
+# ---------------------------------------------------------------- across files
+
+
+def _cross_check(loaded: list[_Loaded]) -> list[str]:
+    """Problems that only show across files: ids used twice, related ids that no card has."""
+    found: dict[int, list[str]] = {id(entry): [] for entry in loaded}
+    owner: dict[str, tuple[_Loaded, tuple]] = {}  # id or alias -> where it was first given
+    given = [card.id for entry in loaded for card in entry.cards]
+    given += [a for entry in loaded for card in entry.cards for a in card.aliases]
+    unique = len(set(given)) == len(given)  # the usual case: no need to say where each id is given
+    for entry in [] if unique else loaded:
+        for i, card in enumerate(entry.cards):
+            names = [(card.id, ("cards", i, "id"))]
+            if card.aliases:
+                names += [(a, ("cards", i, "aliases", j)) for j, a in enumerate(card.aliases)]
+            for name, loc in names:
+                if name in owner:
+                    first, first_loc = owner[name]
+                    found[id(entry)].append(
+                        f"{entry.path}:{entry.line(loc)}: {format_loc(loc)}: id `{name}` is already used at "
+                        f"{first.path}:{first.line(first_loc)}"
+                    )
+                else:
+                    owner[name] = (entry, loc)
+    known = {card.id for entry in loaded for card in entry.cards}
+    pool: list[str] | None = None  # "did you mean" candidates, sorted only if a related id is unknown
+    for entry in loaded:
+        mine = found[id(entry)]
+        for i, card in enumerate(entry.cards):
+            if known.issuperset(card.related):
+                continue
+            for j, rel in enumerate(card.related):
+                if rel not in known:
+                    loc = ("cards", i, "related", j)
+                    if pool is None:
+                        pool = sorted(known) if len(known) <= _MAX_HINT_POOL else []
+                    hint = (
+                        difflib.get_close_matches(rel, pool, n=1) if len(mine) < MAX_PROBLEMS_PER_FILE else []
+                    )
+                    mine.append(
+                        f"{entry.path}:{entry.line(loc)}: {format_loc(loc)}: unknown card id `{rel}`"
+                        + (f"; did you mean `{hint[0]}`?" if hint else "")
+                    )
+    return [p for entry in loaded for p in capped(found[id(entry)], entry.path)]
