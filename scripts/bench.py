@@ -241,7 +241,8 @@ def child(args: argparse.Namespace) -> None:
     if args.child == "persist":
         from datetime import timedelta
 
-        from interview_drill.domain.review import Rating
+        from interview_drill.app.rate import rate_card
+        from interview_drill.domain.review import GivenRating, Rating
 
         ws = open_workspace(bank, Path(args.db))
         rows = ws.rows()
@@ -257,11 +258,10 @@ def child(args: argparse.Namespace) -> None:
         for i, (slug, row, outcome, chash) in enumerate(todo):
             at = now + timedelta(seconds=i + 1)
             start = time.perf_counter()
-            ws.store.record_review(
-                slug, Rating.GOOD, reviewed_at=at, kind="scheduled", expected=row, outcome=outcome,
-                recompute=lambda current, at=at: ws.scheduler.next_memory(current, Rating.GOOD, at),
+            rate_card(ws.store, ws.scheduler, GivenRating(
+                slug, Rating.GOOD, at, "scheduled", shown=row, outcome=outcome,
                 content_hash=chash, duration_ms=12_000, session_id=session,
-            )  # fmt: skip
+            ))  # fmt: skip
             times.append(time.perf_counter() - start)
         print(json.dumps({"seconds": times}))
         return

@@ -3,7 +3,7 @@
 The bank looks like the built-in one (same fields, similar text lengths, a mix of plain, quoted and
 block scalars) so the loader does realistic work; the history is written with plain SQL into a
 database created by the real `Store` (so the schema and migrations are the project's own), because
-100,000 ratings through `record_review` would take minutes.
+100,000 ratings through `app.rate.rate_card` would take minutes.
 """
 
 from __future__ import annotations

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
+
+if TYPE_CHECKING:
+    from interview_drill.app.rate import Applied
+    from interview_drill.domain.review import CardRow, Rating
+    from interview_drill.domain.schedule import Scheduler
+    from interview_drill.storage.history import Store
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -59,6 +66,37 @@ def run(*args: str, input: str | None = None) -> Any:
     result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
     assert "Traceback" not in result.output
     return result
+
+
+_STORED = object()  # `shown` default: the row the store holds now
+
+
+def rate_as_user(
+    store: Store,
+    slug: str,
+    rating: Rating,
+    at: datetime,
+    *,
+    kind: str = "scheduled",
+    shown: CardRow | None | object = _STORED,
+    scheduler: Scheduler | None = None,
+    **given: Any,
+) -> Applied:
+    """Rate a card as a session would, through `app.rate`: the screen showed `shown` (by default the
+    card's row as stored now) with the outcomes the scheduler previews from it (fuzz off; cram shows
+    none). `given` adds GivenRating fields: duration_ms, session_id, answer, traps_hit, content_hash.
+
+    A plain function, not a fixture, so module-scoped fixtures and history builders can use it too.
+    """
+    from interview_drill.app.rate import rate_card
+    from interview_drill.domain.review import CardRow, GivenRating
+    from interview_drill.domain.schedule import Scheduler
+
+    scheduler = scheduler or Scheduler(fuzz=False)
+    on_screen = store.row(slug) if shown is _STORED else shown
+    assert on_screen is None or isinstance(on_screen, CardRow)
+    outcome = scheduler.preview(on_screen or CardRow(slug), at)[rating] if kind != "cram" else None
+    return rate_card(store, scheduler, GivenRating(slug, rating, at, kind, on_screen, outcome, **given))
 
 
 @pytest.fixture

@@ -19,12 +19,14 @@ from pathlib import Path
 import pytest
 from typer.main import get_command
 
+from interview_drill.app.rate import rate_card
 from interview_drill.cli import app as cli
 from interview_drill.cli.app import app
-from interview_drill.domain.review import CardRow, Rating
+from interview_drill.domain.review import CardRow, GivenRating, Rating
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.storage.history import LATEST, Store
 
+from .conftest import rate_as_user
 from .drill_helpers import CARD, OTHER_SESSION, env, finish, reveal_and_rate, reviews, run, spawn
 
 T0 = datetime.fromisoformat("2026-01-05T09:00:00+00:00").astimezone(UTC)
@@ -162,17 +164,12 @@ def test_stale_expected_row_is_recomputed_from_the_current_state(tmp_path):
     later = T0 + timedelta(minutes=10)
     with Store.open(path) as one, Store.open(path) as two:
         shown = two.row("c") or CardRow("c")  # session two shows the card while it is still new
-        first = one.record_review(
-            "c", Rating.GOOD, reviewed_at=T0, kind="scheduled", expected=CardRow("c"),
-            outcome=sched.preview(CardRow("c"), T0)[Rating.GOOD],
-            recompute=lambda row: sched.next_memory(row, Rating.GOOD, T0),
-        )  # fmt: skip
+        first = rate_as_user(one, "c", Rating.GOOD, T0, shown=CardRow("c"), scheduler=sched)
         assert not first.stale
         stale_outcome = sched.preview(shown, later)[Rating.EASY]
-        second = two.record_review(
-            "c", Rating.EASY, reviewed_at=later, kind="scheduled", expected=shown, outcome=stale_outcome,
-            recompute=lambda row: sched.next_memory(row, Rating.EASY, later),
-        )  # fmt: skip
+        second = rate_card(
+            two, sched, GivenRating("c", Rating.EASY, later, shown=shown, outcome=stale_outcome)
+        )
 
         assert second.stale
         assert second.before == first.after
@@ -189,19 +186,24 @@ def test_current_expected_row_keeps_the_outcome_shown(tmp_path):
     path = tmp_path / "history.db"
     sched = Scheduler(fuzz=False)
     with Store.open(path) as one, Store.open(path) as two:
-        one.record_review(
-            "c", Rating.GOOD, reviewed_at=T0, kind="scheduled", expected=None, outcome=None,
-            recompute=lambda row: sched.next_memory(row, Rating.GOOD, T0),
-        )  # fmt: skip
+        rate_card(one, sched, GivenRating("c", Rating.GOOD, T0))  # no outcome shown: computed inside
         shown = two.row("c")
         assert shown is not None
         outcome = sched.preview(shown, T0 + timedelta(days=1))[Rating.HARD]
-        applied = two.record_review(
-            "c", Rating.HARD, reviewed_at=T0 + timedelta(days=1), kind="scheduled", expected=shown,
-            outcome=outcome, recompute=lambda row: pytest.fail("recomputed a current state"),
-        )  # fmt: skip
+        applied = rate_card(
+            two,
+            NoRecompute(),
+            GivenRating("c", Rating.HARD, T0 + timedelta(days=1), shown=shown, outcome=outcome),
+        )
         assert not applied.stale
         assert one.row("c").memory == outcome
+
+
+class NoRecompute:
+    """A scheduler that must not be asked: the outcome shown still applies."""
+
+    def next_memory(self, row: CardRow, rating: Rating, now: datetime):
+        pytest.fail("recomputed a current state")
 
 
 # ------------------------------------------------------------------ files that are not a sound history
@@ -216,13 +218,7 @@ def make_history(path: Path) -> None:
             sid = store.start_session("drill", now)
             for n in range(6):
                 slug = f"card-{n}"
-                row = store.row(slug) or CardRow(slug)
-                rating = Rating(1 + (day + n) % 4)
-                store.record_review(
-                    slug, rating, reviewed_at=now, kind="scheduled", expected=row,
-                    outcome=sched.preview(row, now)[rating], session_id=sid,
-                    recompute=lambda r, rating=rating, now=now: sched.next_memory(r, rating, now),
-                )  # fmt: skip
+                rate_as_user(store, slug, Rating(1 + (day + n) % 4), now, scheduler=sched, session_id=sid)
             store.end_session(sid, now)
     assert not path.with_name(path.name + "-wal").exists()  # checkpointed: the file holds everything
 

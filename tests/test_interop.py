@@ -15,10 +15,9 @@ from typer.testing import CliRunner
 from interview_drill.app import interop
 from interview_drill.cli.app import app
 from interview_drill.domain.review import CardRow, Phase, Rating, to_ms
-from interview_drill.domain.schedule import Scheduler
 from interview_drill.storage.history import Store
 
-from .conftest import SAMPLE_BANK, run
+from .conftest import SAMPLE_BANK, rate_as_user, run
 
 runner = CliRunner()
 SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
@@ -31,20 +30,8 @@ def _pinned(pinned):
 
 
 def review(store: Store, slug: str, rating: Rating, at: datetime, kind: str = "scheduled", **kw) -> CardRow:
-    """Rate a card through the store, as a session would."""
-    sched = Scheduler(fuzz=False)
-    row = store.row(slug) or CardRow(slug)
-    applied = store.record_review(
-        slug,
-        rating,
-        reviewed_at=at,
-        kind=kind,
-        expected=row,
-        outcome=sched.next_memory(row, rating, at),
-        recompute=lambda r: sched.next_memory(r, rating, at),
-        **kw,
-    )
-    return applied.after
+    """Rate a card as a session would (through app.rate)."""
+    return rate_as_user(store, slug, rating, at, kind=kind, **kw).after
 
 
 def history_db(home: Path) -> Path:

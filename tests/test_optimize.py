@@ -21,7 +21,7 @@ from interview_drill.domain.review import CardRow, Rating
 from interview_drill.domain.schedule import Scheduler, default_parameters, recall_predictions
 from interview_drill.storage.history import Store
 
-from .conftest import SAMPLE_BANK, run
+from .conftest import SAMPLE_BANK, rate_as_user, run
 
 SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
 START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
@@ -49,15 +49,9 @@ def simulate(store: Store, *, cards: int = 300, days: int = 120, seed: int = 4) 
             else:
                 rating = Rating.AGAIN
             at = now
-            row = store.record_review(
-                slug,
-                rating,
-                reviewed_at=at,
-                kind="scheduled",
-                expected=row,
-                outcome=scheduler.next_memory(row, rating, at),
-                recompute=lambda r, rating=rating, at=at: scheduler.next_memory(r, rating, at),
-                duration_ms=rng.randrange(2_000, 60_000),
+            duration = rng.randrange(2_000, 60_000)
+            row = rate_as_user(
+                store, slug, rating, at, shown=row, scheduler=scheduler, duration_ms=duration
             ).after
             true_row = true_row.with_memory(truth.next_memory(true_row, rating, at))
             assert row.memory is not None
@@ -142,17 +136,9 @@ def test_card_histories_start_over_after_a_reset():
         scheduler = Scheduler(fuzz=False)
         for day, rating in [(0, Rating.GOOD), (3, Rating.GOOD)]:
             at = START + timedelta(days=day)
-            row = store.row("c") or CardRow("c")
-            store.record_review(
-                "c", rating, reviewed_at=at, kind="scheduled", expected=row,
-                outcome=scheduler.next_memory(row, rating, at), recompute=lambda r: r.memory,
-            )  # fmt: skip
+            rate_as_user(store, "c", rating, at, scheduler=scheduler)
         store.reset("c")
-        at = START + timedelta(days=9)
-        store.record_review(
-            "c", Rating.EASY, reviewed_at=at, kind="scheduled", expected=CardRow("c"),
-            outcome=scheduler.next_memory(CardRow("c"), Rating.EASY, at), recompute=lambda r: r.memory,
-        )  # fmt: skip
+        rate_as_user(store, "c", Rating.EASY, START + timedelta(days=9), scheduler=scheduler)
         segments = optimize.card_histories(store)["c"]
     assert [[r for r, _ in seg] for seg in segments] == [[Rating.GOOD, Rating.GOOD], [Rating.EASY]]
 

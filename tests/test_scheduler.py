@@ -8,8 +8,9 @@ import pytest
 
 from interview_drill.app.config import Settings
 from interview_drill.domain.cards import Card
+from interview_drill.domain.queue import build_queue, order_new
 from interview_drill.domain.review import CardRow, Memory, Phase, Rating
-from interview_drill.domain.schedule import Scheduler, build_queue, order_new
+from interview_drill.domain.schedule import Scheduler
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)

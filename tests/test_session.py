@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interview_drill.app.loops import Session, cram_items
+from interview_drill.app.loops.drill import Session
 from interview_drill.domain.cards import Card
+from interview_drill.domain.queue import build_queue, cram_items
 from interview_drill.domain.review import Phase, Rating
-from interview_drill.domain.schedule import Scheduler, build_queue
+from interview_drill.domain.schedule import Scheduler
 from interview_drill.storage.history import Store
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -227,7 +228,7 @@ def test_two_undos_in_a_row_leave_one_copy_of_each_card():
 
 
 def test_mock_reviews_record_the_answering_time_not_the_grading_time():
-    from interview_drill.app.loops import MockInterview
+    from interview_drill.app.loops.mock import MockInterview
 
     store, clock, sched = Store.memory(), Clock(T0), Scheduler(fuzz=False)
     q = build_queue(cards(2), {}, sched, T0, day_end=T0 + timedelta(hours=19))

@@ -1,4 +1,7 @@
-"""The history store: migrations, refusal of foreign files, committed ratings, exact undo."""
+"""The history store: migrations, refusal of foreign files, committed ratings, exact undo.
+
+Ratings and undo go through `app.rate`, as every session's do (`rate_as_user` in conftest).
+"""
 
 from __future__ import annotations
 
@@ -10,24 +13,30 @@ from pathlib import Path
 
 import pytest
 
-from interview_drill.domain.review import CardRow, Phase, Rating
+from interview_drill.app.rate import undo_last
+from interview_drill.domain.review import Phase, Rating
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import StoreError
 from interview_drill.storage.history import APPLICATION_ID, LATEST, Store, inspect_file
 
-from .conftest import DATA
+from .conftest import DATA, rate_as_user
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 S = Scheduler(fuzz=False)
 
 
 def rate(store: Store, slug: str, rating: Rating, now: datetime, kind: str = "scheduled", session_id=None):
-    row = store.row(slug) or CardRow(slug)
-    outcome = S.preview(row, now)[rating]
-    return store.record_review(
-        slug, rating, reviewed_at=now, kind=kind, expected=row if store.row(slug) else None, outcome=outcome,
-        recompute=lambda r: S.next_memory(r, rating, now), content_hash="h", duration_ms=5000, session_id=session_id,
-    )  # fmt: skip
+    return rate_as_user(
+        store,
+        slug,
+        rating,
+        now,
+        kind=kind,
+        scheduler=S,
+        content_hash="h",
+        duration_ms=5000,
+        session_id=session_id,
+    )
 
 
 def dump(path: Path) -> list[tuple]:
@@ -54,7 +63,7 @@ def test_new_file_gets_our_application_id_and_latest_schema(tmp_path):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_rating_is_on_disk_before_record_review_returns(tmp_path):
+def test_rating_is_on_disk_before_rating_returns(tmp_path):
     path = tmp_path / "h.db"
     store = Store.open(path)
     rate(store, "x", Rating.GOOD, T0)
@@ -71,7 +80,7 @@ def test_undo_restores_previous_rows_exactly(tmp_path):
     before = dump(path)
     rate(store, "x", Rating.AGAIN, T0 + timedelta(days=3))
     assert dump(path) != before
-    undone = store.undo_last()
+    undone = undo_last(store)
     assert (undone.slug, undone.rating) == ("x", Rating.AGAIN)
     assert dump(path) == before
 
@@ -81,9 +90,9 @@ def test_undo_of_a_first_review_forgets_the_card_row(tmp_path):
     store = Store.open(path)
     before = dump(path)
     rate(store, "x", Rating.EASY, T0)
-    store.undo_last()
+    undo_last(store)
     assert dump(path) == before
-    assert store.undo_last() is None
+    assert undo_last(store) is None
 
 
 def test_undo_works_after_a_restart(tmp_path):
@@ -93,7 +102,7 @@ def test_undo_works_after_a_restart(tmp_path):
         first = dump(path)
         rate(store, "x", Rating.HARD, T0 + timedelta(minutes=10))
     with Store.open(path) as store:
-        assert store.undo_last().rating == Rating.HARD
+        assert undo_last(store).rating == Rating.HARD
     assert dump(path) == first
 
 
@@ -125,10 +134,7 @@ def test_stale_expected_state_is_recomputed_inside_the_transaction(tmp_path):
     seen_by_b = b.row("x")  # None: new, as b's session saw it
     rate(a, "x", Rating.GOOD, T0)
     now = T0 + timedelta(minutes=10)
-    applied = b.record_review(
-        "x", Rating.GOOD, reviewed_at=now, kind="scheduled", expected=seen_by_b,
-        outcome=S.preview(CardRow("x"), now)[Rating.GOOD], recompute=lambda r: S.next_memory(r, Rating.GOOD, now),
-    )  # fmt: skip
+    applied = rate_as_user(b, "x", Rating.GOOD, now, shown=seen_by_b, scheduler=S)
     assert applied.stale
     assert applied.before.reps == 1
     assert applied.after.memory == S.next_memory(a.row("x") and applied.before, Rating.GOOD, now)
@@ -211,7 +217,7 @@ def test_undo_takes_the_latest_rating_by_time_not_by_row_order(tmp_path):
     store = Store.open(tmp_path / "h.db")
     rate(store, "recent", Rating.GOOD, T0 + timedelta(days=2))
     rate(store, "imported-older", Rating.EASY, T0)  # e.g. merged in later from another machine
-    assert store.undo_last().slug == "recent"
+    assert undo_last(store).slug == "recent"
 
 
 def test_undo_is_refused_when_another_session_reviewed_the_card_since(tmp_path):
@@ -222,9 +228,9 @@ def test_undo_is_refused_when_another_session_reviewed_the_card_since(tmp_path):
     rate(b, "x", Rating.AGAIN, T0 + timedelta(minutes=10), session_id=sb)
     before = dump(path)
     with pytest.raises(StoreError, match="reviewed again since"):
-        a.undo_last(sa)
+        undo_last(a, sa)
     assert dump(path) == before
-    assert b.undo_last(sb).rating == Rating.AGAIN  # the later one can be undone
+    assert undo_last(b, sb).rating == Rating.AGAIN  # the later one can be undone
 
 
 def test_undo_of_a_cram_review_leaves_the_schedule_alone(tmp_path):
@@ -232,7 +238,7 @@ def test_undo_of_a_cram_review_leaves_the_schedule_alone(tmp_path):
     rate(store, "x", Rating.GOOD, T0)
     row = store.row("x")
     rate(store, "x", Rating.AGAIN, T0 + timedelta(hours=1), kind="cram")
-    assert store.undo_last().kind == "cram"
+    assert undo_last(store).kind == "cram"
     assert store.row("x") == row
 
 

@@ -1,8 +1,9 @@
-"""Personal FSRS parameters: collect long-term review histories, fit, compare on held-out reviews,
-and reschedule every card with the new parameters.
+"""Personal FSRS parameters (`idrill optimize`): collect long-term review histories, fit them with
+fsrs-rs (the optional `optimize` extra, imported only here and only when needed), compare on held-out
+reviews, suggest a desired retention, and reschedule every card with the new parameters.
 
-Pure arithmetic and store access; the fitting itself goes through `scheduler.py` (the only module
-that talks to fsrs / fsrs-rs). No Typer, no Rich.
+py-fsrs itself is reached only through `domain/schedule.py` (recall predictions, weight bounds,
+replaying a card). No Typer, no Rich.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from interview_drill.domain.review import Phase, Rating
 from interview_drill.errors import UsageError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # fsrs loads only when fitting or replaying: `idrill optimize --help` stays quick
     from interview_drill.domain.schedule import Scheduler
+    from interview_drill.domain.settings import Settings
     from interview_drill.storage.history import Store
 
 MIN_REVIEWS = 400  # long-term reviews (a day or more after the previous one): fsrs-rs needs a few hundred
@@ -28,6 +31,29 @@ HOLDOUT = 0.2  # the newest fifth of the long-term reviews is held out to compar
 BINS = 20
 
 History = list[tuple[Rating, datetime]]
+
+OPTIMIZE_EXTRA = "idrill optimize needs the optimize extra: pip install 'interview-drill[optimize]'"
+
+
+class OptimizerMissing(UsageError):
+    """`fsrs-rs-python` (the optional `optimize` extra) is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(OPTIMIZE_EXTRA)
+
+
+def _fsrs_rs() -> ModuleType:
+    """The optional optimiser module, imported only when needed."""
+    try:
+        import fsrs_rs_python
+    except ImportError:
+        raise OptimizerMissing() from None
+    return fsrs_rs_python
+
+
+def require_optimizer() -> None:
+    """Raise OptimizerMissing (exit 2, one line) unless the optimiser can be imported."""
+    _fsrs_rs()
 
 
 @dataclass(frozen=True)
@@ -117,13 +143,48 @@ class FitReport:
         return self.reason_to_keep is None
 
 
+def fit_parameters(histories: Iterable[History]) -> tuple[float, ...]:
+    """Personal FSRS weights fitted to these review histories with fsrs-rs (no PyTorch).
+
+    Each review a day or more after the previous one becomes one training item (the history up to
+    it), as the FSRS tools do; same-day reviews feed the short-term part of the model.
+    """
+    from interview_drill.domain.schedule import elapsed_days, within_bounds
+
+    fsrs_rs = _fsrs_rs()
+    dated = []
+    for history in histories:
+        reviews = []
+        for i, (rating, moment) in enumerate(history):
+            gap = elapsed_days(history[i - 1][1], moment) if i else 0
+            reviews.append(fsrs_rs.FSRSReview(int(rating), gap))
+            if gap > 0:
+                dated.append((moment, fsrs_rs.FSRSItem(list(reviews))))
+    dated.sort(key=lambda pair: pair[0])
+    fitted = fsrs_rs.FSRS(fsrs_rs.DEFAULT_PARAMETERS).compute_parameters([item for _, item in dated])
+    return within_bounds(fitted)
+
+
+def suggest_retention(parameters: Sequence[float], settings: Settings, deck_size: int) -> float:
+    """The desired retention that costs least study time per card remembered, by fsrs-rs simulation."""
+    from interview_drill.domain.schedule import default_parameters
+
+    fsrs_rs = _fsrs_rs()
+    config = fsrs_rs.default_simulator_config()
+    config.deck_size = max(1, deck_size)
+    config.learn_span = 365
+    config.learn_limit = max(1, settings.new_per_day)
+    config.review_limit = max(1, settings.reviews_per_day)
+    config.learning_step_count = len(settings.learning_steps)
+    config.relearning_step_count = len(settings.relearning_steps)
+    return round(float(fsrs_rs.optimal_retention(config, list(parameters or default_parameters()))), 2)
+
+
 def fit_report(histories: dict[str, list[History]], current: Sequence[float] = ()) -> FitReport:
     """Fit on the older reviews and compare on the newest ones, then refit on all of them.
 
     Raises NotEnoughHistory below MIN_REVIEWS long-term reviews or MIN_CARDS cards.
     """
-    from interview_drill.domain.schedule import fit_parameters
-
     segments = [h for per_card in histories.values() for h in per_card]
     times = sorted(t for h in segments for t in long_term_times(h))
     cards = sum(1 for per_card in histories.values() if any(long_term_times(h) for h in per_card))

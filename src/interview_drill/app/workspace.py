@@ -17,8 +17,9 @@ from interview_drill.bank import Bank
 from interview_drill.domain.cards import Card
 from interview_drill.domain.clock import Clock, day_bounds, fixed_clock, system_clock
 from interview_drill.domain.filters import CardFilter
+from interview_drill.domain.queue import Queue, build_queue
 from interview_drill.domain.review import CardRow
-from interview_drill.domain.schedule import Queue, Scheduler, build_queue
+from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import UsageError
 from interview_drill.storage.history import Store
 

@@ -251,8 +251,9 @@ def drill(
     no_color: NoColorOpt = False,
 ) -> None:
     """Today's drill: due cards first, then new ones. Single keys; press ? for help."""
-    from interview_drill.app.loops import Session, as_item, cram_items
-    from interview_drill.domain.schedule import row_for
+    from interview_drill.app.loops.drill import Session
+    from interview_drill.domain.queue import as_item, cram_items
+    from interview_drill.domain.review import row_for
     from interview_drill.render.terminal import TerminalInteraction, render_summary
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
@@ -363,12 +364,13 @@ def undo(
     no_color: NoColorOpt = False,
 ) -> None:
     """Undo the last rating (also after a restart): the card's state and log are restored exactly."""
+    from interview_drill.app.rate import undo_last
     from interview_drill.paths import db_path
     from interview_drill.storage.history import Store
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     with Store.open(db_path(opts.db)) as store:
-        undone = store.undo_last()
+        undone = undo_last(store)
     if undone is None:
         typer.echo("nothing to undo: the review log is empty")
         return

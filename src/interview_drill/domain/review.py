@@ -1,8 +1,12 @@
-"""Plain data shared by the store, the scheduler and the session: no fsrs, no SQL, no Rich."""
+"""What a rating is and what it does to a card: the data the store, the scheduler and the loops
+share (Rating, Phase, Memory, CardRow, the log's entries) and the one rule for applying a rating
+(`apply_rating`: reps, lapses, burial, cram, a stale screen) and for undoing it (`restored_row`).
+Pure: no fsrs (the new memory comes in as a value), no SQL, no clock, no Rich.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -133,3 +137,109 @@ class Review:
     kind: str
     phase_before: Phase
     session_id: int | None = None
+
+
+# ---------------------------------------------------------------- applying a rating
+
+
+@dataclass(frozen=True)
+class GivenRating:
+    """A rating as the user gave it, with what the session showed them when they gave it."""
+
+    slug: str
+    rating: Rating
+    at: datetime
+    kind: str = "scheduled"  # one of KINDS_OF_REVIEW
+    shown: CardRow | None = None  # the card's state on screen (None: new); `outcome` came from it
+    outcome: Memory | None = None  # the state the screen offered for this rating (None: not computed)
+    content_hash: str | None = None
+    duration_ms: int | None = None
+    session_id: int | None = None
+    answer: str | None = None  # typed before revealing
+    traps_hit: Sequence[int] | None = None  # indices into the card's traps
+
+    @property
+    def changes_schedule(self) -> bool:
+        """Cram is logged for the stats of the day but moves no due date."""
+        return self.kind != "cram"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the review log as written: with the exact state before it, so undo can restore it."""
+
+    slug: str
+    rating: Rating
+    reviewed_at: datetime
+    kind: str
+    phase_before: Phase
+    before: CardRow | None  # None: the history did not know the card before this review
+    duration_ms: int | None = None
+    session_id: int | None = None
+    answer: str | None = None
+    traps_hit: tuple[int, ...] | None = None
+
+
+def is_stale(given: GivenRating, current: CardRow) -> bool:
+    """The card changed since the session showed it (another session rated it): its outcomes no longer apply."""
+    shown = given.shown.memory if given.shown else None
+    return given.changes_schedule and shown != current.memory
+
+
+def kept_outcome(given: GivenRating, current: CardRow) -> Memory | None:
+    """The outcome the screen offered, if it still applies to `current`; None when it must be computed
+    from `current` (never computed, or the card changed meanwhile). Never a stale state's outcome."""
+    return None if is_stale(given, current) else given.outcome
+
+
+def apply_rating(
+    known: CardRow | None, given: GivenRating, memory: Memory | None
+) -> tuple[CardRow, LogEntry]:
+    """The card's row after a rating, and the log entry that records it.
+
+    `known` is the card's current row (None: the history has none yet); `memory` is the state the
+    scheduler gives `known` for this rating (see `kept_outcome`), unused for cram. A rating counts a
+    rep, a lapse when a review card is forgotten, un-buries the card and notes the text it was given
+    on; cram changes nothing.
+    """
+    if given.kind not in KINDS_OF_REVIEW:
+        raise ValueError(f"unknown review kind {given.kind!r}")
+    before = known or CardRow(given.slug)
+    after = before
+    if given.changes_schedule:
+        if memory is None:
+            raise ValueError("a scheduled or mock rating needs the card's new memory")
+        lapsed = given.rating == Rating.AGAIN and before.phase == Phase.REVIEW
+        after = before.with_memory(
+            memory,
+            reps=before.reps + 1,
+            lapses=before.lapses + int(lapsed),
+            content_hash=given.content_hash or before.content_hash,
+            buried_until=None,
+        )
+    entry = LogEntry(
+        slug=given.slug,
+        rating=given.rating,
+        reviewed_at=given.at,
+        kind=given.kind,
+        phase_before=before.phase,
+        before=known,
+        duration_ms=given.duration_ms,
+        session_id=given.session_id,
+        answer=given.answer,
+        traps_hit=tuple(sorted(given.traps_hit)) if given.traps_hit is not None else None,
+    )
+    return after, entry
+
+
+def restored_row(entry: LogEntry, current: CardRow | None, other_reviews: bool) -> CardRow | None:
+    """The card's row once `entry` is undone: exactly its state before the review.
+
+    None: the review created the row and nothing else refers to the card, so the row goes. A cram
+    review changed no state, so the row stays as it is now.
+    """
+    if entry.before is None and not other_reviews:
+        return None
+    if entry.kind == "cram":
+        return current or CardRow(entry.slug)
+    return entry.before or CardRow(entry.slug)

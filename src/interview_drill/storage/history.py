@@ -1,7 +1,9 @@
 """The history database (stdlib sqlite3): open safely, migrate, read and write card state and the log.
 
-Times are stored as integer milliseconds since the epoch, UTC. Every write is one short transaction,
-committed before the call returns, so a rating is on disk the moment it is given.
+SQL only: what a rating or an undo does to a card is decided in `domain/review.py` and carried out by
+`app/rate.py`, which calls the write primitives here inside one `transaction()`. Times are stored as
+integer milliseconds since the epoch, UTC. Every write is one short transaction, committed before
+the call returns, so a rating is on disk the moment it is given.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from interview_drill.domain.review import CardRow, Memory, Phase, Rating, Review, from_ms, to_ms
+from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
 from interview_drill.errors import StoreError
 
 APPLICATION_ID = 0x49445249  # "IDRI": marks a file as an interview-drill history
@@ -116,22 +118,12 @@ def _values(row: CardRow) -> tuple:
 
 
 @dataclass(frozen=True)
-class Applied:
-    """What `record_review` wrote."""
+class Logged:
+    """A review as the log holds it, with the row ids that point at it."""
 
     review_id: int
-    before: CardRow
-    after: CardRow
-    stale: bool  # the card had changed (another session); the outcome was recomputed
-
-
-@dataclass(frozen=True)
-class Undone:
-    slug: str
-    rating: Rating
-    kind: str
-    restored: CardRow
-    reviewed_at: datetime | None = None
+    card_id: int
+    entry: LogEntry
 
 
 class Store:
@@ -356,120 +348,84 @@ class Store:
         )
         return card_id
 
-    def record_review(
-        self,
-        slug: str,
-        rating: Rating,
-        *,
-        reviewed_at: datetime,
-        kind: str,
-        expected: CardRow | None,
-        outcome: Memory | None,
-        recompute: Callable[[CardRow], Memory],
-        content_hash: str | None = None,
-        duration_ms: int | None = None,
-        session_id: int | None = None,
-        answer: str | None = None,
-        traps_hit: list[int] | None = None,
-    ) -> Applied:
-        """Log a rating and apply it to the card's state, all in one committed transaction.
+    def add_review(self, card_id: int, entry: LogEntry) -> int:
+        """Append one entry to the review log; call inside `transaction()`. Returns its id."""
+        cur = self.conn.execute(
+            "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
+            "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                card_id,
+                entry.session_id,
+                int(entry.rating),
+                to_ms(entry.reviewed_at),
+                entry.duration_ms,
+                entry.kind,
+                int(entry.phase_before),
+                json.dumps(entry.before.to_dict()) if entry.before else None,
+                entry.answer,
+                json.dumps(list(entry.traps_hit)) if entry.traps_hit is not None else None,
+            ),
+        )
+        return int(cur.lastrowid or 0)
 
-        `outcome` was computed from `expected` (what the session showed). If the card changed in the
-        meantime (another session rated it), the rating is applied to the current state instead via
-        `recompute`, so a rating is never applied to a stale state. Cram reviews change no schedule.
-        """
-        if kind not in ("scheduled", "cram", "mock"):
-            raise ValueError(f"unknown review kind {kind!r}")
-        with self.transaction():
-            card_id, current = self.read_for_update(slug)
-            before = current or CardRow(slug)
-            stale = (expected.memory if expected else None) != before.memory
-            after = before
-            if kind != "cram":
-                memory = outcome if (outcome is not None and not stale) else recompute(before)
-                lapsed = rating == Rating.AGAIN and before.phase == Phase.REVIEW
-                after = before.with_memory(
-                    memory,
-                    reps=before.reps + 1,
-                    lapses=before.lapses + int(lapsed),
-                    content_hash=content_hash or before.content_hash,
-                    buried_until=None,
-                )
-            card_id = self.upsert_row(card_id, after) if (card_id is None or after != before) else card_id
-            cur = self.conn.execute(
-                "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
-                "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    card_id,
-                    session_id,
-                    int(rating),
-                    to_ms(reviewed_at),
-                    duration_ms,
-                    kind,
-                    int(before.phase),
-                    json.dumps(current.to_dict()) if current else None,
-                    answer,
-                    json.dumps(sorted(traps_hit)) if traps_hit is not None else None,
-                ),
-            )
-            if session_id is not None:
-                self.conn.execute(
-                    "UPDATE sessions SET cards_done = cards_done + 1 WHERE id = ?", (session_id,)
-                )
-            return Applied(int(cur.lastrowid or 0), before, after, stale and kind != "cram")
+    def count_in_session(self, session_id: int, change: int) -> None:
+        """Add `change` (±1) to a session's count of cards done, never below zero."""
+        self.conn.execute(
+            "UPDATE sessions SET cards_done = max(cards_done + ?, 0) WHERE id = ?", (change, session_id)
+        )
 
-    def undo_last(self, session_id: int | None = None) -> Undone | None:
-        """Remove the newest review (of a session, if given) and restore the card exactly as before it.
+    def latest_review(self, session_id: int | None = None) -> Logged | None:
+        """The latest review given, by time (of one session, if given); an imported older review with a
+        higher row id is not it."""
+        sql = (
+            "SELECT r.id, r.card_id, c.slug, r.rating, r.reviewed_at, r.kind, r.phase_before, r.before, "
+            "r.duration_ms, r.session_id, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id"
+        )
+        args: tuple = ()
+        if session_id is not None:
+            sql += " WHERE r.session_id = ?"
+            args = (session_id,)
+        found = self.conn.execute(sql + " ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1", args).fetchone()
+        if found is None:
+            return None
+        review_id, card_id, slug, rating, at, kind, phase, before, duration, sid, answer, traps = found
+        entry = LogEntry(
+            slug=slug,
+            rating=Rating(rating),
+            reviewed_at=from_ms(at),
+            kind=kind,
+            phase_before=Phase(phase),
+            before=CardRow.from_dict(json.loads(before)) if before is not None else None,
+            duration_ms=duration,
+            session_id=sid,
+            answer=answer,
+            traps_hit=tuple(json.loads(traps)) if traps is not None else None,
+        )
+        return Logged(review_id, card_id, entry)
 
-        Refused (StoreError) when the card was reviewed again afterwards, e.g. in another session:
-        restoring the old state would silently drop that later review's effect.
-        """
-        with self.transaction():
-            sql = (
-                "SELECT r.id, r.card_id, c.slug, r.rating, r.kind, r.before, r.session_id, r.reviewed_at "
-                "FROM reviews r JOIN cards c ON c.id = r.card_id"
-            )
-            args: tuple = ()
-            if session_id is not None:
-                sql += " WHERE r.session_id = ?"
-                args = (session_id,)
-            # The latest rating given, by time: an imported older review with a higher row id is not it.
-            found = self.conn.execute(
-                sql + " ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1", args
+    def scheduled_since(self, logged: Logged) -> bool:
+        """Whether the card has a scheduled or mock review later than this one (cram aside)."""
+        at = to_ms(logged.entry.reviewed_at)
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM reviews WHERE card_id = ? AND kind != 'cram' AND id != ? "
+                "AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) LIMIT 1",
+                (logged.card_id, logged.review_id, at, at, logged.review_id),
             ).fetchone()
-            if found is None:
-                return None
-            review_id, card_id, slug, rating, kind, before, sid, at = found
-            if (
-                kind != "cram"
-                and self.conn.execute(
-                    "SELECT 1 FROM reviews WHERE card_id = ? AND kind != 'cram' AND id != ? "
-                    "AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) LIMIT 1",
-                    (card_id, review_id, at, at, review_id),
-                ).fetchone()
-            ):
-                raise StoreError(
-                    f"cannot undo {Rating(rating).label} on {slug}: the card was reviewed again since "
-                    "(in another session); undoing would lose that review"
-                )
-            self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
-            if sid is not None:
-                self.conn.execute(
-                    "UPDATE sessions SET cards_done = max(cards_done - 1, 0) WHERE id = ?", (sid,)
-                )
-            others = self.conn.execute(
-                "SELECT 1 FROM reviews WHERE card_id = ? LIMIT 1", (card_id,)
-            ).fetchone()
-            if before is None and others is None:
-                # The card had no row before this review: remove the row the review created.
-                self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
-                restored = CardRow(slug)
-            elif kind == "cram":  # cram changed no state: leave the row as it is now
-                restored = self.read_for_update(slug)[1] or CardRow(slug)
-            else:
-                restored = CardRow.from_dict(json.loads(before)) if before is not None else CardRow(slug)
-                self.upsert_row(card_id, restored)
-            return Undone(slug, Rating(rating), kind, restored, from_ms(at))
+            is not None
+        )
+
+    def delete_review(self, review_id: int) -> None:
+        self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+
+    def has_reviews(self, card_id: int) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM reviews WHERE card_id = ? LIMIT 1", (card_id,)).fetchone()
+            is not None
+        )
+
+    def delete_card(self, card_id: int) -> None:
+        self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
 
     def _update_flags(self, slugs: Iterable[str], **flags: object) -> list[str]:
         changed = []
@@ -511,12 +467,10 @@ class Store:
                     continue
                 new_id, new_row = self.read_for_update(new)
                 if new_row is not None:
-                    has_reviews = self.conn.execute(
-                        "SELECT 1 FROM reviews WHERE card_id = ? LIMIT 1", (new_id,)
-                    ).fetchone()
-                    if new_row.memory is not None or has_reviews:
+                    assert new_id is not None
+                    if new_row.memory is not None or self.has_reviews(new_id):
                         continue  # both have history: leave it to the user (`idrill doctor` reports it)
-                    self.conn.execute("DELETE FROM cards WHERE id = ?", (new_id,))
+                    self.delete_card(new_id)
                     self.upsert_row(
                         old_id,
                         replace(old_row, suspended=new_row.suspended, buried_until=new_row.buried_until),

@@ -226,14 +226,14 @@ def optimize(
     """
     from dataclasses import replace
 
-    from interview_drill.domain.schedule import require_optimizer
+    from interview_drill.app.optimize import require_optimizer
 
     require_optimizer()  # before anything else: a one-line message, exit 2
 
     from interview_drill.app import config
     from interview_drill.app.optimize import card_histories, fit_report, reschedule
+    from interview_drill.app.optimize import suggest_retention as suggest
     from interview_drill.domain.schedule import Scheduler
-    from interview_drill.domain.schedule import suggest_retention as suggest
     from interview_drill.paths import config_path
 
     opts = _common(ctx, bank, no_builtin, db, no_color)

@@ -84,9 +84,10 @@ def mock(
     no_color: NoColorOpt = False,
 ) -> None:
     """A timed mock interview: questions across topics, weighted toward your weak spots; graded at the end."""
-    from interview_drill.app.loops import MockInterview, as_item
+    from interview_drill.app.loops.mock import MockInterview
     from interview_drill.domain.figures.mock import pick_questions, scorecard_markdown
-    from interview_drill.domain.schedule import row_for
+    from interview_drill.domain.queue import as_item
+    from interview_drill.domain.review import row_for
     from interview_drill.render.terminal import TerminalInteraction, render_scorecard
 
     _check_level(target)
@@ -145,37 +146,30 @@ def numbers(
     no_color: NoColorOpt = False,
 ) -> None:
     """A quick quiz on the numbers to drop: you see what a figure is about and type the figure."""
-    from interview_drill.domain.figures.numbers import check
+    from interview_drill.app.loops.numbers import FigureQuestion, NumbersQuiz, pick_figures
     from interview_drill.render.terminal import numbers_prompt, numbers_summary, numbers_verdict
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts)
     flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
-    pool = [(c, i) for c in flt.apply(ws.bank.cards) for i in range(len(c.numbers))]
-    if not pool:
+    questions = pick_figures(flt.apply(ws.bank.cards), count, _rng())
+    if not questions:
         raise UsageError("no cards with numbers match these filters")
-    asked = _rng().sample(pool, k=min(count, len(pool)))
     console = out(opts)
     read = line_reader()
-    verdicts = []
-    try:
-        for n, (card, index) in enumerate(asked, 1):
-            figure = card.numbers[index]
-            numbers_prompt(console, n, len(asked), card, figure.about)
-            answer = read("figure> ").strip()
-            if answer.lower() in ("q", "quit"):
-                break
-            verdict = check(answer, figure.figure) if answer else "skipped"
-            if answer:
-                ws.store.record_number_answer(card.id, index, answer, verdict == "correct", ws.now())
-            verdicts.append(verdict)
-            numbers_verdict(console, verdict, figure.figure)
-    except EOFError:  # Ctrl-D: the quiz ends here
-        pass
-    except KeyboardInterrupt:
-        numbers_summary(console, verdicts)
-        raise typer.Exit(130) from None
-    numbers_summary(console, verdicts)
+
+    class Terminal:  # the quiz's QuizInteraction: Rich output, line input
+        def ask_figure(self, q: FigureQuestion) -> str:
+            numbers_prompt(console, q.position, q.total, q.card, q.number.about)
+            return read("figure> ")
+
+        def show_verdict(self, q: FigureQuestion, verdict: str) -> None:
+            numbers_verdict(console, verdict, q.number.figure)
+
+    result = NumbersQuiz(ws.store, ws.clock, Terminal(), questions).run()
+    numbers_summary(console, result.verdicts)
+    if result.interrupted:
+        raise typer.Exit(130)
 
 
 def answers(

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from interview_drill.domain.cards import SENIORITIES, Card, seniority_rank
 from interview_drill.domain.figures import weakness
-from interview_drill.domain.review import CardRow
-from interview_drill.domain.schedule import Scheduler, row_for
+from interview_drill.domain.review import CardRow, row_for
+from interview_drill.domain.schedule import Scheduler
 
 READY = 0.80  # readiness at the target level from which we say "ready"
 ALMOST = 0.60

@@ -1,72 +1,25 @@
 """The drill loop as plain Python: a queue, a clock and an interaction in; what happened out.
 
-Knows nothing about terminals: the CLI passes an `Interaction` that draws and reads keys.
-Every rating is written to the store before the next card is drawn.
+Knows nothing about terminals: the CLI passes an `Interaction` that draws and reads keys. Serves due
+and new cards, brings learning steps back within the session, reveals parts, records each rating
+through `app.rate` (committed before the next card is drawn), undoes and buries.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 
+from interview_drill.app.loops.interaction import KEYS_HELP, PART_KEYS, PARTS, Interaction, View
+from interview_drill.app.rate import rate_card, undo_last
 from interview_drill.domain.clock import Clock
-from interview_drill.domain.review import CardRow, Memory, Phase, Rating
-from interview_drill.domain.schedule import LEARN_AHEAD, QueueItem, Scheduler
+from interview_drill.domain.queue import LEARN_AHEAD, QueueItem
+from interview_drill.domain.review import GivenRating, Phase, Rating
+from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import StoreError
 from interview_drill.storage.history import Store
-
-PARTS = ("outline", "numbers", "follow_ups", "traps")
-PART_KEYS = {"n": "numbers", "f": "follow_ups", "t": "traps"}
-KEYS_HELP = [
-    ("space / enter", "reveal the answer outline"),
-    ("n / f / t", "numbers to drop / follow-ups / traps"),
-    ("a", "reveal everything"),
-    ("w", "type your answer before revealing (outline bullets get marked covered / not)"),
-    ("m", "mark the traps you fell for (after revealing them)"),
-    ("1 2 3 4", "rate: Again, Hard, Good, Easy"),
-    ("u", "undo the previous rating and show that card again"),
-    ("s", "bury this card until tomorrow"),
-    ("?", "show these keys"),
-    ("q", "end the session (Ctrl-C also saves and exits)"),
-]
-
-
-@dataclass
-class View:
-    """What the interaction should show for the current card."""
-
-    item: QueueItem
-    position: int
-    total: int
-    started: datetime
-    mode: str  # "drill" or "cram"
-    revealed: list[str] = field(default_factory=list)
-    outcomes: dict[Rating, Memory] | None = None
-    revealed_at: datetime | None = None
-    notes: list[str] = field(default_factory=list)
-    budget: float | None = None  # seconds per question in a mock interview
-    spent: float | None = None  # seconds spent answering, when not simply "since the card was shown" (mock)
-    answer: str | None = None  # typed with `w`
-    coverage: list[bool] | None = None  # per outline bullet, once revealed with a typed answer
-    traps_hit: list[int] | None = None  # indices into card.traps, marked with `m`
-
-
-class Interaction(Protocol):
-    def show_card(self, view: View) -> None: ...
-    def show_part(self, view: View, part: str) -> None: ...
-    def show_ratings(self, view: View, now: datetime) -> None: ...
-    def notice(self, text: str) -> None: ...
-    def show_help(self, keys: list[tuple[str, str]]) -> None: ...
-    def timer(self, seconds: float | None, already: float = 0.0) -> AbstractContextManager[object]: ...
-    def show_follow_up(self, view: View, question: str) -> None: ...
-    def show_mock_answer(self, view: View, seconds: float, budget: float, follow_up: str | None) -> None: ...
-    def key(self) -> str: ...
-    def read_answer(self, view: View) -> str: ...
-    def pick(self, view: View, items: list[str], chosen: list[int]) -> list[int]: ...
 
 
 @dataclass
@@ -265,21 +218,20 @@ class Session:
         item, now = view.item, self.clock()
         spent = view.spent if view.spent is not None else (now - view.started).total_seconds()
         kind = "cram" if self.mode == "cram" else ("mock" if self.mode == "mock" else "scheduled")
-        outcome = view.outcomes[rating] if view.outcomes else None
-        applied = self.store.record_review(
+        given = GivenRating(
             item.card.id,
             rating,
-            reviewed_at=now,
-            kind=kind,
-            expected=item.row,
-            outcome=outcome,
-            recompute=lambda row: self.scheduler.next_memory(row, rating, now),
+            now,
+            kind,
+            shown=item.row,
+            outcome=view.outcomes[rating] if view.outcomes else None,
             content_hash=item.card.content_hash,
             duration_ms=int(spent * 1000),
             session_id=self.session_id,
             answer=view.answer,
             traps_hit=view.traps_hit,
         )
+        applied = rate_card(self.store, self.scheduler, given)
         if applied.stale:
             self.ui.notice(
                 "this card was reviewed in another session meanwhile; rescheduled from its latest state"
@@ -308,7 +260,7 @@ class Session:
             self.ui.notice("nothing to undo in this session")
             return False
         try:
-            undone = self.store.undo_last(self.session_id)
+            undone = undo_last(self.store, self.session_id)
         except StoreError as exc:
             self.ui.notice(str(exc))
             return False
@@ -337,122 +289,3 @@ class Session:
         self.result.buried.append(item.card.id)
         self.total -= 1
         self.ui.notice(f"buried {item.card.id} until tomorrow")
-
-
-def cram_items(items: list[QueueItem]) -> list[QueueItem]:
-    """Cram order: weakest first (lowest recall), never-studied cards after studied ones."""
-    return sorted(items, key=lambda it: (it.row.memory is None, it.retrievability))
-
-
-def as_item(card, row: CardRow, scheduler: Scheduler, now: datetime) -> QueueItem:
-    overdue = max(now - row.memory.due, timedelta(0)) if row.memory else timedelta(0)
-    return QueueItem(card, row, scheduler.retrievability(row.memory, now), overdue)
-
-
-# ---------------------------------------------------------------- mock interviews
-
-
-@dataclass
-class MockAnswer:
-    item: QueueItem
-    seconds: float
-    over_budget: bool
-    answer: str | None
-    follow_up: str | None = None
-    rating: Rating | None = None
-    traps_hit: list[int] = field(default_factory=list)
-
-
-@dataclass
-class MockResult:
-    answers: list[MockAnswer] = field(default_factory=list)
-    budget: float = 180
-    started: datetime | None = None
-    ended: datetime | None = None
-    interrupted: bool = False
-
-
-class MockInterview(Session):
-    """Ask every question first, timed; then reveal and grade each one. Grades are `mock` reviews."""
-
-    def __init__(self, *args, budget: float = 180, follow_ups: bool = False, pick_follow_up=None, **kw):
-        super().__init__(*args, mode="mock", **kw)
-        self.budget = budget
-        self.follow_ups = follow_ups
-        self.pick_follow_up = pick_follow_up or (lambda card: card.follow_ups[0] if card.follow_ups else None)
-        self.mock = MockResult(budget=budget)
-
-    def run(self) -> MockResult:  # type: ignore[override]
-        now = self.clock()
-        self.mock.started = self.result.started = now
-        self.session_id = self.store.start_session("mock", now)
-        try:
-            self._ask_all()
-            self._grade_all()
-        except KeyboardInterrupt:
-            self.mock.interrupted = True
-        finally:
-            self.mock.ended = self.result.ended = self.clock()
-            self.store.end_session(self.session_id, self.mock.ended)
-        return self.mock
-
-    def _ask_all(self) -> None:
-        total = len(self.pending)
-        for number, item in enumerate(self.pending, 1):
-            view = View(item, number, total, self.clock(), "mock", budget=self.budget)
-            self.ui.show_card(view)
-            stop, typed = False, self.write
-            if not typed:
-                with self.ui.timer(self.budget):  # the countdown line must stop before any typing
-                    while True:
-                        key = self.ui.key()
-                        if key in ("", "q"):
-                            stop = True  # end early: grade what was answered so far
-                            break
-                        if key == "w":
-                            typed = True
-                            break
-                        if key in (" ", "\r", "\n"):
-                            break
-                        self.ui.notice("answer aloud, then press enter (or w to type your answer)")
-            if stop:
-                return
-            if typed:
-                self._write(view)
-            used = (self.clock() - view.started).total_seconds()
-            follow = None
-            if self.follow_ups and (fu := self.pick_follow_up(item.card)) is not None:
-                follow = fu.question
-                self.ui.show_follow_up(view, fu.question)
-                while self.ui.key() not in (" ", "\r", "\n", "", "q"):
-                    pass
-            self.mock.answers.append(MockAnswer(item, used, used > self.budget, view.answer, follow))
-
-    def _grade_all(self) -> None:
-        total = len(self.mock.answers)
-        if not total:
-            return
-        self.ui.notice("Time to grade: each answer is revealed in turn. Rate it 1-4 (m: traps you fell for).")
-        for number, entry in enumerate(self.mock.answers, 1):
-            view = View(
-                entry.item, number, total, self.clock(), "mock", answer=entry.answer, spent=entry.seconds
-            )
-            view.revealed_at = view.started
-            self.ui.show_card(view)
-            self.ui.show_mock_answer(view, entry.seconds, self.budget, entry.follow_up)
-            self._reveal(view, ["outline", "numbers", "traps"])
-            while True:
-                key = self.ui.key()
-                if key in ("", "q"):
-                    return
-                if key == "m":
-                    self._mark_traps(view)
-                elif key == "f":
-                    self._reveal(view, ["follow_ups"])
-                elif key in "1234" and len(key) == 1:
-                    self._rate(view, Rating(int(key)))
-                    entry.rating = Rating(int(key))
-                    entry.traps_hit = view.traps_hit or []
-                    break
-                else:
-                    self.ui.notice("rate 1-4, m: traps you fell for, f: follow-ups, q: stop grading")
