@@ -119,23 +119,24 @@ CramOpt = Annotated[
 # ------------------------------------------------------------------ option groups
 
 
+_PARAMETERS: dict[type, list[inspect.Parameter]] = {}
+
+
 class OptionGroup:
     """Base of a dataclass whose fields are Typer options; see the module docstring."""
 
     @classmethod
     def parameters(cls) -> list[inspect.Parameter]:
         """The group's options as parameters Typer reads, in field order (evaluated once per class)."""
-        cached: list[inspect.Parameter] | None = cls.__dict__.get("_parameters")
-        if cached is None:
+        if cls not in _PARAMETERS:
             hints = typing.get_type_hints(cls, include_extras=True)
-            cached = [
+            _PARAMETERS[cls] = [
                 inspect.Parameter(
                     f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=hints[f.name]
                 )
                 for f in fields(cls)  # type: ignore[arg-type]  # every subclass is a dataclass
             ]
-            cls._parameters = cached  # type: ignore[attr-defined]
-        return cached
+        return _PARAMETERS[cls]
 
     @classmethod
     def from_options(cls, ctx: typer.Context, values: dict[str, Any]) -> OptionGroup:

@@ -8,6 +8,7 @@ imported when the CLI starts, so fsrs-rs and the store are imported inside the c
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +17,13 @@ import typer
 from interview_drill.cli.options import Commands, Common, plural
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from interview_drill.app.optimize import FitReport
+    from interview_drill.domain.schedule import Scheduler
+    from interview_drill.storage.history import Store
+
+    Reschedule = Callable[[Store, Scheduler, Callable[[int, int], None] | None], int]
 
 commands = Commands()
 history = commands.subgroup(
@@ -132,7 +139,7 @@ def optimize(
     typer.echo(f"Saved your personal parameters to {path}; re-scheduled {plural(changed, 'card')}.")
 
 
-def _print_report(console, report: FitReport) -> None:
+def _print_report(console: Console, report: FitReport) -> None:
     from interview_drill.render.terminal import metrics_table
 
     rows = [("FSRS defaults", report.defaults)]
@@ -147,7 +154,9 @@ def _print_report(console, report: FitReport) -> None:
     console.print(metrics_table([(name, m.log_loss, m.rmse) for name, m in rows]))
 
 
-def _reschedule_with_progress(console, store, scheduler, reschedule) -> int:
+def _reschedule_with_progress(
+    console: Console, store: Store, scheduler: Scheduler, reschedule: Reschedule
+) -> int:
     from interview_drill.render.terminal import progress_bar
 
     with progress_bar(console, "re-scheduling") as step:

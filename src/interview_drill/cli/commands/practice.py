@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import random
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,10 @@ from interview_drill.cli.complete import complete_card_id, complete_level
 from interview_drill.cli.keys import key_reader, line_reader
 from interview_drill.cli.options import Commands, Common, Filters, Only, WriteOpt
 from interview_drill.errors import UsageError
+
+if TYPE_CHECKING:
+    from interview_drill.app.workspace import Workspace
+    from interview_drill.domain.cards import Card
 
 commands = Commands()
 
@@ -118,7 +122,7 @@ def mock(
         raise typer.Exit(130)
 
 
-def topic_weakness(ws, cards) -> dict[str, float]:
+def topic_weakness(ws: Workspace, cards: list[Card]) -> dict[str, float]:
     """Per-topic weakness score 0..1 from the stats module (studied topics only)."""
     from interview_drill.domain.figures import stats
 
