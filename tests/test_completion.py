@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from interview_drill.cli import options as cli_common
+from interview_drill.cli import complete as cli_common
 from interview_drill.cli.app import app
 
 from .conftest import SAMPLE_BANK

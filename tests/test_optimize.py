@@ -239,7 +239,7 @@ def test_without_the_extra_a_one_line_message_and_exit_2(monkeypatch, history):
 def test_progress_bar_only_on_a_terminal(history):
     from rich.console import Console
 
-    from interview_drill.cli.commands.interop import _reschedule_with_progress
+    from interview_drill.cli.commands.history import _reschedule_with_progress
 
     calls = []
 

@@ -1,21 +1,29 @@
-"""Shared pieces of the command line: options every command accepts, error handling, loaders.
+"""Options shared by many commands, declared once, and the way a command takes them.
 
-Command modules import from here; only `cli.py` builds the Typer app and registers commands.
+An option group is a dataclass whose fields are Typer options (`Common`: the data options every
+command accepts; `Filters`: the card filters; `DrillOpts`: how a drill session runs). A command
+names a group as one parameter, `opts: Common = Common()`, and `shared_options` rewrites the
+signature Typer reads (`__signature__`) so that the parameter becomes the group's options, in place,
+with their declared help; the command is called with one group value. Adding a field to a group adds
+the option to every command that takes the group. `Commands` collects a module's commands;
+`cli.app` registers them on the Typer app.
 """
 
 from __future__ import annotations
 
 import functools
-import sys
+import inspect
+import os
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from interview_drill import speedups
-from interview_drill.errors import IdrillError, UsageError
+from interview_drill.cli.complete import complete_kind, complete_level, complete_topic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,69 +31,11 @@ if TYPE_CHECKING:
     from interview_drill.app.workspace import Workspace
     from interview_drill.bank import Bank
     from interview_drill.domain.filters import CardFilter
+    from interview_drill.storage.history import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# ------------------------------------------------------------------ shell completion
-# Run by the shell on every <TAB>: fast (the bank is loaded only when needed), and never raising
-# (anything printed would land in the user's prompt), so every failure completes nothing.
-
-
-def _completion_bank(ctx: typer.Context) -> Bank | None:
-    """The bank the command line so far asks for (--bank, --no-builtin, IDRILL_BANK), or None."""
-    try:
-        from interview_drill.bank import load_bank
-        from interview_drill.paths import user_bank_paths
-
-        banks: list[Path] = []
-        no_builtin = False
-        node: Any = ctx
-        while node is not None:
-            banks += [Path(p) for p in node.params.get("bank") or []]
-            no_builtin = no_builtin or bool(node.params.get("no_builtin"))
-            node = node.parent
-        return load_bank(user_bank_paths(banks), include_builtin=not no_builtin)
-    except Exception:
-        return None
-
-
-def complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    try:
-        bank = _completion_bank(ctx)
-        topics = bank.topics.items() if bank else []
-        return [(slug, title) for slug, title in topics if slug.startswith(incomplete)]
-    except Exception:
-        return []
-
-
-def complete_card_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    try:
-        bank = _completion_bank(ctx)
-        cards = bank.cards if bank else []
-        return [(c.id, c.topic) for c in cards if c.id.startswith(incomplete)]
-    except Exception:
-        return []
-
-
-def complete_level(incomplete: str) -> list[str]:
-    try:
-        from interview_drill.domain.cards import SENIORITIES
-
-        return [s for s in SENIORITIES if s.startswith(incomplete)]
-    except Exception:
-        return []
-
-
-def complete_kind(incomplete: str) -> list[str]:
-    try:
-        from interview_drill.domain.cards import KINDS
-
-        return [k for k in KINDS if k.startswith(incomplete)]
-    except Exception:
-        return []
-
-
-# ------------------------------------------------------------------ shared options
+# ------------------------------------------------------------------ options used in many places
 
 BankOpt = Annotated[
     list[Path] | None,
@@ -166,153 +116,229 @@ CramOpt = Annotated[
     typer.Option("--cram", help="Practise the filtered cards regardless of due dates; schedules unchanged."),
 ]
 
+# ------------------------------------------------------------------ option groups
 
-@dataclass
-class Common:
-    """Options every command accepts, before or after the command name."""
 
-    bank: list[Path]
-    no_builtin: bool
-    db: Path | None
-    no_color: bool
+_PARAMETERS: dict[type, list[inspect.Parameter]] = {}
 
-    def merged(self, bank: list[Path] | None, no_builtin: bool, db: Path | None, no_color: bool) -> Common:
+
+class OptionGroup:
+    """Base of a dataclass whose fields are Typer options; see the module docstring."""
+
+    @classmethod
+    def parameters(cls) -> list[inspect.Parameter]:
+        """The group's options as parameters Typer reads, in field order (evaluated once per class)."""
+        if cls not in _PARAMETERS:
+            hints = typing.get_type_hints(cls, include_extras=True)
+            _PARAMETERS[cls] = [
+                inspect.Parameter(
+                    f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=hints[f.name]
+                )
+                for f in fields(cls)  # type: ignore[arg-type]  # every subclass is a dataclass
+            ]
+        return _PARAMETERS[cls]
+
+    @classmethod
+    def from_options(cls, ctx: typer.Context, values: dict[str, Any]) -> OptionGroup:
+        """The value a command receives for the options it was given."""
+        return cls(**values)
+
+
+class Only:
+    """`Annotated[Group, Only("topic", "kind")]`: a command that takes just these options of a group."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+
+
+@dataclass(frozen=True)
+class Common(OptionGroup):
+    """The data options every command accepts, before or after the command name (merged here)."""
+
+    bank: BankOpt = None
+    no_builtin: NoBuiltinOpt = False
+    db: DbOpt = None
+    no_color: NoColorOpt = False
+
+    @classmethod
+    def from_options(cls, ctx: typer.Context, values: dict[str, Any]) -> Common:
+        # Options before the command name were stored on the context by the root callback.
+        before = ctx.obj if isinstance(ctx.obj, Common) else Common()
+        after = cls(**values)
         return Common(
-            bank=self.bank + list(bank or []),
-            no_builtin=self.no_builtin or no_builtin,
-            db=db or self.db,
-            no_color=self.no_color or no_color,
+            bank=list(before.bank or []) + list(after.bank or []),
+            no_builtin=before.no_builtin or after.no_builtin,
+            db=after.db or before.db,
+            no_color=before.no_color or after.no_color,
         )
 
+    def load(self) -> Bank:
+        """The bank these options name (built-in unless --no-builtin, plus --bank and IDRILL_BANK)."""
+        from interview_drill.bank import load_bank
+        from interview_drill.paths import user_bank_paths
 
-def _common(ctx: typer.Context, bank=None, no_builtin=False, db=None, no_color=False) -> Common:
-    base = ctx.obj if isinstance(ctx.obj, Common) else Common([], False, None, False)
-    return base.merged(bank, no_builtin, db, no_color)
+        with speedups.long_lived():
+            return load_bank(user_bank_paths(self.bank), include_builtin=not self.no_builtin)
+
+    def workspace(self, *, readonly: bool = False) -> Workspace:
+        """The bank, the history, the settings and the clock of this invocation."""
+        from interview_drill.app.workspace import open_workspace
+
+        return open_workspace(self.load(), self.db, readonly=readonly)
+
+    def history(self, *, readonly: bool = False) -> Store:
+        """The history database alone (no bank), e.g. to export or import it."""
+        from interview_drill.paths import db_path
+        from interview_drill.storage.history import Store
+
+        path = db_path(self.db)
+        if readonly:
+            return Store.open_readonly(path)
+        from interview_drill.app.workspace import ensure_data_dir
+
+        ensure_data_dir(path, explicit=bool(self.db or os.environ.get("IDRILL_DB")))
+        return Store.open(path)
+
+    def console(self) -> Console:
+        from interview_drill.render.terminal import make_console
+
+        return make_console(no_color=self.no_color)
 
 
-def out(opts: Common | None = None) -> Console:
-    from interview_drill.render.terminal import make_console
+@dataclass(frozen=True)
+class Filters(OptionGroup):
+    """Which cards a command works on; the same five filters everywhere."""
 
-    return make_console(no_color=bool(opts and opts.no_color))
+    topic: TopicOpt = None
+    level: LevelOpt = None
+    max_level: MaxLevelOpt = None
+    kind: KindOpt = None
+    tag: TagOpt = None
+
+    def check(self, bank: Bank, *, search: str | None = None) -> CardFilter:
+        """The filter, checked against the bank: a value that matches nothing is a usage error."""
+        from interview_drill.domain.filters import make_filter
+
+        flt = make_filter(self.topic, self.level, self.max_level, self.kind, self.tag, search)
+        flt.check(bank.topics, {t for c in bank.cards for t in c.tags})
+        return flt
 
 
-def err_console() -> Console:
-    from interview_drill.render.terminal import make_console
+@dataclass(frozen=True)
+class DrillOpts(OptionGroup):
+    """How today's drill runs: `idrill drill` and `idrill` with no command."""
 
-    return make_console(stderr=True)
+    new: NewOpt = None
+    limit: LimitOpt = None
+    minutes: MinutesOpt = None
+    cram: CramOpt = False
+    write: WriteOpt = False
 
 
-def _database_errors() -> tuple[type[BaseException], ...]:
-    import sqlite3  # only imported when an exception is being matched
-
-    return (sqlite3.DatabaseError,)
+# ------------------------------------------------------------------ the signature Typer reads
 
 
-def guarded(fn: F) -> F:
-    """Turn project errors into their exit code and Ctrl-C into 130, never a traceback."""
+def _group_of(hint: Any) -> tuple[type[OptionGroup] | None, tuple[str, ...] | None]:
+    only = None
+    if typing.get_origin(hint) is Annotated:
+        hint, *extras = typing.get_args(hint)
+        only = next((e.names for e in extras if isinstance(e, Only)), None)
+    if isinstance(hint, type) and issubclass(hint, OptionGroup):
+        return hint, only
+    return None, None
+
+
+def shared_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Expand `fn`'s option-group parameters into their options for Typer; call `fn` with group values.
+
+    Every parameter becomes keyword-only (Typer passes them all by name), so a group may stand
+    anywhere in the list; its options show in `--help` where the group stands.
+    """
+    hints = typing.get_type_hints(fn, include_extras=True)
+    params: list[inspect.Parameter] = []
+    groups: list[tuple[str, type[OptionGroup], list[str]]] = []
+    context = None
+    for param in inspect.signature(fn).parameters.values():
+        hint = hints.get(param.name, param.annotation)
+        group, only = _group_of(hint)
+        if group is None:
+            params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hint))
+            if isinstance(hint, type) and issubclass(hint, typer.Context):
+                context = param.name
+            continue
+        options = [p for p in group.parameters() if only is None or p.name in only]
+        if only is not None and len(options) != len(only):
+            unknown = sorted(set(only) - {p.name for p in options})
+            raise TypeError(f"{fn.__qualname__}: {group.__name__} has no option {', '.join(unknown)}")
+        params += options
+        groups.append((param.name, group, [p.name for p in options]))
+    if not groups:
+        return fn
+    own_context = context is not None  # `fn` takes the context itself
+    if context is None:
+        context = "ctx"
+        params.insert(0, inspect.Parameter(context, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context))
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        clash = sorted({n for n in names if names.count(n) > 1})
+        raise TypeError(f"{fn.__qualname__}: option names taken twice: {', '.join(clash)}")
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        speedups.command_starts()
-        try:
-            return fn(*args, **kwargs)
-        except IdrillError as exc:
-            from interview_drill.render.terminal import print_error_lines
+    def command(**given: Any) -> Any:
+        ctx = given[context] if own_context else given.pop(context)
+        for name, group, options in groups:
+            given[name] = group.from_options(ctx, {o: given.pop(o) for o in options})
+        return fn(**given)
 
-            print_error_lines(err_console(), exc.lines())
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            err_console().print("interrupted")
-            raise typer.Exit(130) from None
-        except _database_errors() as exc:  # damage found mid-command, past the checks at open
-            from interview_drill.render.terminal import print_error_lines
-
-            print_error_lines(
-                err_console(),
-                [f"history database error: {exc}; run `idrill doctor` to check the file and its backups"],
-            )
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
+    # Typer reads `inspect.signature`, which returns `__signature__` as it is, so the annotations in it
+    # are objects, not strings; `__annotations__` says the same for `typing.get_type_hints`.
+    returns = hints.get("return", inspect.Signature.empty)
+    command.__signature__ = inspect.Signature(params, return_annotation=returns)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    if returns is not inspect.Signature.empty:
+        command.__annotations__["return"] = returns
+    return command
 
 
-def load(opts: Common) -> Bank:
-    from interview_drill.bank import load_bank
-    from interview_drill.paths import user_bank_paths
-
-    with speedups.long_lived():
-        return load_bank(user_bank_paths(opts.bank), include_builtin=not opts.no_builtin)
+# ------------------------------------------------------------------ a module's commands
 
 
-def card_filter(bank: Bank, **kw: Any) -> CardFilter:
-    from interview_drill.domain.filters import make_filter
+class Commands:
+    """The commands one module defines, in order; `cli.app` registers them (guarded) on the app."""
 
-    flt = make_filter(**kw)
-    flt.check(bank.topics, {t for c in bank.cards for t in c.tags})
-    return flt
+    def __init__(self, group: str | None = None, **settings: Any) -> None:
+        self.group = group  # a sub-command group (`idrill config ...`) with these Typer settings
+        self.settings = settings
+        self.entries: list[tuple[str | None, dict[str, Any], Callable[..., Any]]] = []
+        self.groups: list[Commands] = []
 
+    def command(self, name: str | None = None, **settings: Any) -> Callable[[F], F]:
+        """Declare a command (Typer's `command()` settings); the function itself is left as it is."""
 
-# ------------------------------------------------------------------ root
+        def add(fn: F) -> F:
+            self.entries.append((name, settings, fn))
+            return fn
 
+        return add
 
-def workspace(opts: Common, *, readonly: bool = False) -> Workspace:
-    from interview_drill.app.workspace import open_workspace
+    def subgroup(self, name: str, **settings: Any) -> Commands:
+        """Commands under `idrill NAME ...`, registered after this module's own."""
+        group = Commands(name, **settings)
+        self.groups.append(group)
+        return group
 
-    return open_workspace(load(opts), opts.db, readonly=readonly)
-
-
-class NoInput(UsageError):
-    pass
-
-
-def line_reader() -> Callable[[str], str]:
-    """Whole-line input (typed answers): a prompt on a terminal, the next line when piped."""
-    if sys.stdin.isatty():
-        return lambda prompt: input(prompt)
-
-    def read(prompt: str) -> str:
-        line = sys.stdin.readline()
-        return line.rstrip("\r\n")
-
-    return read
-
-
-def key_reader(console: Console) -> Callable[[], str]:
-    """Single keys on a terminal; one key per line when stdin is piped (`space`, empty line = enter)."""
-    if sys.stdin.isatty():
-
-        def read_key() -> str:
-            try:
-                return typer.getchar()
-            except EOFError:  # Ctrl-D: end the session like `q`
-                return ""
-
-        return read_key
-    reads = 0
-
-    def read_line() -> str:
-        nonlocal reads
-        reads += 1
-        line = sys.stdin.readline()
-        if line == "":
-            if reads == 1:
-                raise NoInput(
-                    "no input: the drill reads single keys from a terminal, or one key per line from "
-                    "piped input (e.g. `printf ' \\n3\\nq\\n' | idrill`)"
-                )
-            return ""
-        word = line.rstrip("\r\n")
-        if word == "":
-            return "\r"
-        return {"space": " ", "enter": "\r"}.get(word.strip().lower(), word.strip()[:1] or " ")
-
-    return read_line
+    def register(self, app: typer.Typer, guard: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+        """Put these commands on `app` (or on a new group of it), each wrapped by `guard`."""
+        target = app
+        if self.group is not None:
+            target = typer.Typer(**self.settings)
+            app.add_typer(target, name=self.group)
+        for name, settings, fn in self.entries:
+            target.command(name, **settings)(guard(shared_options(fn)))
+        for group in self.groups:
+            group.register(app, guard)
 
 
-IdsArg = Annotated[
-    list[str], typer.Argument(metavar="ID...", help="Card ids.", autocompletion=complete_card_id)
-]
-
-
-def known_ids(ws: Workspace, ids: list[str]) -> list[str]:
-    return [ws.card(i).id for i in ids]
+def plural(n: int, word: str) -> str:
+    """`1 card`, `2 cards`: the one wording rule several commands print."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

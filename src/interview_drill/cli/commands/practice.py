@@ -1,36 +1,26 @@
-"""Practice beyond flashcards: mock interviews, the numbers quiz, past answers, readiness."""
+"""Practice beyond flashcards: `ready` (readiness for a level), `mock` (a timed mock interview),
+`numbers` (the numbers quiz) and `answers` (past typed answers). The loops live in `app.loops`.
+"""
 
 from __future__ import annotations
 
 import os
 import random
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interview_drill.cli.options import (
-    BankOpt,
-    DbOpt,
-    KindOpt,
-    LevelOpt,
-    MaxLevelOpt,
-    NoBuiltinOpt,
-    NoColorOpt,
-    TagOpt,
-    TopicOpt,
-    WriteOpt,
-    _common,
-    card_filter,
-    complete_card_id,
-    complete_level,
-    guarded,
-    key_reader,
-    line_reader,
-    out,
-    workspace,
-)
+from interview_drill.cli.complete import complete_card_id, complete_level
+from interview_drill.cli.keys import key_reader, line_reader
+from interview_drill.cli.options import Commands, Common, Filters, Only, WriteOpt
 from interview_drill.errors import UsageError
+
+if TYPE_CHECKING:
+    from interview_drill.app.workspace import Workspace
+    from interview_drill.domain.cards import Card
+
+commands = Commands()
 
 TargetOpt = Annotated[
     str | None,
@@ -56,8 +46,28 @@ def _check_level(value: str | None) -> None:
         check_values("level", [value], SENIORITIES)
 
 
+@commands.command()
+def ready(
+    target: TargetOpt = None,
+    filters: Annotated[Filters, Only("topic", "kind", "tag")] = Filters(),
+    opts: Common = Common(),
+) -> None:
+    """Am I ready for an interview at this level? Readiness, what holds it back, this week's plan."""
+    from interview_drill.domain.figures.readiness import assess
+    from interview_drill.render.terminal import render_readiness
+
+    if target is None:
+        raise UsageError("give the interview level with --target: screen, mid, senior or staff")
+    _check_level(target)
+    ws = opts.workspace(readonly=True)
+    cards = filters.check(ws.bank).apply(ws.bank.cards)
+    result = assess(cards, ws.rows(), ws.scheduler, ws.now(), ws.store.review_counts(), target,
+                    titles=ws.bank.topics)  # fmt: skip
+    opts.console().print(render_readiness(result))
+
+
+@commands.command()
 def mock(
-    ctx: typer.Context,
     count: Annotated[
         int, typer.Option("--count", "-n", min=1, max=30, metavar="N", help="Number of questions.")
     ] = 5,
@@ -73,15 +83,8 @@ def mock(
         typer.Option("--out", "-o", metavar="FILE", help="Save the scorecard as Markdown to this file."),
     ] = None,
     write: WriteOpt = False,
-    topic: TopicOpt = None,
-    level: LevelOpt = None,
-    max_level: MaxLevelOpt = None,
-    kind: KindOpt = None,
-    tag: TagOpt = None,
-    bank: BankOpt = None,
-    no_builtin: NoBuiltinOpt = False,
-    db: DbOpt = None,
-    no_color: NoColorOpt = False,
+    filters: Filters = Filters(),
+    opts: Common = Common(),
 ) -> None:
     """A timed mock interview: questions across topics, weighted toward your weak spots; graded at the end."""
     from interview_drill.app.loops.mock import MockInterview
@@ -91,10 +94,8 @@ def mock(
     from interview_drill.render.terminal import TerminalInteraction, render_scorecard
 
     _check_level(target)
-    opts = _common(ctx, bank, no_builtin, db, no_color)
-    ws = workspace(opts)
-    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
-    cards = flt.apply(ws.bank.cards)
+    ws = opts.workspace()
+    cards = filters.check(ws.bank).apply(ws.bank.cards)
     now = ws.now()
     rows = ws.rows()
     recall = {c.id: ws.scheduler.retrievability(row_for(c, rows).memory, now) for c in cards}
@@ -104,7 +105,7 @@ def mock(
     )
     if not chosen:
         raise UsageError("no cards match these filters and target level")
-    console = out(opts)
+    console = opts.console()
     items = [as_item(c, row_for(c, rows), ws.scheduler, now) for c in chosen]
     ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=False)
     interview = MockInterview(
@@ -122,7 +123,7 @@ def mock(
         raise typer.Exit(130)
 
 
-def topic_weakness(ws, cards) -> dict[str, float]:
+def topic_weakness(ws: Workspace, cards: list[Card]) -> dict[str, float]:
     """Per-topic weakness score 0..1 from the stats module (studied topics only)."""
     from interview_drill.domain.figures import stats
 
@@ -130,32 +131,24 @@ def topic_weakness(ws, cards) -> dict[str, float]:
     return {g.key: g.weakness.score for g in groups if g.weakness is not None}
 
 
+@commands.command()
 def numbers(
-    ctx: typer.Context,
     count: Annotated[
         int, typer.Option("--count", "-n", min=1, max=100, metavar="N", help="Number of figures to ask.")
     ] = 10,
-    topic: TopicOpt = None,
-    level: LevelOpt = None,
-    max_level: MaxLevelOpt = None,
-    kind: KindOpt = None,
-    tag: TagOpt = None,
-    bank: BankOpt = None,
-    no_builtin: NoBuiltinOpt = False,
-    db: DbOpt = None,
-    no_color: NoColorOpt = False,
+    filters: Filters = Filters(),
+    opts: Common = Common(),
 ) -> None:
     """A quick quiz on the numbers to drop: you see what a figure is about and type the figure."""
     from interview_drill.app.loops.numbers import FigureQuestion, NumbersQuiz, pick_figures
     from interview_drill.render.terminal import numbers_prompt, numbers_summary, numbers_verdict
 
-    opts = _common(ctx, bank, no_builtin, db, no_color)
-    ws = workspace(opts)
-    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
+    ws = opts.workspace()
+    flt = filters.check(ws.bank)
     questions = pick_figures(flt.apply(ws.bank.cards), count, _rng())
     if not questions:
         raise UsageError("no cards with numbers match these filters")
-    console = out(opts)
+    console = opts.console()
     read = line_reader()
 
     class Terminal:  # the quiz's QuizInteraction: Rich output, line input
@@ -172,58 +165,19 @@ def numbers(
         raise typer.Exit(130)
 
 
+@commands.command()
 def answers(
-    ctx: typer.Context,
     card_id: Annotated[
         str,
         typer.Argument(
             metavar="ID", help="The card whose typed answers to show.", autocompletion=complete_card_id
         ),
     ],
-    bank: BankOpt = None,
-    no_builtin: NoBuiltinOpt = False,
-    db: DbOpt = None,
-    no_color: NoColorOpt = False,
+    opts: Common = Common(),
 ) -> None:
     """Your past typed answers for one card, oldest first, with the grade you gave."""
     from interview_drill.render.terminal import render_answers
 
-    opts = _common(ctx, bank, no_builtin, db, no_color)
-    ws = workspace(opts, readonly=True)
+    ws = opts.workspace(readonly=True)
     card = ws.card(card_id)
-    out(opts).print(render_answers(card, ws.store.answers(card.id)))
-
-
-def ready(
-    ctx: typer.Context,
-    target: TargetOpt = None,
-    topic: TopicOpt = None,
-    kind: KindOpt = None,
-    tag: TagOpt = None,
-    bank: BankOpt = None,
-    no_builtin: NoBuiltinOpt = False,
-    db: DbOpt = None,
-    no_color: NoColorOpt = False,
-) -> None:
-    """Am I ready for an interview at this level? Readiness, what holds it back, this week's plan."""
-    from interview_drill.domain.figures.readiness import assess
-    from interview_drill.render.terminal import render_readiness
-
-    if target is None:
-        raise UsageError("give the interview level with --target: screen, mid, senior or staff")
-    _check_level(target)
-    opts = _common(ctx, bank, no_builtin, db, no_color)
-    ws = workspace(opts, readonly=True)
-    flt = card_filter(ws.bank, topic=topic, kind=kind, tag=tag)
-    cards = flt.apply(ws.bank.cards)
-    result = assess(cards, ws.rows(), ws.scheduler, ws.now(), ws.store.review_counts(), target,
-                    titles=ws.bank.topics)  # fmt: skip
-    out(opts).print(render_readiness(result))
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
-    app.command()(guarded(ready))
-    app.command()(guarded(mock))
-    app.command()(guarded(numbers))
-    app.command()(guarded(answers))
+    opts.console().print(render_answers(card, ws.store.answers(card.id)))

@@ -1,6 +1,7 @@
 """Progress and weak-topic reports: `idrill stats` (terminal) and `idrill report` (md/html/json/csv).
 
-Imported at startup: heavy modules are imported inside the commands.
+The figures come from `domain.figures.stats`; this module picks the cards and the output. It is imported
+at start-up, so heavy modules are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -10,27 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interview_drill.cli.options import (
-    BankOpt,
-    DbOpt,
-    KindOpt,
-    LevelOpt,
-    MaxLevelOpt,
-    NoBuiltinOpt,
-    NoColorOpt,
-    TagOpt,
-    TopicOpt,
-    _common,
-    card_filter,
-    guarded,
-    out,
-    workspace,
-)
+from interview_drill.cli.options import Commands, Common, Filters
 
 if TYPE_CHECKING:
     from interview_drill.app.workspace import Workspace
     from interview_drill.domain.figures.stats import Stats
     from interview_drill.domain.filters import CardFilter
+
+commands = Commands()
 
 DaysOpt = Annotated[
     int, typer.Option("--days", min=1, max=3650, metavar="N", help="Days of activity to chart (default 30).")
@@ -62,37 +50,18 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
     )
 
 
-@guarded
-def stats_command(
-    ctx: typer.Context,
-    topic: TopicOpt = None,
-    level: LevelOpt = None,
-    max_level: MaxLevelOpt = None,
-    kind: KindOpt = None,
-    tag: TagOpt = None,
-    days: DaysOpt = 30,
-    bank: BankOpt = None,
-    no_builtin: NoBuiltinOpt = False,
-    db: DbOpt = None,
-    no_color: NoColorOpt = False,
-) -> None:
+@commands.command("stats")
+def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common = Common()) -> None:
     """Progress: totals, streaks, activity, retention, weak topics, readiness per level, forecast."""
     from interview_drill.render.terminal import render_stats
 
-    opts = _common(ctx, bank, no_builtin, db, no_color)
-    ws = workspace(opts, readonly=True)
-    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
-    out(opts).print(render_stats(_stats(ws, flt, days)))
+    ws = opts.workspace(readonly=True)
+    opts.console().print(render_stats(_stats(ws, filters.check(ws.bank), days)))
 
 
-@guarded
+@commands.command("report")
 def report_command(
-    ctx: typer.Context,
-    topic: TopicOpt = None,
-    level: LevelOpt = None,
-    max_level: MaxLevelOpt = None,
-    kind: KindOpt = None,
-    tag: TagOpt = None,
+    filters: Filters = Filters(),
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -117,10 +86,7 @@ def report_command(
     per_card: Annotated[
         bool, typer.Option("--cards", help="One row per card (csv), or add a `cards` list (json).")
     ] = False,
-    bank: BankOpt = None,
-    no_builtin: NoBuiltinOpt = False,
-    db: DbOpt = None,
-    no_color: NoColorOpt = False,
+    opts: Common = Common(),
 ) -> None:
     """The weak-topic report: weakest topics and cards to review, coverage gaps, traps, readiness."""
     from interview_drill.errors import UsageError
@@ -135,18 +101,10 @@ def report_command(
         raise UsageError("the html report is a file: add --out FILE (e.g. --out report.html)")
     if per_card and fmt not in ("csv", "json"):
         raise UsageError("--cards applies to --format csv or json")
-    opts = _common(ctx, bank, no_builtin, db, no_color)
-    ws = workspace(opts, readonly=True)
-    flt = card_filter(ws.bank, topic=topic, level=level, max_level=max_level, kind=kind, tag=tag)
-    text = render(_stats(ws, flt, days), fmt, cards=per_card)
+    ws = opts.workspace(readonly=True)
+    text = render(_stats(ws, filters.check(ws.bank), days), fmt, cards=per_card)
     if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return
     write_atomic(out_file, text)
     typer.echo(f"wrote {out_file} ({fmt})")
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
-    app.command("stats")(stats_command)
-    app.command("report")(report_command)

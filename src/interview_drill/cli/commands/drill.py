@@ -1,0 +1,182 @@
+"""Scheduling commands: today's `drill` (also `idrill` alone), `due`, `undo`, `suspend`, `unsuspend`,
+`reset`. The session loop itself is `app.loops.Session`; this module wires it to the terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from interview_drill.cli.complete import complete_card_id
+from interview_drill.cli.keys import key_reader, line_reader
+from interview_drill.cli.options import Commands, Common, DrillOpts, Filters, JsonOpt, NewOpt, plural
+from interview_drill.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from interview_drill.app.workspace import Workspace
+
+commands = Commands()
+
+IdsArg = Annotated[
+    list[str], typer.Argument(metavar="ID...", help="Card ids.", autocompletion=complete_card_id)
+]
+
+
+@commands.command()
+def drill(filters: Filters = Filters(), session: DrillOpts = DrillOpts(), opts: Common = Common()) -> None:
+    """Today's drill: due cards first, then new ones. Single keys; press ? for help."""
+    from interview_drill.app.loops.drill import Session
+    from interview_drill.domain.queue import as_item, cram_items
+    from interview_drill.domain.review import row_for
+    from interview_drill.render.terminal import TerminalInteraction, render_summary
+
+    ws = opts.workspace()
+    flt = filters.check(ws.bank)
+    console = opts.console()
+    now = ws.now()
+    later = []
+    if session.cram:
+        rows = ws.rows()
+        items = cram_items(
+            [as_item(c, row_for(c, rows), ws.scheduler, now) for c in flt.apply(ws.bank.cards)]
+        )
+        if not items:
+            raise UsageError("no cards match these filters")
+    else:
+        if flt.active and not flt.apply(ws.bank.cards):
+            raise UsageError("no cards match these filters")
+        queue = ws.queue(flt, new_limit=session.new, now=now)
+        items, later = queue.items, queue.later
+        if not items and not later:
+            _nothing_due(console, ws, queue.next_due, now)
+            return
+    ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=console.is_terminal)
+    loop = Session(
+        ws.store, ws.scheduler, ws.clock, ui, items,
+        mode="cram" if session.cram else "drill", later=later, limit=session.limit, minutes=session.minutes,
+        bury_until=lambda moment: ws.today(moment)[1], write=session.write,
+    )  # fmt: skip
+    result = loop.run()
+    console.print(render_summary(result, due_tomorrow=ws.tomorrow_due(), streak=_streak(ws)))
+    if result.interrupted:
+        raise typer.Exit(130)
+
+
+def _streak(ws: Workspace) -> int:
+    from interview_drill.domain.figures.stats import current_streak
+
+    return current_streak(ws.store.review_times(), ws.now(), ws.settings.rollover_hour, ws.tz)
+
+
+def _nothing_due(console: Console, ws: Workspace, next_due: datetime | None, now: datetime) -> None:
+    from interview_drill.domain.clock import human_delta, to_local
+
+    console.print("Nothing due right now. Well done.", style="bold green")
+    if next_due is not None:
+        local = to_local(next_due, ws.tz)
+        console.print(f"Next card due in {human_delta(next_due - now)} ({local:%a %d %b %H:%M}).")
+    console.print("Want more? `idrill --new 5` adds new cards; `idrill --cram` practises without scheduling.")
+
+
+@commands.command()
+def due(
+    filters: Filters = Filters(), new: NewOpt = None, as_json: JsonOpt = False, opts: Common = Common()
+) -> None:
+    """What today's session would serve, counted by topic and state."""
+    import json
+
+    ws = opts.workspace(readonly=True)
+    queue = ws.queue(filters.check(ws.bank), new_limit=new)
+    states = ("new", "learning", "review", "relearning")
+    counts: dict[str, dict[str, int]] = {}
+    for item in queue.items:
+        per = counts.setdefault(item.card.topic, dict.fromkeys(states, 0))
+        per[item.phase.label] += 1
+    if as_json:
+        payload = {
+            "total": len(queue.items),
+            "by_topic": counts,
+            "cards": [
+                {"id": it.card.id, "topic": it.card.topic, "state": it.phase.label} for it in queue.items
+            ],
+            "next_due": queue.next_due.isoformat() if queue.next_due else None,
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    from interview_drill.render.terminal import due_table
+
+    console = opts.console()
+    if not queue.items:
+        _nothing_due(console, ws, queue.next_due, ws.now())
+        return
+    console.print(due_table(counts, states))
+    console.print(f"{len(queue.items)} cards in today's session")
+
+
+@commands.command()
+def undo(opts: Common = Common()) -> None:
+    """Undo the last rating (also after a restart): the card's state and log are restored exactly."""
+    from interview_drill.app.rate import undo_last
+    from interview_drill.paths import db_path
+    from interview_drill.storage.history import Store
+
+    with Store.open(db_path(opts.db)) as store:
+        undone = undo_last(store)
+    if undone is None:
+        typer.echo("nothing to undo: the review log is empty")
+        return
+    from interview_drill.app.workspace import env_tz
+    from interview_drill.domain.clock import to_local
+
+    when = f", rated {to_local(undone.reviewed_at, env_tz()):%Y-%m-%d %H:%M}" if undone.reviewed_at else ""
+    typer.echo(f"undid {undone.rating.label} ({undone.kind}) on {undone.slug}{when}")
+
+
+def _set_suspended(opts: Common, ids: list[str], suspended: bool) -> None:
+    ws = opts.workspace()
+    wanted = [ws.card(i).id for i in ids]
+    changed = ws.store.set_suspended(wanted, suspended)
+    verb = "suspended" if suspended else "unsuspended"
+    same = [i for i in wanted if i not in changed]
+    if changed:
+        typer.echo(f"{verb} {plural(len(changed), 'card')}: {', '.join(changed)}")
+    if same:
+        typer.echo(f"already {verb}: {', '.join(same)}")
+
+
+@commands.command()
+def suspend(ids: IdsArg, opts: Common = Common()) -> None:
+    """Keep cards out of the queue until unsuspended (history is kept)."""
+    _set_suspended(opts, ids, True)
+
+
+@commands.command()
+def unsuspend(ids: IdsArg, opts: Common = Common()) -> None:
+    """Put suspended cards back into the queue."""
+    _set_suspended(opts, ids, False)
+
+
+@commands.command()
+def reset(
+    card_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The card to make new again.", autocompletion=complete_card_id)
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    opts: Common = Common(),
+) -> None:
+    """Forget one card's schedule on purpose: it becomes new again (its review log is kept)."""
+    ws = opts.workspace()
+    card = ws.card(card_id)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("reset asks for confirmation; add --yes to run it without a terminal")
+        typer.confirm(f"Forget the schedule of {card.id}?", abort=True)
+    if ws.store.reset(card.id):
+        typer.echo(f"reset {card.id}: it is new again (its review log is kept)")
+    else:
+        typer.echo(f"{card.id} has no schedule to reset (never reviewed)")

@@ -1,0 +1,52 @@
+"""Other programs' formats: `export anki` (a deck of the cards) and `export revlog` (the FSRS CSV).
+
+The work is done by `app.interop`; this module parses options and prints. It is imported when the CLI
+starts, so genanki and the store are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from interview_drill.cli.options import Commands, Common, Filters, plural
+from interview_drill.errors import UsageError
+
+commands = Commands()
+export = commands.subgroup(
+    "export", help="Write your cards or your review log in other programs' formats.", no_args_is_help=True
+)
+
+OutOpt = Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="The file to write.")]
+
+
+@export.command("anki")
+def export_anki(out_file: OutOpt, filters: Filters = Filters(), opts: Common = Common()) -> None:
+    """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
+    from interview_drill.app.interop import ANKI_DECK_NAME, write_anki
+    from interview_drill.app.workspace import env_clock
+
+    loaded = opts.load()
+    cards = filters.check(loaded).apply(loaded.cards)
+    if not cards:
+        raise UsageError("no cards match these filters: nothing written")
+    n = write_anki(cards, out_file, timestamp=env_clock()().timestamp())
+    typer.echo(
+        f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
+    )
+
+
+@export.command("revlog")
+def export_revlog(out_file: OutOpt, opts: Common = Common()) -> None:
+    """The review log as CSV for the FSRS optimiser tools (cram reviews left out).
+
+    Columns: card_id,review_time,review_rating,review_state,review_duration — times in ms,
+    review_state is the state before the review (0 new, 1 learning, 2 review, 3 relearning).
+    """
+    from interview_drill.app.interop import write_revlog
+
+    with opts.history(readonly=True) as store:
+        n = write_revlog(store, out_file)
+    typer.echo(f"wrote {plural(n, 'review')} to {out_file}", err=str(out_file) == "-")
