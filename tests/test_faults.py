@@ -23,7 +23,8 @@ from interview_drill.cli import app as cli
 from interview_drill.cli.app import app
 from interview_drill.domain.review import CardRow, Rating
 from interview_drill.domain.schedule import Scheduler
-from interview_drill.storage.history import LATEST, Store
+from interview_drill.storage.history import Store
+from interview_drill.storage.migrations import LATEST
 
 from .drill_helpers import CARD, OTHER_SESSION, env, finish, reveal_and_rate, reviews, run, spawn
 

@@ -23,7 +23,7 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], *, what: str = "file") -> None:
+def atomic_write(path: Path, write: Callable[[Path], object], *, what: str = "file") -> None:
     """Write through a temp file in the target's folder, then rename it over the target.
 
     A failure leaves the target as it was (or absent) and no temp file behind.
@@ -59,7 +59,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, what: str = "file
         raise
 
 
-def _write_to_stdout(write: Callable[[Path], None]) -> None:
+def _write_to_stdout(write: Callable[[Path], object]) -> None:
     with tempfile.TemporaryDirectory(prefix="idrill-out-") as work:
         tmp = Path(work) / "out"
         write(tmp)
@@ -68,7 +68,7 @@ def _write_to_stdout(write: Callable[[Path], None]) -> None:
         sys.stdout.flush()
 
 
-def _write_in_place(path: Path, write: Callable[[Path], None], what: str) -> None:
+def _write_in_place(path: Path, write: Callable[[Path], object], what: str) -> None:
     with tempfile.TemporaryDirectory(prefix="idrill-out-") as work:
         tmp = Path(work) / "out"
         write(tmp)

@@ -252,7 +252,7 @@ def drill(
 ) -> None:
     """Today's drill: due cards first, then new ones. Single keys; press ? for help."""
     from interview_drill.app.loops import Session, as_item, cram_items
-    from interview_drill.domain.schedule import row_for
+    from interview_drill.domain.review import row_for
     from interview_drill.render.terminal import TerminalInteraction, render_summary
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
@@ -457,6 +457,7 @@ def config_list() -> None:
 
     from interview_drill.app.config import HELP, Settings
     from interview_drill.app.workspace import load_settings
+    from interview_drill.cli.hints import text
     from interview_drill.paths import config_path
 
     settings = load_settings()
@@ -466,7 +467,7 @@ def config_list() -> None:
         shown = list(value) if isinstance(value, tuple) else value
         if key == "parameters" and not value:
             shown = "[] (FSRS defaults)"
-        typer.echo(f"{key} = {shown}{mark}\n    {HELP[key]}")
+        typer.echo(f"{key} = {shown}{mark}\n    {text(HELP[key])}")
     typer.echo(f"# file: {config_path()}")
 
 
@@ -494,11 +495,12 @@ def config_set(
 ) -> None:
     """Change one setting (validated; the file is written atomically)."""
     from interview_drill.app.config import set_value
+    from interview_drill.cli.hints import CONFIG_HEADER
     from interview_drill.domain.schedule import Scheduler
     from interview_drill.paths import config_path
 
     settings = set_value(
-        config_path(), key, " ".join(value), check=Scheduler
+        config_path(), key, " ".join(value), check=Scheduler, header=CONFIG_HEADER
     )  # FSRS checks its weights' bounds
     shown = getattr(settings, key)
     typer.echo(f"{key} = {list(shown) if isinstance(shown, tuple) else shown}")
@@ -524,10 +526,11 @@ def doctor(
 ) -> None:
     """Check the history, the banks and the settings; list orphans, edits and backups."""
     from interview_drill.app.doctor import diagnose
+    from interview_drill.cli.hints import words
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     report = diagnose(opts.bank, not opts.no_builtin, opts.db)
-    for line in report.lines:
+    for line in report.lines(words):
         typer.echo(line)
     if report.problems:
         raise typer.Exit(1)

@@ -1,7 +1,8 @@
 """Interop and personal tuning: `export anki|revlog`, `history export|import`, `optimize`.
 
-The work is done by `interop.py` and `optimize.py`; this module parses options and prints. It is imported when the
-CLI starts, so genanki, fsrs-rs and the store are imported inside the commands.
+The work is done by `app/anki.py`, `storage/revlog.py`, `storage/transfer.py` and `app/optimize.py`;
+this module parses options and prints. It is imported when the CLI starts, so genanki, fsrs-rs and
+the store are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def export_anki(
     no_color: NoColorOpt = False,
 ) -> None:
     """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
-    from interview_drill.app.interop import ANKI_DECK_NAME, write_anki
+    from interview_drill.app.anki import ANKI_DECK_NAME, write_anki
     from interview_drill.app.workspace import env_clock
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
@@ -129,7 +130,7 @@ def export_revlog(
     Columns: card_id,review_time,review_rating,review_state,review_duration — times in ms,
     review_state is the state before the review (0 new, 1 learning, 2 review, 3 relearning).
     """
-    from interview_drill.app.interop import write_revlog
+    from interview_drill.storage.revlog import write_revlog
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     with _open_readonly(opts) as store:
@@ -153,7 +154,7 @@ def history_export(
     no_color: NoColorOpt = False,
 ) -> None:
     """Every card's state and the whole review log as JSON Lines (stable order: diffs well in git)."""
-    from interview_drill.app.interop import dump_history, write_history
+    from interview_drill.storage.transfer import dump_history, write_history
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     with _open_readonly(opts) as store:
@@ -179,7 +180,7 @@ def history_import(
 ) -> None:
     """Merge an exported history into this one: reviews already here are skipped, so importing
     twice changes nothing. The whole file is checked first; a bad line imports nothing."""
-    from interview_drill.app.interop import import_history, read_history
+    from interview_drill.storage.transfer import import_history, read_history
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     data = read_history(file)
@@ -232,6 +233,7 @@ def optimize(
 
     from interview_drill.app import config
     from interview_drill.app.optimize import card_histories, fit_report, reschedule
+    from interview_drill.cli.hints import CONFIG_HEADER
     from interview_drill.domain.schedule import Scheduler
     from interview_drill.domain.schedule import suggest_retention as suggest
     from interview_drill.paths import config_path
@@ -257,7 +259,7 @@ def optimize(
     scheduler = Scheduler(replace(ws.settings, parameters=report.parameters), fuzz=ws.fuzz)
     path = config_path()
     # Settings first: if that write fails, no card has been moved to the new parameters yet.
-    config.save(path, replace(config.load(path), parameters=report.parameters))
+    config.save(path, replace(config.load(path), parameters=report.parameters), header=CONFIG_HEADER)
     changed = _reschedule_with_progress(console, ws.store, scheduler, reschedule)
     typer.echo(f"Saved your personal parameters to {path}; re-scheduled {_plural(changed, 'card')}.")
 

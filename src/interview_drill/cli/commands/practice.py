@@ -86,7 +86,7 @@ def mock(
     """A timed mock interview: questions across topics, weighted toward your weak spots; graded at the end."""
     from interview_drill.app.loops import MockInterview, as_item
     from interview_drill.domain.figures.mock import pick_questions, scorecard_markdown
-    from interview_drill.domain.schedule import row_for
+    from interview_drill.domain.review import row_for
     from interview_drill.render.terminal import TerminalInteraction, render_scorecard
 
     _check_level(target)
@@ -212,6 +212,9 @@ def ready(
     no_color: NoColorOpt = False,
 ) -> None:
     """Am I ready for an interview at this level? Readiness, what holds it back, this week's plan."""
+    from dataclasses import replace
+
+    from interview_drill.cli.hints import plan_command
     from interview_drill.domain.figures.readiness import assess
     from interview_drill.render.terminal import render_readiness
 
@@ -224,6 +227,7 @@ def ready(
     cards = flt.apply(ws.bank.cards)
     result = assess(cards, ws.rows(), ws.scheduler, ws.now(), ws.store.review_counts(), target,
                     titles=ws.bank.topics)  # fmt: skip
+    result = replace(result, plan=[(plan_command(step), step.why) for step in result.steps])
     out(opts).print(render_readiness(result))
 
 

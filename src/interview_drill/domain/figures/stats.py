@@ -371,10 +371,15 @@ def group_stats(key: str, title: str, members: Sequence[CardStats]) -> GroupStat
     )
 
 
+def _weakest_first(topic: GroupStats) -> tuple[float, str]:
+    assert topic.weakness is not None  # only studied topics are ranked by weakness
+    return (-topic.weakness.score, topic.key)
+
+
 def rank_topics(topics: Iterable[GroupStats]) -> list[GroupStats]:
     """Studied topics weakest first (ties by name), then topics nobody started, by name."""
     topics = list(topics)
-    studied = sorted((t for t in topics if t.weakness), key=lambda t: (-t.weakness.score, t.key))  # type: ignore[union-attr]
+    studied = sorted((t for t in topics if t.weakness), key=_weakest_first)
     gaps = sorted((t for t in topics if t.weakness is None), key=lambda t: t.key)
     return studied + gaps
 
