@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from typer.core import TyperGroup
 from typer.main import get_command
 
 from interview_drill.cli import app as cli
@@ -291,7 +292,9 @@ COMMANDS = {
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_history_file_is_refused_untouched(tmp_path, case, command):
     args, stdin = COMMANDS[command]
-    assert args[0] in get_command(app).commands, f"`idrill {args[0]}` is gone"  # type: ignore[attr-defined]
+    group = get_command(app)
+    assert isinstance(group, TyperGroup)  # typed as a Command: the app with subcommands is a group
+    assert args[0] in group.commands, f"`idrill {args[0]}` is gone"
     make, reason = BAD_FILES[case]
     db = tmp_path / "history.db"
     make(db)
