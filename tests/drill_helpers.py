@@ -36,12 +36,11 @@ def env(home: Path) -> dict[str, str]:
 
 
 def spawn(home: Path, *args: str) -> pexpect.spawn:
-    """`idrill ARGS` in a pseudo-terminal; everything it prints is kept in `child.transcript`."""
+    """`idrill ARGS` in a pseudo-terminal; everything it prints is kept in `child.logfile_read`."""
     child = pexpect.spawn(
         str(IDRILL), list(args), env=env(home), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100)
     )
-    child.transcript = io.StringIO()  # type: ignore[attr-defined]
-    child.logfile_read = child.transcript  # type: ignore[attr-defined]
+    child.logfile_read = io.StringIO()  # pexpect copies all it reads here: the transcript
     return child
 
 
@@ -56,7 +55,7 @@ def finish(child: pexpect.spawn) -> str:
     """Wait for the process to end; the whole transcript."""
     child.expect(pexpect.EOF)
     child.close()
-    return child.transcript.getvalue()  # type: ignore[attr-defined]
+    return child.logfile_read.getvalue()
 
 
 def run(home: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:

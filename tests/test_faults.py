@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from typer.core import TyperGroup
 from typer.main import get_command
 
 from interview_drill.app.rate import rate_card
@@ -24,7 +25,8 @@ from interview_drill.cli import app as cli
 from interview_drill.cli.app import app
 from interview_drill.domain.review import CardRow, GivenRating, Rating
 from interview_drill.domain.schedule import Scheduler
-from interview_drill.storage.history import LATEST, Store
+from interview_drill.storage.history import Store
+from interview_drill.storage.migrations import LATEST
 
 from .conftest import rate_as_user
 from .drill_helpers import CARD, OTHER_SESSION, env, finish, reveal_and_rate, reviews, run, spawn
@@ -286,7 +288,9 @@ COMMANDS = {
 @pytest.mark.parametrize("case", list(BAD_FILES))
 def test_bad_history_file_is_refused_untouched(tmp_path, case, command):
     args, stdin = COMMANDS[command]
-    assert args[0] in get_command(app).commands, f"`idrill {args[0]}` is gone"  # type: ignore[attr-defined]
+    group = get_command(app)
+    assert isinstance(group, TyperGroup)  # typed as a Command: the app with subcommands is a group
+    assert args[0] in group.commands, f"`idrill {args[0]}` is gone"
     make, reason = BAD_FILES[case]
     db = tmp_path / "history.db"
     make(db)

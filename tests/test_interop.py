@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from interview_drill.app import interop
+from interview_drill.app import anki
 from interview_drill.cli.app import app
 from interview_drill.domain.review import CardRow, Phase, Rating, to_ms
+from interview_drill.storage import transfer
 from interview_drill.storage.history import Store
 
 from .conftest import SAMPLE_BANK, rate_as_user, run
@@ -89,7 +90,7 @@ def test_anki_deck_has_one_note_per_card_with_fields_tags_and_stable_guids(tmp_p
     }
     assert sorted(notes) == ["sample-debug-loss", "sample-judge", "sample-lora-alpha", "sample-lora-rank"]
     guid, mid, tags, fields = notes["sample-lora-rank"]
-    assert mid == interop.ANKI_MODEL_ID
+    assert mid == anki.ANKI_MODEL_ID
     assert guid == "faj(nGK1j1"  # genanki.guid_for("sample-lora-rank"): must never change
     assert tags == ["topic::lora", "seniority::mid", "kind::conceptual", "lora", "capacity"]
     question, outline, numbers, follow_ups, traps, card_id = fields
@@ -99,9 +100,9 @@ def test_anki_deck_has_one_note_per_card_with_fields_tags_and_stable_guids(tmp_p
     assert "Does a higher rank always help?<br><i>No; past a point" in follow_ups
     assert traps == "<ul><li>Thinking rank is the number of layers adapted.</li></ul>"
     assert notes["sample-lora-alpha"][3][2] == ""  # no numbers: an empty field hides the section
-    assert {did for (did,) in table(collection, "SELECT DISTINCT did FROM cards")} == {interop.ANKI_DECK_ID}
+    assert {did for (did,) in table(collection, "SELECT DISTINCT did FROM cards")} == {anki.ANKI_DECK_ID}
     models = json.loads(table(collection, "SELECT models FROM col")[0][0])
-    assert [f["name"] for f in models[str(interop.ANKI_MODEL_ID)]["flds"]] == list(interop.ANKI_FIELDS)
+    assert [f["name"] for f in models[str(anki.ANKI_MODEL_ID)]["flds"]] == list(anki.ANKI_FIELDS)
 
     again = tmp_path / "again.apkg"
     run("export", "anki", "--out", str(again), *SAMPLE)
@@ -343,8 +344,8 @@ def test_every_bad_line_is_listed(tmp_path):
         '{"format":"idrill-history","version":1}\n{"type":"card"}\n\nnope\n{"type":"session","mode":"drill"}\n',
         encoding="utf-8",
     )
-    with pytest.raises(interop.HistoryFileError) as caught:
-        interop.read_history(path)
+    with pytest.raises(transfer.HistoryFileError) as caught:
+        transfer.read_history(path)
     assert [p.split(": ")[0] for p in caught.value.problems] == [f"{path}:2", f"{path}:4", f"{path}:5"]
 
 
@@ -376,14 +377,14 @@ def test_import_of_a_missing_file(tmp_path):
 def test_parse_then_import_keeps_phase_and_before(isolated_home):
     path = seeded(isolated_home)
     with Store.open(path) as store:
-        lines = [json.dumps(r).encode() for r in interop.history_records(store)]
-    data = interop.parse_history(lines, "mem")
+        lines = [json.dumps(r).encode() for r in transfer.history_records(store)]
+    data = transfer.parse_history(lines, "mem")
     first = next(r for r in data.reviews if r.slug == "sample-lora-rank" and r.phase_before == Phase.LEARNING)
     assert first.before is not None and first.before.memory is not None
     with Store.memory() as other:
-        result = interop.import_history(other, data)
+        result = transfer.import_history(other, data)
         assert result.reviews_added == 6 and result.cards_added == 3
-        assert interop.import_history(other, data).changed is False
+        assert transfer.import_history(other, data).changed is False
 
 
 def test_out_follows_symlinks_and_writes_to_stdout_with_dash(tmp_path):

@@ -71,7 +71,9 @@ def quiz(answers: list[str]) -> tuple[NumbersQuiz, ScriptedQuiz, Store]:
 
 
 def stored(store: Store) -> list[tuple]:
-    return store.all_number_answers()
+    from interview_drill.storage.transfer import _number_answers
+
+    return _number_answers(store.conn)
 
 
 def ms(minutes: int) -> int:

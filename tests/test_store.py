@@ -17,7 +17,9 @@ from interview_drill.app.rate import undo_last
 from interview_drill.domain.review import Phase, Rating
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import StoreError
-from interview_drill.storage.history import APPLICATION_ID, LATEST, Store, inspect_file
+from interview_drill.storage.history import Store
+from interview_drill.storage.migrations import APPLICATION_ID, LATEST
+from interview_drill.storage.opening import inspect_file
 
 from .conftest import DATA, rate_as_user
 

@@ -108,7 +108,7 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def atomic_write(
-    path: Path, write: Callable[[Path], None], *, what: str = "file", target: Target | None = None
+    path: Path, write: Callable[[Path], object], *, what: str = "file", target: Target | None = None
 ) -> None:
     """Write through a temp file in the target's folder, then rename it over the target.
 
@@ -155,7 +155,7 @@ def atomic_write(
         raise
 
 
-def _write_to_stdout(write: Callable[[Path], None]) -> None:
+def _write_to_stdout(write: Callable[[Path], object]) -> None:
     with tempfile.TemporaryDirectory(prefix="idrill-out-") as work:
         tmp = Path(work) / "out"
         write(tmp)
@@ -164,7 +164,7 @@ def _write_to_stdout(write: Callable[[Path], None]) -> None:
         sys.stdout.flush()
 
 
-def _write_in_place(path: Path, write: Callable[[Path], None], what: str) -> None:
+def _write_in_place(path: Path, write: Callable[[Path], object], what: str) -> None:
     with tempfile.TemporaryDirectory(prefix="idrill-out-") as work:
         tmp = Path(work) / "out"
         write(tmp)

@@ -19,7 +19,10 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 SWITCH = "IDRILL_NO_SPEEDUPS"
 NOTES: list[str] = []
@@ -148,7 +151,7 @@ def _resolve(typer_app: Any) -> None:
 
 # ---------------------------------------------------------------- pydantic
 
-def model_builder(cls: type) -> Callable[[dict[str, Any], set[str]], Any]:
+def model_builder(cls: type[BaseModel]) -> Callable[[dict[str, Any], set[str]], Any]:
     """A function (values, fields_set) -> instance of the pydantic model `cls`, without validation.
 
     The fast path sets pydantic's private slots directly: `model_construct` does the same plus
@@ -160,7 +163,7 @@ def model_builder(cls: type) -> Callable[[dict[str, Any], set[str]], Any]:
         return plain
     try:
         fast = _fast_builder(cls)
-        probe = {name: None for name in cls.model_fields}  # type: ignore[attr-defined]
+        probe = {name: None for name in cls.model_fields}
         a, b = fast(dict(probe), set(probe)), plain(dict(probe), set(probe))
         if a.__dict__ != b.__dict__ or a.model_fields_set != b.model_fields_set:
             raise RuntimeError("a rebuilt model differs from model_construct's")

@@ -5,23 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from interview_drill.errors import IdrillError
+from interview_drill.errors import Hint, IdrillError, Part, Words, meaning, spell
 
 
 @dataclass
 class Diagnosis:
-    lines: list[str] = field(default_factory=list)
+    """What `diagnose` found, line by line; a line may hold hints, worded when it is shown."""
+
+    entries: list[tuple[Part, ...]] = field(default_factory=list)
     problems: int = 0
 
-    def ok(self, text: str) -> None:
-        self.lines.append(f"ok    {text}")
+    def ok(self, *text: Part) -> None:
+        self.entries.append(("ok    ", *text))
 
-    def warn(self, text: str) -> None:
-        self.lines.append(f"note  {text}")
+    def warn(self, *text: Part) -> None:
+        self.entries.append(("note  ", *text))
 
-    def fail(self, text: str) -> None:
+    def fail(self, *text: Part) -> None:
         self.problems += 1
-        self.lines.append(f"FAIL  {text}")
+        self.entries.append(("FAIL  ", *text))
+
+    def more(self, *text: Part) -> None:
+        """A line that continues the one before it."""
+        self.entries.append(text)
+
+    def lines(self, words: Words = meaning) -> list[str]:
+        return [spell(entry, words) for entry in self.entries]
 
 
 def backups(db: Path) -> list[Path]:
@@ -32,7 +41,8 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
     from interview_drill.app import config
     from interview_drill.bank import load_bank
     from interview_drill.paths import config_path, db_path, user_bank_paths
-    from interview_drill.storage.history import LATEST, Store
+    from interview_drill.storage.history import Store
+    from interview_drill.storage.migrations import LATEST
 
     d = Diagnosis()
     bank = None
@@ -40,14 +50,12 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
         bank = load_bank(user_bank_paths(bank_paths), include_builtin=include_builtin)
         d.ok(f"banks: {len(bank.cards)} cards in {len(bank.topics)} topics")
     except IdrillError as exc:
-        d.fail(
-            f"banks: {len(exc.lines())} problem(s); run `idrill validate` with the same --bank options to see them"
-        )
+        d.fail(f"banks: {len(exc.lines())} problem(s); ", Hint.SHOW_BANK_PROBLEMS)
     try:
         config.load(config_path())
         d.ok(f"settings: {config_path()}")
     except IdrillError as exc:
-        d.fail(f"settings: {exc}")
+        d.fail("settings: ", *exc.parts)
 
     path = db_path(db_override)
     found = backups(path)
@@ -68,12 +76,12 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
                 if bank is not None:
                     _bank_vs_history(d, bank, rows)
         except IdrillError as exc:
-            d.fail(str(exc))
+            d.fail(*exc.parts)
     if found:
         d.warn(f"backups made before schema upgrades ({len(found)}):")
         for b in found:
-            d.lines.append(f"        {b}")
-        d.lines.append(
+            d.more(f"        {b}")
+        d.more(
             "      to restore one: make sure no idrill is running, move the current file away "
             f"(with any {path.name}-wal / -shm beside it), then copy the backup to {path}"
         )

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from interview_drill.domain.review import Phase, Rating
-from interview_drill.errors import UsageError
+from interview_drill.errors import Hint, UsageError
 
 if TYPE_CHECKING:  # fsrs loads only when fitting or replaying: `idrill optimize --help` stays quick
     from interview_drill.domain.schedule import Scheduler
@@ -32,14 +32,14 @@ BINS = 20
 
 History = list[tuple[Rating, datetime]]
 
-OPTIMIZE_EXTRA = "idrill optimize needs the optimize extra: pip install 'interview-drill[optimize]'"
+OPTIMIZE_EXTRA = (Hint.OPTIMIZE, " needs the optimize extra: pip install 'interview-drill[optimize]'")
 
 
 class OptimizerMissing(UsageError):
     """`fsrs-rs-python` (the optional `optimize` extra) is not installed."""
 
     def __init__(self) -> None:
-        super().__init__(OPTIMIZE_EXTRA)
+        super().__init__(*OPTIMIZE_EXTRA)
 
 
 def _fsrs_rs() -> ModuleType:
@@ -107,7 +107,7 @@ def long_term_times(history: History) -> list[datetime]:
 
 
 class NotEnoughHistory(UsageError):
-    pass
+    """Too few long-term reviews, or cards, to fit parameters worth having."""
 
 
 @dataclass(frozen=True)
@@ -190,9 +190,11 @@ def fit_report(histories: dict[str, list[History]], current: Sequence[float] = (
     cards = sum(1 for per_card in histories.values() if any(long_term_times(h) for h in per_card))
     if len(times) < MIN_REVIEWS or cards < MIN_CARDS:
         raise NotEnoughHistory(
-            f"not enough history to fit personal parameters: idrill optimize needs at least {MIN_REVIEWS} "
-            f"reviews made a day or more after the card's previous review, over at least {MIN_CARDS} cards "
-            f"(you have {len(times)} over {cards}); keep drilling and try again later"
+            "not enough history to fit personal parameters: ",
+            Hint.OPTIMIZE,
+            f" needs at least {MIN_REVIEWS} reviews made a day or more after the card's previous review, "
+            f"over at least {MIN_CARDS} cards (you have {len(times)} over {cards}); "
+            "keep drilling and try again later",
         )
     cutoff = times[int(len(times) * (1 - HOLDOUT))]
     train = [kept for h in segments if (kept := [(r, t) for r, t in h if t < cutoff])]

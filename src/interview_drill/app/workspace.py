@@ -20,7 +20,7 @@ from interview_drill.domain.filters import CardFilter
 from interview_drill.domain.queue import Queue, build_queue
 from interview_drill.domain.review import CardRow
 from interview_drill.domain.schedule import Scheduler
-from interview_drill.errors import UsageError
+from interview_drill.errors import Hint, UsageError
 from interview_drill.storage.history import Store
 
 
@@ -32,9 +32,11 @@ def env_clock() -> Clock:
     try:
         moment = datetime.fromisoformat(pinned)
     except ValueError:
-        raise UsageError(f"IDRILL_NOW: `{pinned}` is not an ISO 8601 date-time") from None
+        raise UsageError(Hint.PINNED_CLOCK, f": `{pinned}` is not an ISO 8601 date-time") from None
     if moment.tzinfo is None:
-        raise UsageError(f"IDRILL_NOW: `{pinned}` needs a UTC offset, e.g. 2026-01-05T09:00:00+00:00")
+        raise UsageError(
+            Hint.PINNED_CLOCK, f": `{pinned}` needs a UTC offset, e.g. 2026-01-05T09:00:00+00:00"
+        )
     return fixed_clock(moment)
 
 
@@ -46,7 +48,7 @@ def env_tz() -> tzinfo | None:
     try:
         return ZoneInfo(name)
     except Exception:
-        raise UsageError(f"IDRILL_TZ: unknown time zone `{name}`") from None
+        raise UsageError(Hint.TIME_ZONE, f": unknown time zone `{name}`") from None
 
 
 @dataclass
@@ -119,7 +121,7 @@ def open_workspace(bank: Bank, db: Path | None, *, readonly: bool = False) -> Wo
     if explicit and not path.parent.is_dir():
         from interview_drill.errors import StoreError
 
-        raise StoreError(f"{path}: its folder {path.parent} does not exist; create it or choose another --db")
+        raise StoreError(f"{path}: its folder {path.parent} does not exist; ", Hint.CREATE_FOLDER_OR_OTHER_DB)
     if readonly:
         store = Store.open_readonly(path)
     else:
@@ -139,4 +141,6 @@ def ensure_data_dir(path: Path, explicit: bool = False) -> None:
     except OSError as exc:
         from interview_drill.errors import StoreError
 
-        raise StoreError(f"{path.parent}: cannot create the data folder ({exc.strerror}); use --db") from None
+        raise StoreError(
+            f"{path.parent}: cannot create the data folder ({exc.strerror}); ", Hint.OTHER_DATA_FOLDER
+        ) from None

@@ -25,7 +25,7 @@ from interview_drill.bank.cache import BankCache, worth_caching
 from interview_drill.bank.discover import bank_files, decode, iter_bank_paths, read_bytes
 from interview_drill.bank.messages import MAX_PROBLEMS_PER_FILE, capped, escape, format_loc
 from interview_drill.domain.cards import BankFile, Card
-from interview_drill.errors import BankError, UsageError
+from interview_drill.errors import BankError, Hint, UsageError
 
 if TYPE_CHECKING:
     from interview_drill.bank.parse import ParsedFile
@@ -72,7 +72,7 @@ def load_bank(user_paths: list[Path] | None = None, *, include_builtin: bool = T
 
     paths = list(iter_bank_paths(list(user_paths or []), include_builtin, builtin_bank_dir()))
     if not paths:
-        raise BankError(["bank: no banks to load: --no-builtin was given without --bank or IDRILL_BANK"])
+        raise BankError([("bank: no banks to load: ", Hint.NO_BANK_GIVEN)])
     files, problems = bank_files(paths)
     if not files and not problems:
         problems = [f"{os.pathsep.join(map(str, paths))}: bank: no .yaml files found"]

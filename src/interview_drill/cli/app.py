@@ -67,9 +67,10 @@ def guarded(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except IdrillError as exc:
+            from interview_drill.cli.hints import error_lines
             from interview_drill.render.terminal import print_error_lines
 
-            print_error_lines(_err_console(), exc.lines())
+            print_error_lines(_err_console(), error_lines(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             _err_console().print("interrupted")

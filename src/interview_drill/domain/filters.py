@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from interview_drill.domain.cards import KINDS, SENIORITIES, Card, seniority_rank
-from interview_drill.errors import UsageError
+from interview_drill.errors import Hint, UsageError
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,10 @@ def check_values(name: str, given: Iterable[str], valid: Iterable[str]) -> None:
         if value not in valid:
             close = difflib.get_close_matches(value, valid, n=1)
             hint = f" Did you mean `{close[0]}`?" if close else ""
-            shown = ", ".join(valid[:20]) + (
-                f", … ({len(valid)} in all; see `idrill list`)" if len(valid) > 20 else ""
-            )
-            raise UsageError(f"unknown {name} `{value}`.{hint} Valid: {shown}")
+            message = f"unknown {name} `{value}`.{hint} Valid: {', '.join(valid[:20])}"
+            if len(valid) > 20:
+                raise UsageError(f"{message}, … ({len(valid)} in all; ", Hint.LIST_CARDS, ")")
+            raise UsageError(message)
 
 
 def make_filter(

@@ -19,7 +19,7 @@ from fsrs import State as FsrsState
 
 from interview_drill.domain.review import CardRow, Memory, Phase, Rating
 from interview_drill.domain.settings import Settings
-from interview_drill.errors import ConfigError
+from interview_drill.errors import ConfigError, Hint
 
 History = Sequence[tuple[Rating, datetime]]  # one card's scheduled/mock reviews, oldest first
 
@@ -47,7 +47,7 @@ class Scheduler:
             )
         except ValueError as exc:  # py-fsrs bounds-checks each weight
             raise ConfigError(
-                f"parameters: not valid FSRS weights ({exc}); `idrill config set parameters []` restores the defaults"
+                f"parameters: not valid FSRS weights ({exc}); ", Hint.DEFAULT_PARAMETERS
             ) from None
         self.parameters = tuple(self._fsrs.parameters)
         self._decay = -self.parameters[20]

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from typing import Any
 
-from interview_drill.errors import ConfigError
+from interview_drill.errors import ConfigError, Hint, Part
 
 
 @dataclass(frozen=True)
@@ -20,14 +20,15 @@ class Settings:
     parameters: tuple[float, ...] = ()  # personal FSRS weights from `idrill optimize`; empty = defaults
 
 
-HELP = {
-    "desired_retention": "target probability of recalling a card when it is due (0.70–0.99)",
-    "new_per_day": "new cards introduced per study day (0–1000)",
-    "reviews_per_day": "due cards served per study day at most (0–100000)",
-    "rollover_hour": "local hour at which a new study day starts (0–23)",
-    "learning_steps": "minutes between the first reviews of a new card, e.g. [1, 10]",
-    "relearning_steps": "minutes between reviews after forgetting a card, e.g. [10]",
-    "parameters": "21 personal FSRS weights (set by `idrill optimize`; [] for the defaults)",
+# What each setting means, as message parts (the optimiser is named by a hint: cli/ words it).
+HELP: dict[str, tuple[Part, ...]] = {
+    "desired_retention": ("target probability of recalling a card when it is due (0.70–0.99)",),
+    "new_per_day": ("new cards introduced per study day (0–1000)",),
+    "reviews_per_day": ("due cards served per study day at most (0–100000)",),
+    "rollover_hour": ("local hour at which a new study day starts (0–23)",),
+    "learning_steps": ("minutes between the first reviews of a new card, e.g. [1, 10]",),
+    "relearning_steps": ("minutes between reviews after forgetting a card, e.g. [10]",),
+    "parameters": ("21 personal FSRS weights (set by `", Hint.OPTIMIZE, "`; [] for the defaults)"),
 }
 KEYS = tuple(f.name for f in fields(Settings))
 
@@ -80,5 +81,5 @@ def parse_value(key: str, raw: str) -> Any:
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
-        raise ConfigError(f"{key}: `{raw}` is not a valid value; {HELP[key]}") from None
+        raise ConfigError(f"{key}: `{raw}` is not a valid value; ", *HELP[key]) from None
     return check(key, value)

@@ -1,82 +1,27 @@
-"""The history database (stdlib sqlite3): open safely, migrate, read and write card state and the log.
+"""The history database's rows (stdlib sqlite3): card state, the review log, sessions, undo.
 
-SQL only: what a rating or an undo does to a card is decided in `domain/review.py` and carried out by
-`app/rate.py`, which calls the write primitives here inside one `transaction()`. Times are stored as
-integer milliseconds since the epoch, UTC. Every write is one short transaction, committed before
-the call returns, so a rating is on disk the moment it is given.
+`Store` is one open database, SQL only: what a rating or an undo does to a card is decided in
+`domain/review.py` and carried out by `app/rate.py`, which calls the write primitives here inside one
+`transaction()`. Opening it safely lives in `opening.py`, the schema in `migrations.py`, history
+import/export in `transfer.py` and the revlog CSV in `revlog.py`. Times are stored as integer
+milliseconds since the epoch, UTC. Every write is one short transaction, committed before the call
+returns, so a rating is on disk the moment it is given.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
-from interview_drill.errors import StoreError
-
-APPLICATION_ID = 0x49445249  # "IDRI": marks a file as an interview-drill history
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-# Append-only: never edit a released migration; add a new one at the end.
-MIGRATIONS: list[list[str]] = [
-    [  # 1: cards' scheduling state, sessions, the review log
-        """CREATE TABLE cards (
-            id INTEGER PRIMARY KEY,
-            slug TEXT NOT NULL UNIQUE,
-            phase INTEGER NOT NULL DEFAULT 0,
-            step INTEGER,
-            stability REAL,
-            difficulty REAL,
-            due INTEGER,
-            last_review INTEGER,
-            reps INTEGER NOT NULL DEFAULT 0,
-            lapses INTEGER NOT NULL DEFAULT 0,
-            content_hash TEXT,
-            buried_until INTEGER,
-            suspended INTEGER NOT NULL DEFAULT 0
-        )""",
-        "CREATE INDEX cards_due ON cards(due)",
-        """CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            mode TEXT NOT NULL,
-            started_at INTEGER NOT NULL,
-            ended_at INTEGER,
-            cards_done INTEGER NOT NULL DEFAULT 0
-        )""",
-        """CREATE TABLE reviews (
-            id INTEGER PRIMARY KEY,
-            card_id INTEGER NOT NULL REFERENCES cards(id),
-            session_id INTEGER REFERENCES sessions(id),
-            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
-            reviewed_at INTEGER NOT NULL,
-            duration_ms INTEGER,
-            kind TEXT NOT NULL CHECK (kind IN ('scheduled', 'cram', 'mock')),
-            phase_before INTEGER NOT NULL,
-            before TEXT
-        )""",
-        "CREATE INDEX reviews_card ON reviews(card_id, reviewed_at)",
-        "CREATE INDEX reviews_time ON reviews(reviewed_at)",
-    ],
-    [  # 2: typed answers and traps fallen for (per review), the numbers quiz
-        "ALTER TABLE reviews ADD COLUMN answer TEXT",
-        "ALTER TABLE reviews ADD COLUMN traps_hit TEXT",
-        """CREATE TABLE number_answers (
-            id INTEGER PRIMARY KEY,
-            slug TEXT NOT NULL,
-            figure_index INTEGER NOT NULL,
-            answer TEXT NOT NULL,
-            correct INTEGER NOT NULL,
-            answered_at INTEGER NOT NULL
-        )""",
-        "CREATE INDEX number_answers_slug ON number_answers(slug)",
-    ],
-]
-LATEST = len(MIGRATIONS)
+from interview_drill.storage import opening
+from interview_drill.storage.migrations import LATEST
 
 _ROW_COLS = "slug, phase, step, stability, difficulty, due, last_review, reps, lapses, content_hash, buried_until, suspended"
 
@@ -84,7 +29,7 @@ _ROW_COLS = "slug, phase, step, stability, difficulty, due, last_review, reps, l
 _PHASES = {int(p): p for p in Phase}  # a dict lookup: calling the enum costs ~1 µs a row
 
 
-def _row(r: tuple) -> CardRow:
+def _row(r: tuple[Any, ...]) -> CardRow:
     slug, phase, step, stab, diff, due, last, reps, lapses, chash, buried, suspended = r
     memory = None
     if phase:
@@ -100,7 +45,7 @@ def _row(r: tuple) -> CardRow:
     )
 
 
-def _values(row: CardRow) -> tuple:
+def _values(row: CardRow) -> tuple[Any, ...]:
     m = row.memory
     return (
         int(m.phase) if m else 0,
@@ -139,34 +84,12 @@ class Store:
     def open(cls, path: Path, *, backup_clock: Callable[[], datetime] | None = None) -> Store:
         """Open (creating if needed) and migrate. Foreign, newer or damaged files are refused untouched."""
         path = Path(path)
-        version = inspect_file(path)
-        if version is None and not path.parent.is_dir():
-            raise StoreError(
-                f"{path}: its folder {path.parent} does not exist; create it or choose another --db"
-            )
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the history database ({exc})") from None
-        store = cls(conn, path)
-        try:
-            if version is not None and 0 < version < LATEST:  # back up before anything writes to it
-                store.backup(backup_path(path, version, (backup_clock or _now)()))
-            store._configure()
-            store._migrate()
-        except sqlite3.OperationalError as exc:
-            conn.close()
-            raise StoreError(_explain(path, exc)) from None
-        return store
+        return cls(opening.connect(path, backup_clock=backup_clock), path)
 
     @classmethod
     def memory(cls) -> Store:
         """A throwaway in-memory history (tests, read-only previews)."""
-        conn = sqlite3.connect(":memory:", isolation_level=None)
-        store = cls(conn, None)
-        store._configure()
-        store._migrate()
-        return store
+        return cls(opening.connect_memory(), None)
 
     @classmethod
     def open_readonly(cls, path: Path) -> Store:
@@ -174,40 +97,12 @@ class Store:
 
         A file of an older schema is migrated once (with its backup), as any command would.
         """
-        version = inspect_file(path)
-        if version is None or version < LATEST:
-            if version is None:
-                return cls.memory()
+        version = opening.inspect_file(path)
+        if version is None:
+            return cls.memory()
+        if version < LATEST:
             return cls.open(path)  # an older file needs migrating once before it can be read
-        try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=10)
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("SELECT count(*) FROM cards").fetchone()
-        except sqlite3.Error as exc:
-            raise StoreError(_explain(path, exc)) from None
-        return cls(conn, path)
-
-    def _configure(self) -> None:
-        c = self.conn
-        c.execute("PRAGMA busy_timeout = 10000")
-        c.execute("PRAGMA foreign_keys = ON")
-        if self.path is not None:
-            mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":  # e.g. a file system without shared memory: still safe, just slower
-                c.execute("PRAGMA journal_mode = DELETE")
-        c.execute("PRAGMA synchronous = NORMAL")
-
-    def _migrate(self) -> None:
-        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if current >= LATEST:
-            return
-        with self.transaction():
-            current = self.conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
-            for number in range(current + 1, LATEST + 1):
-                for statement in MIGRATIONS[number - 1]:
-                    self.conn.execute(statement)
-            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {LATEST}")
+        return cls(opening.connect_readonly(path), path)
 
     def close(self) -> None:
         self.conn.close()
@@ -218,25 +113,13 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, so reads inside are current."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        return opening.transaction(self.conn)
 
     def backup(self, target: Path) -> Path:
         """A consistent copy (WAL included) via the SQLite backup API."""
-        dest = sqlite3.connect(target)
-        try:
-            self.conn.backup(dest)
-        finally:
-            dest.close()
-        return target
+        return opening.backup(self.conn, target)
 
     # ------------------------------------------------------------ reading
 
@@ -261,7 +144,7 @@ class Store:
             "SELECT r.id, c.slug, r.rating, r.reviewed_at, r.duration_ms, r.kind, r.phase_before, r.session_id "
             f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.kind IN ({','.join('?' * len(kinds))})"
         )
-        args: list = list(kinds)
+        args: list[Any] = list(kinds)
         if since is not None:
             sql += " AND r.reviewed_at >= ?"
             args.append(to_ms(since))
@@ -295,7 +178,9 @@ class Store:
             )
         ]
 
-    def figures_log(self) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    def figures_log(
+        self,
+    ) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, str]], list[tuple[str, int, int]]]:
         """What the stats need, as plain tuples (fast for 100k rows); cram left out.
 
         (slug, rating, reviewed_at ms, phase_before) per review; (slug, traps JSON) per review that
@@ -314,7 +199,7 @@ class Store:
 
     def review_count(self) -> int:
         """Every review in the log, cram included."""
-        return self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
 
     def review_counts(self) -> dict[str, tuple[int, int]]:
         """slug → (reviews, Again ratings) over scheduled and mock reviews."""
@@ -381,7 +266,7 @@ class Store:
             "SELECT r.id, r.card_id, c.slug, r.rating, r.reviewed_at, r.kind, r.phase_before, r.before, "
             "r.duration_ms, r.session_id, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id"
         )
-        args: tuple = ()
+        args: tuple[int, ...] = ()
         if session_id is not None:
             sql += " WHERE r.session_id = ?"
             args = (session_id,)
@@ -508,182 +393,9 @@ class Store:
                 (slug, figure_index, answer, int(correct), to_ms(now)),
             )
 
-    # ------------------------------------------------------------ interop (history files, revlog)
-
-    def revlog(self) -> list[tuple[int, int, int, int, int]]:
-        """(card id, reviewed_at ms, rating, phase before, duration ms or 0) of non-cram reviews, oldest first."""
-        cur = self.conn.execute(
-            "SELECT card_id, reviewed_at, rating, phase_before, coalesce(duration_ms, 0) FROM reviews "
-            "WHERE kind != 'cram' ORDER BY reviewed_at, id"
-        )
-        return [(int(a), int(b), int(c), int(d), int(e)) for a, b, c, d, e in cur]
-
-    def all_sessions(self) -> list[tuple[str, int, int | None, int]]:
-        """(mode, started_at, ended_at, cards_done) of every session, oldest first."""
-        return self.conn.execute(
-            "SELECT mode, started_at, ended_at, cards_done FROM sessions ORDER BY started_at, id"
-        ).fetchall()
-
-    def all_reviews(self) -> list[tuple]:
-        """Every review with its session's natural key, oldest first: (slug, reviewed_at, rating, kind,
-        duration_ms, phase_before, answer, traps_hit JSON, before JSON, session mode, session start)."""
-        return self.conn.execute(
-            "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, r.answer, r.traps_hit, "
-            "r.before, s.mode, s.started_at FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "LEFT JOIN sessions s ON s.id = r.session_id ORDER BY r.reviewed_at, r.id"
-        ).fetchall()
-
-    def all_number_answers(self) -> list[tuple[str, int, str, int, int]]:
-        """(slug, figure_index, answer, correct, answered_at) of the numbers quiz, oldest first."""
-        return self.conn.execute(
-            "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers ORDER BY answered_at, id"
-        ).fetchall()
-
-    # The merge primitives below run inside the caller's `transaction()`.
-
-    def card_ids(self) -> dict[str, int]:
-        return {slug: cid for cid, slug in self.conn.execute("SELECT id, slug FROM cards")}
-
-    def session_ids(self) -> dict[tuple[str, int], int]:
-        return {(m, s): sid for sid, m, s in self.conn.execute("SELECT id, mode, started_at FROM sessions")}
-
-    def add_session(
-        self, mode: str, started_at: int, ended_at: int | None = None, cards_done: int = 0
-    ) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO sessions (mode, started_at, ended_at, cards_done) VALUES (?, ?, ?, ?)",
-            (mode, started_at, ended_at, cards_done),
-        )
-        return int(cur.lastrowid or 0)
-
-    def review_keys(self) -> set[tuple[str, int, int, str]]:
-        """(slug, reviewed_at, rating, kind) of every review: a review's natural key."""
-        return set(
-            self.conn.execute(
-                "SELECT c.slug, r.reviewed_at, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id"
-            )
-        )
-
-    def add_review_row(
-        self,
-        card_id: int,
-        session_id: int | None,
-        rating: int,
-        reviewed_at: int,
-        duration_ms: int | None,
-        kind: str,
-        phase_before: int,
-        before: CardRow | None,
-        answer: str | None,
-        traps_hit: list[int] | None,
-    ) -> None:
-        """Insert one review as it was logged elsewhere (history import); no state is applied."""
-        self.conn.execute(
-            "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
-            "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before,
-                json.dumps(before.to_dict()) if before else None,
-                answer,
-                json.dumps(sorted(traps_hit)) if traps_hit is not None else None,
-            ),
-        )  # fmt: skip
-
-    def newest_review_ms(self, card_id: int) -> int | None:
-        """When the card was last reviewed (cram aside), in epoch ms."""
-        return self.conn.execute(
-            "SELECT max(reviewed_at) FROM reviews WHERE card_id = ? AND kind != 'cram'", (card_id,)
-        ).fetchone()[0]
-
-    def number_answer_keys(self) -> set[tuple[str, int, str, int]]:
-        return set(self.conn.execute("SELECT slug, figure_index, answer, answered_at FROM number_answers"))
-
-    def add_number_answer_row(
-        self, slug: str, index: int, answer: str, correct: bool, answered_at: int
-    ) -> None:
-        self.conn.execute(
-            "INSERT INTO number_answers (slug, figure_index, answer, correct, answered_at) VALUES (?, ?, ?, ?, ?)",
-            (slug, index, answer, int(correct), answered_at),
-        )
-
     # ------------------------------------------------------------ checks
 
     def integrity(self) -> list[str]:
         """PRAGMA integrity_check: an empty list when the file is sound."""
         rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
         return [] if rows == ["ok"] else rows
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def backup_path(path: Path, version: int, now: datetime) -> Path:
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-
-
-def inspect_file(path: Path) -> int | None:
-    """The schema version of an existing idrill file, None if there is no file (or it is empty).
-
-    Reads only, through a read-only connection, and refuses anything that is not ours or is newer.
-    """
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a history database; choose a file with --db") from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not header:
-        return None
-    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise StoreError(
-            f"{path}: is not an interview-drill history database (not an SQLite file); "
-            "it was left untouched — move it away or choose another --db"
-        )
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            # A damaged page shows only when it is read: look before anything writes to the file.
-            sound = conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
-        finally:
-            conn.close()
-        if not sound:
-            raise sqlite3.DatabaseError("database disk image is malformed")
-    except sqlite3.Error as exc:
-        raise StoreError(_explain(path, exc)) from None
-    if app_id == 0 and version == 0 and tables == 0:
-        return 0  # an empty SQLite file: ours to initialise
-    if app_id != APPLICATION_ID:
-        raise StoreError(
-            f"{path}: is an SQLite database of another program, not an interview-drill history; "
-            "it was left untouched — choose another --db"
-        )
-    if version > LATEST:
-        raise StoreError(
-            f"{path}: was written by a newer interview-drill (schema v{version}; this version knows up to "
-            f"v{LATEST}); upgrade interview-drill — the file was left untouched"
-        )
-    return version
-
-
-def _explain(path: Path, exc: sqlite3.Error) -> str:
-    text = str(exc)
-    if "not a database" in text or "malformed" in text:
-        return (
-            f"{path}: the history database is damaged ({text}); it was left untouched — "
-            "run `idrill doctor` to see backups you can restore"
-        )
-    if "readonly" in text or "read-only" in text:
-        return f"{path}: cannot write the history database (read-only file or folder); check permissions or use --db"
-    if "unable to open" in text:
-        return f"{path}: cannot open the history database (missing folder or no permission); check the path or use --db"
-    if "locked" in text or "busy" in text:
-        return f"{path}: the history database is busy (another idrill is writing); try again in a moment"
-    return f"{path}: history database error: {text}"

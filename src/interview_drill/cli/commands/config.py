@@ -28,9 +28,10 @@ def _shown(value: object) -> object:
 def doctor(opts: Common = Common()) -> None:
     """Check the history, the banks and the settings; list orphans, edits and backups."""
     from interview_drill.app.doctor import diagnose
+    from interview_drill.cli.hints import words
 
-    report = diagnose(opts.bank, not opts.no_builtin, opts.db)
-    for line in report.lines:
+    report = diagnose(opts.bank or [], not opts.no_builtin, opts.db)
+    for line in report.lines(words):
         typer.echo(line)
     if report.problems:
         raise typer.Exit(1)
@@ -43,6 +44,7 @@ def config_list() -> None:
 
     from interview_drill.app.config import HELP, Settings
     from interview_drill.app.workspace import load_settings
+    from interview_drill.cli.hints import text
     from interview_drill.paths import config_path
 
     settings = load_settings()
@@ -52,7 +54,7 @@ def config_list() -> None:
         shown = _shown(value)
         if key == "parameters" and not value:
             shown = "[] (FSRS defaults)"
-        typer.echo(f"{key} = {shown}{mark}\n    {HELP[key]}")
+        typer.echo(f"{key} = {shown}{mark}\n    {text(HELP[key])}")
     typer.echo(f"# file: {config_path()}")
 
 
@@ -77,11 +79,12 @@ def config_set(
 ) -> None:
     """Change one setting (validated; the file is written atomically)."""
     from interview_drill.app.config import set_value
+    from interview_drill.cli.hints import CONFIG_HEADER
     from interview_drill.domain.schedule import Scheduler
     from interview_drill.paths import config_path
 
     settings = set_value(
-        config_path(), key, " ".join(value), check=Scheduler
+        config_path(), key, " ".join(value), check=Scheduler, header=CONFIG_HEADER
     )  # FSRS checks its weights' bounds
     typer.echo(f"{key} = {_shown(getattr(settings, key))}")
 

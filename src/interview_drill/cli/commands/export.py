@@ -1,6 +1,6 @@
 """Other programs' formats: `export anki` (a deck of the cards) and `export revlog` (the FSRS CSV).
 
-The work is done by `app.interop`; this module parses options and prints. It is imported when the CLI
+The work is done by `app.anki` and `storage.revlog`; this module parses options and prints. It is imported when the CLI
 starts, so genanki and the store are imported inside the commands.
 """
 
@@ -25,7 +25,7 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="The f
 @export.command("anki")
 def export_anki(out_file: OutOpt, filters: Filters = Filters(), opts: Common = Common()) -> None:
     """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
-    from interview_drill.app.interop import ANKI_DECK_NAME, write_anki
+    from interview_drill.app.anki import ANKI_DECK_NAME, write_anki
     from interview_drill.app.workspace import env_clock
 
     loaded = opts.load()
@@ -45,7 +45,7 @@ def export_revlog(out_file: OutOpt, opts: Common = Common()) -> None:
     Columns: card_id,review_time,review_rating,review_state,review_duration — times in ms,
     review_state is the state before the review (0 new, 1 learning, 2 review, 3 relearning).
     """
-    from interview_drill.app.interop import write_revlog
+    from interview_drill.storage.revlog import write_revlog
 
     with opts.history(readonly=True) as store:
         n = write_revlog(store, out_file)

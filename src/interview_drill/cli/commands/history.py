@@ -1,7 +1,7 @@
 """Your review history as a whole: `history export|import` (a JSON Lines backup) and `optimize`
 (fit your personal FSRS parameters to it and re-schedule with them).
 
-The work is done by `app.interop` and `app.optimize`; this module parses options and prints. It is
+The work is done by `storage.transfer` and `app.optimize`; this module parses options and prints. It is
 imported when the CLI starts, so fsrs-rs and the store are imported inside the commands.
 """
 
@@ -41,7 +41,7 @@ def history_export(
     opts: Common = Common(),
 ) -> None:
     """Every card's state and the whole review log as JSON Lines (stable order: diffs well in git)."""
-    from interview_drill.app.interop import dump_history, write_history
+    from interview_drill.storage.transfer import dump_history, write_history
 
     with opts.history(readonly=True) as store:
         if str(out_file) == "-":
@@ -61,7 +61,7 @@ def history_import(
 ) -> None:
     """Merge an exported history into this one: reviews already here are skipped, so importing
     twice changes nothing. The whole file is checked first; a bad line imports nothing."""
-    from interview_drill.app.interop import import_history, read_history
+    from interview_drill.storage.transfer import import_history, read_history
 
     data = read_history(file)
     with opts.history() as store:
@@ -111,6 +111,7 @@ def optimize(
     from interview_drill.app import config
     from interview_drill.app.optimize import card_histories, fit_report, reschedule
     from interview_drill.app.optimize import suggest_retention as suggest
+    from interview_drill.cli.hints import CONFIG_HEADER
     from interview_drill.domain.schedule import Scheduler
     from interview_drill.paths import config_path
 
@@ -134,7 +135,7 @@ def optimize(
     scheduler = Scheduler(replace(ws.settings, parameters=report.parameters), fuzz=ws.fuzz)
     path = config_path()
     # Settings first: if that write fails, no card has been moved to the new parameters yet.
-    config.save(path, replace(config.load(path), parameters=report.parameters))
+    config.save(path, replace(config.load(path), parameters=report.parameters), header=CONFIG_HEADER)
     changed = _reschedule_with_progress(console, ws.store, scheduler, reschedule)
     typer.echo(f"Saved your personal parameters to {path}; re-scheduled {plural(changed, 'card')}.")
 

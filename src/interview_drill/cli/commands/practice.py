@@ -53,6 +53,9 @@ def ready(
     opts: Common = Common(),
 ) -> None:
     """Am I ready for an interview at this level? Readiness, what holds it back, this week's plan."""
+    from dataclasses import replace
+
+    from interview_drill.cli.hints import plan_command
     from interview_drill.domain.figures.readiness import assess
     from interview_drill.render.terminal import render_readiness
 
@@ -63,6 +66,7 @@ def ready(
     cards = filters.check(ws.bank).apply(ws.bank.cards)
     result = assess(cards, ws.rows(), ws.scheduler, ws.now(), ws.store.review_counts(), target,
                     titles=ws.bank.topics)  # fmt: skip
+    result = replace(result, plan=[(plan_command(step), step.why) for step in result.steps])
     opts.console().print(render_readiness(result))
 
 

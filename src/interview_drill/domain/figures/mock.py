@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from interview_drill.domain.cards import Card, seniority_rank
 from interview_drill.domain.review import Rating
@@ -57,8 +58,11 @@ def pick_questions(
     return chosen
 
 
-def scorecard_markdown(result, *, title: str = "Mock interview scorecard") -> str:
-    """The scorecard as GitHub-flavoured Markdown."""
+def scorecard_markdown(result: Any, *, title: str = "Mock interview scorecard") -> str:
+    """The scorecard of an `app.loops.MockResult` as GitHub-flavoured Markdown.
+
+    `result` is typed Any: domain may not import app (this Markdown belongs with the renderers).
+    """
     lines = [f"# {title}", ""]
     if result.started:
         lines += [f"{result.started:%Y-%m-%d %H:%M} UTC · {len(result.answers)} questions · "

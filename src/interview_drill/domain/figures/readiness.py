@@ -1,13 +1,14 @@
-"""`idrill ready`: is the user ready for an interview at a target level? Pure figures and a plan.
+"""Readiness: is the user ready for an interview at a target level? Pure figures and a week's plan.
 
-Reuses the readiness and weakness figures of `weakness.py`; renders nothing.
+Reuses the readiness and weakness figures of `weakness.py`; renders nothing. The plan is a list of
+structured steps: the command line words each one as a command to run.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from interview_drill.domain.cards import SENIORITIES, Card, seniority_rank
@@ -20,6 +21,18 @@ ALMOST = 0.60
 
 
 @dataclass(frozen=True)
+class PlanStep:
+    """One kind of session to run this week, and why."""
+
+    why: str
+    target: str  # the interview level: nothing above it
+    topic: str | None = None
+    cram: bool = False  # go over studied cards again, whatever their schedule
+    new_per_day: int | None = None  # introduce this many new cards a day
+    mock: bool = False  # a timed mock interview instead of a drill
+
+
+@dataclass(frozen=True)
 class Assessment:
     target: str
     readiness: dict[str, float]  # level -> readiness, levels up to the target
@@ -28,7 +41,9 @@ class Assessment:
     gaps: list[tuple[str, int]]  # (topic, never-studied cards at or below the target)
     weak_cards: list[tuple[Card, float]]  # studied cards with the lowest recall now
     unseen: int  # never-studied cards at or below the target
-    plan: list[tuple[str, str]]  # (command, why)
+    steps: list[PlanStep]  # this week's plan
+    # (command, why) per step, as the command line words them (only cli/ names commands)
+    plan: list[tuple[str, str]] = field(default_factory=list)
 
 
 def verdict(readiness: float) -> str:
@@ -67,22 +82,22 @@ def assess(
         gaps=gaps,
         weak_cards=recalls[:8],
         unseen=unseen,
-        plan=week_plan(target, weak, gaps),
+        steps=week_plan(target, weak, gaps),
     )
 
 
 def week_plan(
     target: str, weak: Sequence[weakness.GroupStats], gaps: Sequence[tuple[str, int]]
-) -> list[tuple[str, str]]:
-    """Ready-to-run commands for the next seven days."""
-    plan: list[tuple[str, str]] = []
+) -> list[PlanStep]:
+    """Sessions for the next seven days: the weakest studied topics again, the largest gaps, a mock."""
+    plan: list[PlanStep] = []
     for topic in weak[:2]:
         assert topic.weakness is not None
-        plan.append((f"idrill --cram --topic {topic.key} --max-level {target}",
-                     f"{topic.key}: weakest studied topic ({topic.weakness.label})"))  # fmt: skip
-    for topic, unseen in gaps[:2]:
+        why = f"{topic.key}: weakest studied topic ({topic.weakness.label})"
+        plan.append(PlanStep(why, target, topic=topic.key, cram=True))
+    for key, unseen in gaps[:2]:
         per_day = max(1, math.ceil(unseen / 7))
-        plan.append((f"idrill --topic {topic} --max-level {target} --new {per_day}",
-                     f"{topic}: {unseen} card(s) never studied — about {per_day} a day covers them this week"))  # fmt: skip
-    plan.append((f"idrill mock --target {target}", "a timed mock interview, graded at the end"))
+        why = f"{key}: {unseen} card(s) never studied — about {per_day} a day covers them this week"
+        plan.append(PlanStep(why, target, topic=key, new_per_day=per_day))
+    plan.append(PlanStep("a timed mock interview, graded at the end", target, mock=True))
     return plan

@@ -1,0 +1,86 @@
+"""The history database's schema: numbered migrations, an append-only list, run in one transaction.
+
+Migration N is `MIGRATIONS[N - 1]`; `PRAGMA user_version` records the last one applied. A released
+migration is never edited: a schema change is a new entry at the end of the list.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+APPLICATION_ID = 0x49445249  # "IDRI": marks a file as an interview-drill history
+
+MIGRATIONS: list[list[str]] = [
+    [  # 1: cards' scheduling state, sessions, the review log
+        """CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            phase INTEGER NOT NULL DEFAULT 0,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due INTEGER,
+            last_review INTEGER,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            content_hash TEXT,
+            buried_until INTEGER,
+            suspended INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX cards_due ON cards(due)",
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            mode TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            cards_done INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            session_id INTEGER REFERENCES sessions(id),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_at INTEGER NOT NULL,
+            duration_ms INTEGER,
+            kind TEXT NOT NULL CHECK (kind IN ('scheduled', 'cram', 'mock')),
+            phase_before INTEGER NOT NULL,
+            before TEXT
+        )""",
+        "CREATE INDEX reviews_card ON reviews(card_id, reviewed_at)",
+        "CREATE INDEX reviews_time ON reviews(reviewed_at)",
+    ],
+    [  # 2: typed answers and traps fallen for (per review), the numbers quiz
+        "ALTER TABLE reviews ADD COLUMN answer TEXT",
+        "ALTER TABLE reviews ADD COLUMN traps_hit TEXT",
+        """CREATE TABLE number_answers (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL,
+            figure_index INTEGER NOT NULL,
+            answer TEXT NOT NULL,
+            correct INTEGER NOT NULL,
+            answered_at INTEGER NOT NULL
+        )""",
+        "CREATE INDEX number_answers_slug ON number_answers(slug)",
+    ],
+]
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of the last migration applied to this database (0 for a new one)."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply the migrations this database lacks and mark it as ours; run inside a write transaction.
+
+    The version is read again here, under the write lock: another process may have migrated the
+    file while we waited. Statements run one by one: `executescript()` would commit first, and a
+    failure half-way would then leave a half-migrated file.
+    """
+    for number in range(schema_version(conn) + 1, LATEST + 1):
+        for statement in MIGRATIONS[number - 1]:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {LATEST}")

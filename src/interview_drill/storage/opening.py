@@ -1,0 +1,183 @@
+"""Opening a history database safely: check the file before SQLite writes to it, back it up before
+a schema upgrade, configure the connection, and explain SQLite's failures in the user's terms.
+
+`sqlite3.connect()` creates a missing file and switching to WAL writes to an existing one, so
+foreign, newer and damaged files are recognised first on a read-only connection and left untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from interview_drill.errors import Hint, Part, StoreError
+from interview_drill.storage.migrations import APPLICATION_ID, LATEST, migrate, schema_version
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def inspect_file(path: Path) -> int | None:
+    """The schema version of an existing idrill file, None if there is no file (or it is empty).
+
+    Reads only, through a read-only connection, and refuses anything that is not ours or is newer.
+    """
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a history database; ", Hint.DB_MUST_BE_A_FILE) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not header:
+        return None
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise StoreError(
+            f"{path}: is not an interview-drill history database (not an SQLite file); "
+            "it was left untouched — ",
+            Hint.MOVE_AWAY_OR_OTHER_DB,
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = schema_version(conn)
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            # A damaged page shows only when it is read: look before anything writes to the file.
+            sound = conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+        if not sound:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+    except sqlite3.Error as exc:
+        raise StoreError(*explain(path, exc)) from None
+    if app_id == 0 and version == 0 and tables == 0:
+        return 0  # an empty SQLite file: ours to initialise
+    if app_id != APPLICATION_ID:
+        raise StoreError(
+            f"{path}: is an SQLite database of another program, not an interview-drill history; "
+            "it was left untouched — ",
+            Hint.OTHER_DB,
+        )
+    if version > LATEST:
+        raise StoreError(
+            f"{path}: was written by a newer interview-drill (schema v{version}; this version knows up to "
+            f"v{LATEST}); upgrade interview-drill — the file was left untouched"
+        )
+    return version
+
+
+def connect(path: Path, *, backup_clock: Callable[[], datetime] | None = None) -> sqlite3.Connection:
+    """A read-write connection to a checked, configured and migrated file (created if missing)."""
+    version = inspect_file(path)
+    if version is None and not path.parent.is_dir():
+        raise StoreError(f"{path}: its folder {path.parent} does not exist; ", Hint.CREATE_FOLDER_OR_OTHER_DB)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the history database ({exc})") from None
+    try:
+        if version is not None and 0 < version < LATEST:  # back up before anything writes to it
+            backup(conn, backup_path(path, version, (backup_clock or _now)()))
+        configure(conn, on_disk=True)
+        upgrade(conn)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise StoreError(*explain(path, exc)) from None
+    return conn
+
+
+def connect_memory() -> sqlite3.Connection:
+    """A throwaway in-memory database with the current schema."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    configure(conn, on_disk=False)
+    upgrade(conn)
+    return conn
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a file already checked to be current (`inspect_file` == LATEST)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=10)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT count(*) FROM cards").fetchone()
+    except sqlite3.Error as exc:
+        raise StoreError(*explain(path, exc)) from None
+    return conn
+
+
+def configure(conn: sqlite3.Connection, *, on_disk: bool) -> None:
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if on_disk:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":  # e.g. a file system without shared memory: still safe, just slower
+            conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Run the migrations the file lacks, in one transaction (nothing to do, no write lock taken)."""
+    if schema_version(conn) >= LATEST:
+        return
+    with transaction(conn):
+        migrate(conn)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, so reads inside are current."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def backup(conn: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy (WAL included) via the SQLite backup API: copying the file could miss the WAL."""
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def backup_path(path: Path, version: int, now: datetime) -> Path:
+    """Where the copy made before upgrading a schema-`version` file goes: beside it, stamped."""
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def explain(path: Path, exc: sqlite3.Error) -> tuple[Part, ...]:
+    """SQLite's error as a message for the user: what is wrong with the file and what to do."""
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"{path}: the history database is damaged ({text}); it was left untouched — ",
+            Hint.RESTORE_BACKUP,
+        )
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"{path}: cannot write the history database (read-only file or folder); ",
+            Hint.CHECK_PERMISSIONS_OR_OTHER_DB,
+        )
+    if "unable to open" in text:
+        return (
+            f"{path}: cannot open the history database (missing folder or no permission); ",
+            Hint.CHECK_PATH_OR_OTHER_DB,
+        )
+    if "locked" in text or "busy" in text:
+        return (f"{path}: the history database is busy (another idrill is writing); try again in a moment",)
+    return (f"{path}: history database error: {text}",)

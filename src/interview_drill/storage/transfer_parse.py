@@ -1,0 +1,305 @@
+"""The history file's format (JSON Lines): its records, parsed and validated line by line.
+
+`parse_history` checks a whole file before anything is imported and reports every bad line as
+`FILE:LINE: field: message`; `transfer.py` writes these files and merges them into a store.
+Plain json and dataclasses: nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from interview_drill.domain.review import KINDS_OF_REVIEW, CardRow, Memory, Phase, from_ms, to_ms
+from interview_drill.domain.textsafe import strip_controls
+from interview_drill.errors import Hint, Part, UsageError, Words, meaning, spell
+
+HISTORY_FORMAT = "idrill-history"
+HISTORY_VERSION = 1
+MAX_SHOWN_PROBLEMS = 50
+_MAX_MS = 32_503_680_000_000  # 3000-01-01: far enough, and safe to shift into any time zone
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # models.SLUG_PATTERN, without importing pydantic
+
+
+class HistoryFileError(UsageError):
+    """Problems in a history file, each `FILE:LINE: message`; nothing was imported."""
+
+    def __init__(self, problems: Sequence[str | tuple[Part, ...]]):
+        self.messages = [(p,) if isinstance(p, str) else p for p in problems]
+        super().__init__("\n".join(spell(m) for m in self.messages))
+
+    @property
+    def problems(self) -> list[str]:
+        return [spell(m) for m in self.messages]
+
+    def lines(self, words: Words = meaning) -> list[str]:
+        shown = self.messages[:MAX_SHOWN_PROBLEMS]
+        more = len(self.messages) - len(shown)
+        tail = [f"… and {more} more problems"] if more else []
+        return [*(spell(m, words) for m in shown), *tail, "nothing was imported"]
+
+
+@dataclass(frozen=True)
+class HistoryReview:
+    """One review of a history file; (slug, reviewed_at, rating, kind) is its natural key."""
+
+    slug: str
+    reviewed_at: int  # epoch ms
+    rating: int
+    kind: str
+    duration_ms: int | None
+    phase_before: int
+    answer: str | None = None
+    traps_hit: tuple[int, ...] | None = None
+    before: CardRow | None = None
+    session: tuple[str, int] | None = None  # (mode, started_at ms) of its session
+
+    @property
+    def key(self) -> tuple[str, int, int, str]:
+        return (self.slug, self.reviewed_at, self.rating, self.kind)
+
+
+@dataclass
+class HistoryData:
+    """A validated history file."""
+
+    cards: dict[str, CardRow]
+    sessions: dict[tuple[str, int], tuple[int | None, int]]  # (mode, started_at) -> (ended_at, cards_done)
+    reviews: list[HistoryReview]
+    number_answers: list[tuple[str, int, str, bool, int]]  # slug, figure index, answer, correct, at
+
+
+class _Bad(Exception):
+    """One problem on one line of a history file."""
+
+
+def _field(obj: dict[str, Any], key: str) -> Any:
+    if key not in obj:
+        raise _Bad(f"{key}: missing")
+    return obj[key]
+
+
+def _int(obj: dict[str, Any], key: str, lo: int = 0, hi: int = _MAX_MS, *, null: bool = False) -> Any:
+    value = obj.get(key) if null else _field(obj, key)
+    if value is None and null:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise _Bad(
+            f"{key}: must be a whole number from {lo} to {hi}{' or null' if null else ''} (got {_show(value)})"
+        )
+    return value
+
+
+def _float(obj: dict[str, Any], key: str, *, positive: bool = False) -> float:
+    value = _field(obj, key)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or (positive and value <= 0)
+    ):
+        raise _Bad(f"{key}: must be a {'positive ' if positive else ''}number (got {_show(value)})")
+    return float(value)
+
+
+def _text(obj: dict[str, Any], key: str, *, null: bool = False) -> Any:
+    value = obj.get(key) if null else _field(obj, key)
+    if value is None and null:
+        return None
+    if not isinstance(value, str):
+        raise _Bad(f"{key}: must be text{' or null' if null else ''} (got {_show(value)})")
+    return value
+
+
+def _slug(obj: dict[str, Any], key: str = "slug") -> str:
+    value = _field(obj, key)
+    if not isinstance(value, str) or not _SLUG.match(value) or len(value) > 200:
+        raise _Bad(f"{key}: must be a card id like `lora-rank` (got {_show(value)})")
+    return value
+
+
+def _bool(obj: dict[str, Any], key: str) -> bool:
+    value = _field(obj, key)
+    if not isinstance(value, bool):
+        raise _Bad(f"{key}: must be true or false (got {_show(value)})")
+    return value
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return strip_controls(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad(f"{what}must be a JSON object (got {_show(value)})")
+    return value
+
+
+def parse_card_row(obj: dict[str, Any]) -> CardRow:
+    """A card's state as written by `CardRow.to_dict` (validated)."""
+    memory = None
+    raw = obj.get("memory")
+    if raw is not None:
+        mem = _object(raw, "memory: ")
+        try:
+            memory = Memory(
+                phase=Phase(_int(mem, "phase", 1, 3)),
+                step=_int(mem, "step", 0, 1000, null=True),
+                stability=_float(mem, "stability", positive=True),
+                difficulty=_float(mem, "difficulty"),
+                due=from_ms(_int(mem, "due")),
+                last_review=from_ms(_int(mem, "last_review")),
+            )
+        except _Bad as exc:
+            raise _Bad(f"memory.{exc}") from None
+    buried = _int(obj, "buried_until", null=True)
+    return CardRow(
+        slug=_slug(obj),
+        memory=memory,
+        reps=_int(obj, "reps", 0, 10**9),
+        lapses=_int(obj, "lapses", 0, 10**9),
+        content_hash=_text(obj, "content_hash", null=True),
+        buried_until=from_ms(buried) if buried is not None else None,
+        suspended=_bool(obj, "suspended"),
+    )
+
+
+def _parse_review(obj: dict[str, Any]) -> HistoryReview:
+    kind = _text(obj, "kind")
+    if kind not in KINDS_OF_REVIEW:
+        raise _Bad(f"kind: must be one of {', '.join(KINDS_OF_REVIEW)} (got {_show(kind)})")
+    traps = obj.get("traps_hit")
+    if traps is not None and (
+        not isinstance(traps, list) or not all(isinstance(t, int) and not isinstance(t, bool) for t in traps)
+    ):
+        raise _Bad(f"traps_hit: must be a list of whole numbers or null (got {_show(traps)})")
+    before = obj.get("before")
+    if before is not None:
+        try:
+            before = parse_card_row(_object(before, "before: "))
+        except _Bad as exc:
+            raise _Bad(f"before.{exc}") from None
+    session = obj.get("session")
+    if session is not None:
+        if (
+            not isinstance(session, list)
+            or len(session) != 2
+            or not isinstance(session[0], str)
+            or isinstance(session[1], bool)
+            or not isinstance(session[1], int)
+        ):
+            raise _Bad(f"session: must be [mode, started_at] or null (got {_show(session)})")
+        session = (session[0], session[1])
+    return HistoryReview(
+        slug=_slug(obj),
+        reviewed_at=_int(obj, "reviewed_at"),
+        rating=_int(obj, "rating", 1, 4),
+        kind=kind,
+        duration_ms=_int(obj, "duration_ms", 0, 10**9, null=True),
+        phase_before=_int(obj, "phase_before", 0, 3),
+        answer=_text(obj, "answer", null=True),
+        traps_hit=tuple(traps) if traps is not None else None,
+        before=before,
+        session=session,
+    )
+
+
+def last_review_ms(row: CardRow) -> int:
+    """When the state was last reviewed, in epoch ms; -1 for a card never reviewed."""
+    return to_ms(row.memory.last_review) if row.memory else -1
+
+
+def parse_history(lines: Iterable[bytes], name: str) -> HistoryData:
+    """Validate every line of a history file; raise HistoryFileError listing every bad line."""
+    problems: list[str | tuple[Part, ...]] = []
+    data = HistoryData(cards={}, sessions={}, reviews=[], number_answers=[])
+    seen_header = False
+    for number, raw in enumerate(lines, 1):
+        where = f"{name}:{number}"
+        not_ours = (
+            f"{where}: the first line must be the header "
+            f'{{"format": "{HISTORY_FORMAT}", "version": {HISTORY_VERSION}}}: ',
+            Hint.IS_IT_A_HISTORY_EXPORT,
+        )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if not seen_header:  # not a history file at all: one line, not one per line of it
+                problems.append(not_ours)
+                break
+            problems.append(f"{where}: not UTF-8 text")
+            continue
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if not seen_header:
+                problems.append(not_ours)
+                break
+            problems.append(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            if not seen_header:
+                problems.append(not_ours)
+                break
+            problems.append(f"{where}: must be a JSON object (got {_show(obj)})")
+            continue
+        try:
+            if "format" in obj:  # a header; `cat a.jsonl b.jsonl` repeats it, which is fine
+                if obj.get("format") != HISTORY_FORMAT:
+                    raise _Bad(f"format: must be {HISTORY_FORMAT!r} (got {_show(obj.get('format'))})")
+                version = obj.get("version")
+                if version != HISTORY_VERSION:
+                    if (
+                        isinstance(version, int)
+                        and not isinstance(version, bool)
+                        and version > HISTORY_VERSION
+                    ):
+                        raise _Bad(
+                            f"written by a newer interview-drill (history version {version}; this one reads "
+                            f"version {HISTORY_VERSION}); upgrade interview-drill"
+                        )
+                    raise _Bad(f"version: must be {HISTORY_VERSION} (got {_show(version)})")
+                seen_header = True
+                continue
+            if not seen_header:
+                problems.append(not_ours)
+                break
+            kind = obj.get("type")
+            if kind == "card":
+                row = parse_card_row(obj)
+                known = data.cards.get(row.slug)
+                if known is None or last_review_ms(row) >= last_review_ms(known):
+                    data.cards[row.slug] = row  # the same card twice (merged files): the later state wins
+            elif kind == "review":
+                data.reviews.append(_parse_review(obj))
+            elif kind == "session":
+                key = (_text(obj, "mode"), _int(obj, "started_at"))
+                data.sessions.setdefault(
+                    key, (_int(obj, "ended_at", null=True), _int(obj, "cards_done", 0, 10**9))
+                )
+            elif kind == "number_answer":
+                data.number_answers.append(
+                    (
+                        _slug(obj),
+                        _int(obj, "figure_index", 0, 10**6),
+                        _text(obj, "answer"),
+                        _bool(obj, "correct"),
+                        _int(obj, "answered_at"),
+                    )
+                )
+            else:
+                raise _Bad(f"type: must be card, review, session or number_answer (got {_show(kind)})")
+        except _Bad as exc:
+            problems.append(f"{where}: {exc}")
+    if not seen_header and not problems:
+        problems.append((f"{name}:1: empty file: ", Hint.NOT_A_HISTORY_EXPORT))
+    if problems:
+        raise HistoryFileError(problems)
+    return data
