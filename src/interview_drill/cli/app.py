@@ -132,8 +132,9 @@ def validate(
     for c in loaded.cards:
         per_topic[c.topic] = per_topic.get(c.topic, 0) + 1
     summary = ", ".join(f"{t} {n}" for t, n in per_topic.items())
-    n, f = len(loaded.cards), len(files)
-    typer.echo(f"ok: {n} card{'s' if n != 1 else ''} in {f} file{'s' if f != 1 else ''} ({summary})")
+    from interview_drill.render.fmt import plural
+
+    typer.echo(f"ok: {plural(len(loaded.cards), 'card')} in {plural(len(files), 'file')} ({summary})")
 
 
 @app.command("list")
@@ -173,10 +174,11 @@ def list_cards(
         for c in cards:
             typer.echo(f"{c.id}\t{c.topic}\t{c.seniority}\t{c.kind}\t{strip_controls(c.question)}")
         return
+    from interview_drill.render.fmt import plural
     from interview_drill.render.terminal import cards_table
 
     console.print(cards_table(cards, console.width))
-    console.print(f"{len(cards)} card{'s' if len(cards) != 1 else ''}", style="dim")
+    console.print(plural(len(cards), "card"), style="dim")
 
 
 @app.command()
@@ -253,7 +255,7 @@ def drill(
     """Today's drill: due cards first, then new ones. Single keys; press ? for help."""
     from interview_drill.app.loops import Session, as_item, cram_items
     from interview_drill.domain.schedule import row_for
-    from interview_drill.render.terminal import TerminalInteraction, render_summary
+    from interview_drill.render.session import TerminalInteraction, render_summary
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts)
@@ -295,7 +297,8 @@ def _streak(ws) -> int:
 
 
 def _nothing_due(console: Console, ws, next_due, now) -> None:
-    from interview_drill.domain.clock import human_delta, to_local
+    from interview_drill.domain.clock import to_local
+    from interview_drill.render.fmt import human_delta
 
     console.print("Nothing due right now. Well done.", style="bold green")
     if next_due is not None:
@@ -386,7 +389,9 @@ def _set_suspended(ctx: typer.Context, ids: list[str], opts: tuple, suspended: b
     verb = "suspended" if suspended else "unsuspended"
     same = [i for i in wanted if i not in changed]
     if changed:
-        typer.echo(f"{verb} {len(changed)} card{'s' if len(changed) != 1 else ''}: {', '.join(changed)}")
+        from interview_drill.render.fmt import plural
+
+        typer.echo(f"{verb} {plural(len(changed), 'card')}: {', '.join(changed)}")
     if same:
         typer.echo(f"already {verb}: {', '.join(same)}")
 

@@ -1,4 +1,7 @@
-"""Make card text inert before it reaches a terminal, a CSV cell or a Markdown file."""
+"""Make card text inert: no control characters and no terminal escape sequences.
+
+Every output starts from this; escaping for one format (HTML, Markdown, CSV, Anki) is render's.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +16,3 @@ def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters, keeping tabs and newlines."""
     return _CONTROL.sub("", _ANSI.sub("", text))
 
-
-def csv_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = strip_controls(str(value))
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-
-
-def markdown_inline(text: str) -> str:
-    """Card text safe inside a Markdown paragraph or table cell: no HTML, no stray markup."""
-    text = strip_controls(text).replace("\n", " ")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|")

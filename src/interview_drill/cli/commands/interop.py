@@ -32,6 +32,7 @@ from interview_drill.cli.options import (
     workspace,
 )
 from interview_drill.errors import UsageError
+from interview_drill.render.fmt import plural
 
 if TYPE_CHECKING:
     from interview_drill.app.optimize import FitReport
@@ -53,10 +54,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
     app.add_typer(history_app, name="history")
     app.command()(guarded(optimize))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _history_path(opts: Common) -> Path:
@@ -101,6 +98,7 @@ def export_anki(
     """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
     from interview_drill.app.interop import ANKI_DECK_NAME, write_anki
     from interview_drill.app.workspace import env_clock
+    from interview_drill.render.anki import note_fields
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     loaded = load(opts)
@@ -108,9 +106,9 @@ def export_anki(
     cards = flt.apply(loaded.cards)
     if not cards:
         raise UsageError("no cards match these filters: nothing written")
-    n = write_anki(cards, out_file, timestamp=env_clock()().timestamp())
+    n = write_anki(cards, out_file, timestamp=env_clock()().timestamp(), fields=note_fields)
     typer.echo(
-        f"wrote {_plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
+        f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
     )
 
 
@@ -134,7 +132,7 @@ def export_revlog(
     opts = _common(ctx, bank, no_builtin, db, no_color)
     with _open_readonly(opts) as store:
         n = write_revlog(store, out_file)
-    typer.echo(f"wrote {_plural(n, 'review')} to {out_file}", err=str(out_file) == "-")
+    typer.echo(f"wrote {plural(n, 'review')} to {out_file}", err=str(out_file) == "-")
 
 
 # ------------------------------------------------------------------ history
@@ -162,7 +160,7 @@ def history_export(
             return
         counts = write_history(store, out_file)
     typer.echo(
-        f"wrote {_plural(counts.get('card', 0), 'card state')} and {_plural(counts.get('review', 0), 'review')} "
+        f"wrote {plural(counts.get('card', 0), 'card state')} and {plural(counts.get('review', 0), 'review')} "
         f"to {out_file}"
     )
 
@@ -189,13 +187,13 @@ def history_import(
         typer.echo(f"nothing new in {file}: the history already holds all of it")
     else:
         typer.echo(
-            f"imported {_plural(result.reviews_added, 'review')} "
+            f"imported {plural(result.reviews_added, 'review')} "
             f"({result.reviews_known} already here), {result.cards_added} new card(s), "
             f"{result.cards_updated} card state(s) updated"
         )
     if result.cards_kept:
         typer.echo(
-            f"kept the local state of {_plural(result.cards_kept, 'card')}: reviewed here after the exported state"
+            f"kept the local state of {plural(result.cards_kept, 'card')}: reviewed here after the exported state"
         )
 
 
@@ -259,7 +257,7 @@ def optimize(
     # Settings first: if that write fails, no card has been moved to the new parameters yet.
     config.save(path, replace(config.load(path), parameters=report.parameters))
     changed = _reschedule_with_progress(console, ws.store, scheduler, reschedule)
-    typer.echo(f"Saved your personal parameters to {path}; re-scheduled {_plural(changed, 'card')}.")
+    typer.echo(f"Saved your personal parameters to {path}; re-scheduled {plural(changed, 'card')}.")
 
 
 def _print_report(console, report: FitReport) -> None:
@@ -270,7 +268,7 @@ def _print_report(console, report: FitReport) -> None:
         rows.append(("your current ones", report.current))
     rows.append(("fitted to your reviews", report.fitted))
     typer.echo(
-        f"Fitted on {_plural(report.reviews - report.fitted.n, 'review')} before "
+        f"Fitted on {plural(report.reviews - report.fitted.n, 'review')} before "
         f"{report.cutoff:%Y-%m-%d %H:%M} UTC; compared on the {report.fitted.n} newest "
         f"({report.cards} cards). Lower is better:"
     )

@@ -85,9 +85,10 @@ def mock(
 ) -> None:
     """A timed mock interview: questions across topics, weighted toward your weak spots; graded at the end."""
     from interview_drill.app.loops import MockInterview, as_item
-    from interview_drill.domain.figures.mock import pick_questions, scorecard_markdown
+    from interview_drill.domain.figures.mock import pick_questions
     from interview_drill.domain.schedule import row_for
-    from interview_drill.render.terminal import TerminalInteraction, render_scorecard
+    from interview_drill.render.markdown import scorecard
+    from interview_drill.render.session import TerminalInteraction, render_scorecard
 
     _check_level(target)
     opts = _common(ctx, bank, no_builtin, db, no_color)
@@ -115,7 +116,7 @@ def mock(
     if save is not None:
         from interview_drill.files import write_text
 
-        write_text(save, scorecard_markdown(result), what="scorecard")
+        write_text(save, scorecard(result), what="scorecard")
         console.print(f"scorecard saved to {save}")
     if result.interrupted:
         raise typer.Exit(130)
@@ -146,7 +147,7 @@ def numbers(
 ) -> None:
     """A quick quiz on the numbers to drop: you see what a figure is about and type the figure."""
     from interview_drill.domain.figures.numbers import check
-    from interview_drill.render.terminal import numbers_prompt, numbers_summary, numbers_verdict
+    from interview_drill.render.session import numbers_prompt, numbers_summary, numbers_verdict
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts)
@@ -192,7 +193,7 @@ def answers(
     no_color: NoColorOpt = False,
 ) -> None:
     """Your past typed answers for one card, oldest first, with the grade you gave."""
-    from interview_drill.render.terminal import render_answers
+    from interview_drill.render.session import render_answers
 
     opts = _common(ctx, bank, no_builtin, db, no_color)
     ws = workspace(opts, readonly=True)
@@ -213,7 +214,7 @@ def ready(
 ) -> None:
     """Am I ready for an interview at this level? Readiness, what holds it back, this week's plan."""
     from interview_drill.domain.figures.readiness import assess
-    from interview_drill.render.terminal import render_readiness
+    from interview_drill.render.stats import render_readiness
 
     if target is None:
         raise UsageError("give the interview level with --target: screen, mid, senior or staff")
