@@ -346,6 +346,7 @@ def due(
         }
         typer.echo(json.dumps(payload, indent=2))
         return
+    from interview_drill.render.fmt import plural
     from interview_drill.render.terminal import due_table
 
     console = out(opts)
@@ -353,7 +354,7 @@ def due(
         _nothing_due(console, ws, queue.next_due, ws.now())
         return
     console.print(due_table(counts, states))
-    console.print(f"{len(queue.items)} cards in today's session")
+    console.print(f"{plural(len(queue.items), 'card')} in today's session")
 
 
 @app.command()

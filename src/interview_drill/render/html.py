@@ -1,9 +1,13 @@
 """The weak-topic report as one self-contained HTML page: inline CSS and SVG charts, no script,
 no external resource, well-formed enough for an XML parser.
 
-The style sheet is report.css beside this module (inlined into every page); the charts are drawn
-here from the figures. Every piece of text reaches the page through `esc` (`markup.escape_html`)
-or, for card text with markup, `markup.to_html`; the only raw strings are our own tags.
+The style sheet is report.css beside this module (inlined into every page), so restyling the
+report means editing CSS only; the charts are drawn here from the figures. The page is built in
+Python rather than from a Jinja2 template: most of it is chart geometry and escaped cells, which a
+template would take pre-rendered anyway, and the engine would add two dependencies (Jinja2,
+MarkupSafe) for one output of one command. Every piece of text reaches the page through `esc`
+(`markup.escape_html`) or, for card text with markup, `markup.to_html`; the only raw strings are
+our own tags.
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ def scorecard(result: Any, *, title: str = "Mock interview scorecard") -> str:
     """A finished mock interview (app.loops' MockResult): one row a question, then the questions."""
     lines = [f"# {title}", ""]
     if result.started:
-        lines += [f"{result.started:%Y-%m-%d %H:%M} UTC · {len(result.answers)} questions · "
+        lines += [f"{result.started:%Y-%m-%d %H:%M} UTC · {plural(len(result.answers), 'question')} · "
                   f"{result.budget / 60:g} min per question", ""]  # fmt: skip
     lines += ["| # | card | topic | level | grade | time | traps hit |", "|---|---|---|---|---|---|---|"]
     for i, a in enumerate(result.answers, 1):

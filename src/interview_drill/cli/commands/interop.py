@@ -270,7 +270,7 @@ def _print_report(console, report: FitReport) -> None:
     typer.echo(
         f"Fitted on {plural(report.reviews - report.fitted.n, 'review')} before "
         f"{report.cutoff:%Y-%m-%d %H:%M} UTC; compared on the {report.fitted.n} newest "
-        f"({report.cards} cards). Lower is better:"
+        f"({plural(report.cards, 'card')}). Lower is better:"
     )
     console.print(metrics_table([(name, m.log_loss, m.rmse) for name, m in rows]))
 
