@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from interview_drill.domain.clock import day_bounds, human_delta, study_day
+from interview_drill.domain.clock import day_bounds, study_day
 from interview_drill.domain.figures.streaks import streaks
+from interview_drill.render.fmt import human_delta
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -95,7 +95,10 @@ def test_anki_deck_has_one_note_per_card_with_fields_tags_and_stable_guids(tmp_p
     assert tags == ["topic::lora", "seniority::mid", "kind::conceptual", "lora", "capacity"]
     question, outline, numbers, follow_ups, traps, card_id = fields
     assert question == "What does the LoRA rank control?"
-    assert outline.startswith("<ul><li>The rank `r` bounds") and outline.count("<li>") == 3
+    assert outline.startswith("<ul><li>The rank <code>r</code> bounds") and outline.count("<li>") == 3
+    assert "<li><b>Typical</b> ranks are small" in outline
+    every_field = [f for note in notes.values() for f in note[3]]
+    assert not [f for f in every_field if "**" in f or "`" in f]  # the bank's markup arrives as HTML
     assert "<b>8–64</b> — common ranks" in numbers
     assert "Does a higher rank always help?<br><i>No; past a point" in follow_ups
     assert traps == "<ul><li>Thinking rank is the number of layers adapted.</li></ul>"

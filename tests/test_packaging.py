@@ -30,6 +30,8 @@ def test_wheel_installs_and_lists_builtin_cards(tmp_path: Path):
     assert len(bank_files) == len(list((REPO / "questions").glob("*.yaml"))) > 0
     assert not any(n.startswith("questions/") for n in names)  # one copy, inside the package
     assert "interview_drill/py.typed" in names  # PEP 561: type checkers use the package's own hints
+    # data files the code reads with importlib.resources: the report's style sheet and JSON schema
+    assert {"interview_drill/render/report.css", "interview_drill/report.schema.json"} <= set(names)
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

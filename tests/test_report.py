@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from interview_drill.domain.review import to_ms
-from interview_drill.render.report import SECTIONS, TOPIC_COLUMNS, schema, write_atomic
+from interview_drill.files import write_text
+from interview_drill.render.contents import SECTIONS
+from interview_drill.render.data import TOPIC_COLUMNS, schema
 from interview_drill.storage.history import Store
 
 from .conftest import DATA, SAMPLE_BANK, run
@@ -349,7 +351,7 @@ def test_write_atomic_refuses_a_folder(tmp_path):
     from interview_drill.errors import UsageError
 
     with pytest.raises(UsageError, match="is a folder"):
-        write_atomic(tmp_path, "x")
+        write_text(tmp_path, "x", what="report")
 
 
 def test_ctrl_c_during_a_report_exits_130(history, monkeypatch):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from interview_drill.render.report import SECTIONS
+from interview_drill.render.contents import SECTIONS
 
 from .conftest import run
 from .test_report import ARGS, seed

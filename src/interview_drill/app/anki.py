@@ -6,17 +6,15 @@ note type and deck by id, so a newer export of the same cards updates them inste
 
 from __future__ import annotations
 
-import html
 import itertools
 import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from interview_drill.domain.cards import Card
-from interview_drill.domain.textsafe import strip_controls
 from interview_drill.files import atomic_write
 
 # Fixed forever: Anki recognises the note type and the deck by these ids, and each note by its GUID
@@ -43,30 +41,6 @@ _ANKI_CSS = (
 )
 
 
-def _html(text: str) -> str:
-    """Card text is untrusted: no controls, no markup of its own; newlines become line breaks."""
-    return html.escape(strip_controls(text)).replace("\n", "<br>")
-
-
-def _bullets(items: Iterable[str]) -> str:
-    items = list(items)
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>" if items else ""
-
-
-def anki_fields(card: Card) -> list[str]:
-    """The note's fields, in ANKI_FIELDS order, as escaped HTML."""
-    return [
-        _html(card.question),
-        _bullets(_html(line) for line in card.outline),
-        _bullets(f"<b>{_html(n.figure)}</b> — {_html(n.about)}" for n in card.numbers),
-        _bullets(
-            _html(f.question) + (f"<br><i>{_html(f.answer)}</i>" if f.answer else "") for f in card.follow_ups
-        ),
-        _bullets(_html(trap) for trap in card.traps),
-        _html(card.id),
-    ]
-
-
 def anki_tags(card: Card) -> list[str]:
     """Hierarchical tags for topic, seniority and kind, then the card's own tags (all slugs: no spaces)."""
     return [f"topic::{card.topic}", f"seniority::{card.seniority}", f"kind::{card.kind}", *card.tags]
@@ -78,10 +52,14 @@ def anki_guid(card_id: str) -> str:
     return genanki.guid_for(card_id)
 
 
-def write_anki(cards: Sequence[Card], out: Path, *, timestamp: float) -> int:
+def write_anki(
+    cards: Sequence[Card], out: Path, *, timestamp: float, fields: Callable[[Card], Mapping[str, str]]
+) -> int:
     """Write an .apkg with one note per card; returns the number of notes.
 
-    `timestamp` (seconds) stamps the notes, so the same cards at the same time give the same file.
+    `fields(card)` gives the note's fields as HTML by name (ANKI_FIELDS), rendered by the caller
+    (render/anki.py: app does not format card text). `timestamp` (seconds) stamps the notes, so the
+    same cards at the same time give the same file.
     """
     import genanki
 
@@ -94,8 +72,14 @@ def write_anki(cards: Sequence[Card], out: Path, *, timestamp: float) -> int:
     )
     deck = genanki.Deck(ANKI_DECK_ID, ANKI_DECK_NAME)
     for card in cards:
+        note = fields(card)
         deck.add_note(
-            genanki.Note(model=model, fields=anki_fields(card), tags=anki_tags(card), guid=anki_guid(card.id))
+            genanki.Note(
+                model=model,
+                fields=[note[name] for name in ANKI_FIELDS],
+                tags=anki_tags(card),
+                guid=anki_guid(card.id),
+            )
         )
     package = genanki.Package(deck)
 

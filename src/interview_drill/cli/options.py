@@ -337,8 +337,3 @@ class Commands:
             target.command(name, **settings)(guard(shared_options(fn)))
         for group in self.groups:
             group.register(app, guard)
-
-
-def plural(n: int, word: str) -> str:
-    """`1 card`, `2 cards`: the one wording rule several commands print."""
-    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -41,19 +41,3 @@ def day_bounds(moment: datetime, rollover_hour: int, tz: tzinfo | None = None) -
     day = study_day(moment, rollover_hour, tz)
     return day_start(day, rollover_hour, tz), day_start(day + timedelta(days=1), rollover_hour, tz)
 
-
-def human_delta(delta: timedelta) -> str:
-    """A short human duration: 45s, 10m, 3h, 4d, 2.5mo, 1.2y."""
-    seconds = round(delta.total_seconds())
-    if seconds < 60:
-        return f"{max(0, round(seconds))}s"
-    if seconds < 3600:
-        return f"{round(seconds / 60)}m"
-    if seconds < 86400:
-        return f"{round(seconds / 3600)}h"
-    days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{days / 30:.1f}mo"
-    return f"{days / 365:.1f}y"

@@ -9,7 +9,8 @@ import typer
 
 from interview_drill import speedups
 from interview_drill.cli.complete import complete_card_id
-from interview_drill.cli.options import Commands, Common, Filters, JsonOpt, Only, plural
+from interview_drill.cli.options import Commands, Common, Filters, JsonOpt, Only
+from interview_drill.render.fmt import plural
 
 commands = Commands()
 

@@ -12,8 +12,9 @@ import typer
 
 from interview_drill.cli.complete import complete_card_id
 from interview_drill.cli.keys import key_reader, line_reader
-from interview_drill.cli.options import Commands, Common, DrillOpts, Filters, JsonOpt, NewOpt, plural
+from interview_drill.cli.options import Commands, Common, DrillOpts, Filters, JsonOpt, NewOpt
 from interview_drill.errors import UsageError
+from interview_drill.render.fmt import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,7 +34,7 @@ def drill(filters: Filters = Filters(), session: DrillOpts = DrillOpts(), opts: 
     from interview_drill.app.loops.drill import Session
     from interview_drill.domain.queue import as_item, cram_items
     from interview_drill.domain.review import row_for
-    from interview_drill.render.terminal import TerminalInteraction, render_summary
+    from interview_drill.render.session import TerminalInteraction, render_summary
 
     ws = opts.workspace()
     flt = filters.check(ws.bank)
@@ -74,7 +75,8 @@ def _streak(ws: Workspace) -> int:
 
 
 def _nothing_due(console: Console, ws: Workspace, next_due: datetime | None, now: datetime) -> None:
-    from interview_drill.domain.clock import human_delta, to_local
+    from interview_drill.domain.clock import to_local
+    from interview_drill.render.fmt import human_delta
 
     console.print("Nothing due right now. Well done.", style="bold green")
     if next_due is not None:

@@ -11,8 +11,9 @@ from typing import Annotated
 
 import typer
 
-from interview_drill.cli.options import Commands, Common, Filters, plural
+from interview_drill.cli.options import Commands, Common, Filters
 from interview_drill.errors import UsageError
+from interview_drill.render.fmt import plural
 
 commands = Commands()
 export = commands.subgroup(
@@ -27,12 +28,13 @@ def export_anki(out_file: OutOpt, filters: Filters = Filters(), opts: Common = C
     """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
     from interview_drill.app.anki import ANKI_DECK_NAME, write_anki
     from interview_drill.app.workspace import env_clock
+    from interview_drill.render.anki import note_fields
 
     loaded = opts.load()
     cards = filters.check(loaded).apply(loaded.cards)
     if not cards:
         raise UsageError("no cards match these filters: nothing written")
-    n = write_anki(cards, out_file, timestamp=env_clock()().timestamp())
+    n = write_anki(cards, out_file, timestamp=env_clock()().timestamp(), fields=note_fields)
     typer.echo(
         f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
     )

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interview_drill.cli.options import Commands, Common, plural
+from interview_drill.cli.options import Commands, Common
+from interview_drill.render.fmt import plural
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -57,7 +57,7 @@ def ready(
 
     from interview_drill.cli.hints import plan_command
     from interview_drill.domain.figures.readiness import assess
-    from interview_drill.render.terminal import render_readiness
+    from interview_drill.render.stats import render_readiness
 
     if target is None:
         raise UsageError("give the interview level with --target: screen, mid, senior or staff")
@@ -92,10 +92,11 @@ def mock(
 ) -> None:
     """A timed mock interview: questions across topics, weighted toward your weak spots; graded at the end."""
     from interview_drill.app.loops.mock import MockInterview
-    from interview_drill.domain.figures.mock import pick_questions, scorecard_markdown
+    from interview_drill.domain.figures.mock import pick_questions
     from interview_drill.domain.queue import as_item
     from interview_drill.domain.review import row_for
-    from interview_drill.render.terminal import TerminalInteraction, render_scorecard
+    from interview_drill.render.markdown import scorecard
+    from interview_drill.render.session import TerminalInteraction, render_scorecard
 
     _check_level(target)
     ws = opts.workspace()
@@ -121,7 +122,7 @@ def mock(
     if save is not None:
         from interview_drill.files import write_text
 
-        write_text(save, scorecard_markdown(result), what="scorecard")
+        write_text(save, scorecard(result), what="scorecard")
         console.print(f"scorecard saved to {save}")
     if result.interrupted:
         raise typer.Exit(130)
@@ -145,7 +146,7 @@ def numbers(
 ) -> None:
     """A quick quiz on the numbers to drop: you see what a figure is about and type the figure."""
     from interview_drill.app.loops.numbers import FigureQuestion, NumbersQuiz, pick_figures
-    from interview_drill.render.terminal import numbers_prompt, numbers_summary, numbers_verdict
+    from interview_drill.render.session import numbers_prompt, numbers_summary, numbers_verdict
 
     ws = opts.workspace()
     flt = filters.check(ws.bank)
@@ -180,7 +181,7 @@ def answers(
     opts: Common = Common(),
 ) -> None:
     """Your past typed answers for one card, oldest first, with the grade you gave."""
-    from interview_drill.render.terminal import render_answers
+    from interview_drill.render.session import render_answers
 
     ws = opts.workspace(readonly=True)
     card = ws.card(card_id)

@@ -53,7 +53,7 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
 @commands.command("stats")
 def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common = Common()) -> None:
     """Progress: totals, streaks, activity, retention, weak topics, readiness per level, forecast."""
-    from interview_drill.render.terminal import render_stats
+    from interview_drill.render.stats import render_stats
 
     ws = opts.workspace(readonly=True)
     opts.console().print(render_stats(_stats(ws, filters.check(ws.bank), days)))
@@ -90,7 +90,8 @@ def report_command(
 ) -> None:
     """The weak-topic report: weakest topics and cards to review, coverage gaps, traps, readiness."""
     from interview_drill.errors import UsageError
-    from interview_drill.render.report import FORMATS, SUFFIXES, render, write_atomic
+    from interview_drill.files import write_text
+    from interview_drill.render.report import FORMATS, SUFFIXES, render
 
     if fmt is None:
         fmt = SUFFIXES.get(out_file.suffix.lower(), "md") if out_file else "md"
@@ -106,5 +107,5 @@ def report_command(
     if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return
-    write_atomic(out_file, text)
+    write_text(out_file, text, what="report")
     typer.echo(f"wrote {out_file} ({fmt})")

@@ -1,15 +1,13 @@
-"""Mock interviews: which questions to ask (weighted toward weak topics and a target level) and
-the scorecard. Pure functions; the interview loop itself is `session.MockInterview`."""
+"""Mock interviews: which questions to ask (weighted toward weak topics and a target level).
+Pure functions; the interview loop itself is `app.loops.MockInterview`, its scorecard
+`render.markdown.scorecard`."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import Any
 
 from interview_drill.domain.cards import Card, seniority_rank
-from interview_drill.domain.review import Rating
-from interview_drill.domain.textsafe import markdown_inline
 
 LEVEL_WEIGHT = {0: 1.0, 1: 0.35, 2: 0.15, 3: 0.08}  # by how far below the target a card's level is
 FREQ_WEIGHT = {"very-common": 1.3, "common": 1.0, "occasional": 0.6}
@@ -56,36 +54,3 @@ def pick_questions(
             if other.topic == card.topic:
                 pool[key] = (other, w * SAME_TOPIC_DAMPING)
     return chosen
-
-
-def scorecard_markdown(result: Any, *, title: str = "Mock interview scorecard") -> str:
-    """The scorecard of an `app.loops.MockResult` as GitHub-flavoured Markdown.
-
-    `result` is typed Any: domain may not import app (this Markdown belongs with the renderers).
-    """
-    lines = [f"# {title}", ""]
-    if result.started:
-        lines += [f"{result.started:%Y-%m-%d %H:%M} UTC · {len(result.answers)} questions · "
-                  f"{result.budget / 60:g} min per question", ""]  # fmt: skip
-    lines += ["| # | card | topic | level | grade | time | traps hit |", "|---|---|---|---|---|---|---|"]
-    for i, a in enumerate(result.answers, 1):
-        card = a.item.card
-        grade = a.rating.label if a.rating else "not graded"
-        minutes, seconds = divmod(int(a.seconds), 60)
-        over = " ⏰" if a.over_budget else ""
-        traps = "; ".join(markdown_inline(card.traps[t]) for t in a.traps_hit if t < len(card.traps)) or "—"
-        lines.append(
-            f"| {i} | `{card.id}` | {card.topic} | {card.seniority} | {grade} | {minutes}:{seconds:02d}{over} | {traps} |"
-        )
-    graded = [a for a in result.answers if a.rating]
-    if graded:
-        good = sum(1 for a in graded if a.rating >= Rating.GOOD)
-        lines += ["", f"**{good}/{len(graded)}** answered well (Good or Easy)."]
-    lines += ["", "## Questions", ""]
-    for i, a in enumerate(result.answers, 1):
-        lines.append(f"{i}. {markdown_inline(a.item.card.question)}")
-        if a.follow_up:
-            lines.append(f"   - follow-up: {markdown_inline(a.follow_up)}")
-        if a.answer:
-            lines.append(f"   - your answer: {markdown_inline(a.answer)}")
-    return "\n".join(lines) + "\n"

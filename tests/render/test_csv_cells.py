@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interview_drill.domain.textsafe import csv_cell
+from interview_drill.render.data import csv_cell
 
 
 @pytest.mark.parametrize(

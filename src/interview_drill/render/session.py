@@ -1,0 +1,331 @@
+"""The drill, the mock interview and the numbers quiz on a terminal: `TerminalInteraction` (the
+app's Interaction protocol drawn with Rich, keys read through a callable), the live timer, and
+the end-of-session summary, scorecard, quiz lines and past typed answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from interview_drill.domain.cards import Card
+from interview_drill.domain.review import Rating
+from interview_drill.domain.textsafe import strip_controls
+from interview_drill.render.fmt import human_delta, minutes_seconds, mmss, plural
+from interview_drill.render.terminal import (
+    bullets,
+    card_meta,
+    coverage_block,
+    follow_ups_block,
+    inline,
+    numbers_block,
+    section,
+)
+
+
+class Countdown:
+    """Rewrites one status line every second from a thread while a key is awaited.
+
+    With a budget it counts down and rings the bell at zero; without one it shows the time spent.
+    """
+
+    def __init__(self, console: Console, seconds: float | None, *, already: float = 0.0) -> None:
+        self.console, self.seconds, self.already = console, seconds, already
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Countdown:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.console.file.write("\r\x1b[2K")
+        self.console.file.flush()
+
+    def _line(self, spent: float) -> str:
+        if self.seconds is None:
+            return f"⏱  {mmss(spent)}"
+        left = self.seconds - spent
+        if left > 0:
+            return f"⏱  {mmss(left)} left  (enter when done)"
+        return "⏰ time's up — wrap up  (enter when done)"
+
+    def _run(self) -> None:
+        start = time.monotonic() - self.already
+        rang = False
+        while True:
+            spent = time.monotonic() - start
+            if self.seconds is not None and spent >= self.seconds and not rang:
+                self.console.file.write("\a")
+                rang = True
+            self.console.file.write(f"\r\x1b[2K{self._line(spent)}")
+            self.console.file.flush()
+            if self._stop.wait(timeout=1):
+                return
+
+
+PHASE_STYLE = {
+    "new": "bold blue",
+    "learning": "bold yellow",
+    "review": "bold green",
+    "relearning": "bold red",
+}
+RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
+
+
+class TerminalInteraction:
+    """Draws a drill session with Rich and reads keys through `read_key`."""
+
+    def __init__(
+        self,
+        console: Console,
+        read_key: Callable[[], str],
+        read_line: Callable[[str], str] | None = None,
+        *,
+        clear: bool = False,
+    ) -> None:
+        self.console = console
+        self.read_key = read_key
+        self.read_line = read_line or (lambda prompt: console.input(prompt))
+        self.clear = clear
+
+    def key(self) -> str:
+        return self.read_key()
+
+    def show_card(self, view: Any) -> None:
+        item = view.item
+        if self.clear:
+            self.console.clear()
+        head = Text()
+        head.append(f"{view.position}/{view.total}  ", style="bold")
+        head.append_text(card_meta(item.card))
+        phase = item.phase.label
+        head.append("  ")
+        head.append(phase, style=PHASE_STYLE.get(phase, ""))
+        if item.overdue.total_seconds() >= 3600:
+            head.append(f" (overdue {human_delta(item.overdue)})", style="dim")
+        if view.mode == "cram":
+            head.append("  cram", style="magenta")
+        self.console.print(head)
+        for note in view.notes:
+            self.console.print(Text(f"✎ {note}", style="bold magenta"))
+        self.console.print(
+            Panel(inline(item.card.question, "bold"), title=Text(item.card.id), title_align="left")
+        )
+        if view.mode == "mock" and view.revealed_at is None:
+            hint = "answer aloud as in the interview, then press enter · w: type your answer · q: stop"
+        elif view.mode == "mock":
+            hint = "grading: rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading"
+        else:
+            hint = "space: reveal · n f t: numbers, follow-ups, traps · w: type answer · ?: keys"
+        self.console.print(Text(hint, style="dim"))
+
+    def show_part(self, view: Any, part: str) -> None:
+        card = view.item.card
+        if part == "outline":
+            title = "Answer outline"
+            if view.revealed_at is not None:
+                title += f"  (after {(view.revealed_at - view.started).total_seconds():.0f}s)"
+            if view.coverage is not None:
+                hit = sum(view.coverage)
+                title += f"  — your answer covered {hit}/{len(view.coverage)}"
+                self.console.print(section(title, coverage_block(card.outline, view.coverage), "bold green"))
+            else:
+                self.console.print(section(title, bullets(card.outline), "bold green"))
+        elif part == "numbers":
+            body = numbers_block(card) if card.numbers else Text("  (no numbers on this card)", style="dim")
+            self.console.print(section("Numbers to drop", body, "bold yellow"))
+        elif part == "follow_ups":
+            body = follow_ups_block(card) if card.follow_ups else Text("  (no follow-ups)", style="dim")
+            self.console.print(section("Follow-ups", body, "bold blue"))
+        elif part == "traps":
+            body = bullets(card.traps, "!") if card.traps else Text("  (no traps)", style="dim")
+            self.console.print(section("Traps", body, "bold red"))
+
+    def show_ratings(self, view: Any, now: datetime) -> None:
+        bar = Text()
+        for rating in Rating:
+            bar.append(f" {int(rating)} ", style=f"bold reverse {RATING_STYLE[int(rating)]}")
+            bar.append(f" {rating.label}")
+            if view.outcomes:
+                bar.append(f" {human_delta(view.outcomes[rating].due - now)}", style="dim")
+            bar.append("   ")
+        self.console.print(bar)
+        if view.mode == "mock":
+            self.console.print(
+                Text("rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading", style="dim")
+            )
+        else:
+            self.console.print(
+                Text("rate 1-4 · m: traps you fell for · u: undo previous · s: bury · q: quit", style="dim")
+            )
+
+    def notice(self, text: str) -> None:
+        self.console.print(Text(strip_controls(text), style="italic magenta"))
+
+    def timer(self, seconds: float | None, already: float = 0.0) -> contextlib.AbstractContextManager[object]:
+        """A live timer on a terminal: a countdown with a bell for a budget, else time spent. Nothing when piped."""
+        if not self.console.is_terminal:
+            return contextlib.nullcontext()
+        return Countdown(self.console, seconds, already=already)
+
+    def show_follow_up(self, view: Any, question: str) -> None:
+        self.console.print(Text("Interviewer, following up:", style="bold blue"))
+        self.console.print(Panel(inline(question, "bold"), border_style="blue"))
+        self.console.print(Text("answer it, then press enter", style="dim"))
+
+    def show_mock_answer(self, view: Any, seconds: float, budget: float, follow_up: str | None) -> None:
+        style = "bold red" if seconds > budget else "bold green"
+        self.console.print(Text(f"time used: {mmss(seconds)} of {mmss(budget)}", style=style))
+        if follow_up:
+            self.console.print(Text.assemble(("follow-up asked: ", "dim"), inline(follow_up)))
+        if view.answer:
+            self.console.print(Text.assemble(("your answer: ", "bold"), inline(view.answer)))
+
+    def read_answer(self, view: Any) -> str:
+        prompt = "Type your answer (one line; Enter when done)"
+        if view.budget is not None:
+            prompt += f" — {mmss(view.budget)} per question"
+        self.console.print(Text(prompt + ":", style="bold"))
+        try:
+            return self.read_line("> ")
+        except EOFError:  # Ctrl-D: no answer
+            self.console.print()
+            return ""
+        except KeyboardInterrupt:
+            self.console.print()  # end the half-typed line before the summary
+            raise
+
+    def pick(self, view: Any, items: list[str], chosen: list[int]) -> list[int]:
+        """Digit keys toggle items, Enter confirms."""
+        marked = set(chosen)
+        redraw = True
+        while True:
+            if redraw:
+                grid = Table.grid(padding=(0, 1, 0, 0))
+                for i, item in enumerate(items, 1):
+                    box = "[x]" if i - 1 in marked else "[ ]"
+                    grid.add_row(
+                        Text(f" {i}", style="bold"),
+                        Text(box, style="red" if i - 1 in marked else "dim"),
+                        inline(item),
+                    )
+                self.console.print(
+                    Text("Traps you fell for — digits toggle, Enter confirms:", style="bold red")
+                )
+                self.console.print(grid)
+            key = self.read_key()
+            if key in ("\r", "\n", "", "q"):
+                return sorted(marked)
+            redraw = key.isdigit() and 1 <= int(key) <= len(items)
+            if redraw:
+                marked ^= {int(key) - 1}
+
+    def show_help(self, keys: Sequence[tuple[str, str]]) -> None:
+        table = Table(show_header=False, box=None, pad_edge=False)
+        for k, what in keys:
+            table.add_row(Text(k, style="bold"), what)
+        self.console.print(Panel(table, title="keys", title_align="left"))
+
+
+def render_summary(result: Any, *, due_tomorrow: int, streak: int) -> Group:
+    """End of session: counts, time, per-topic results, tomorrow, streak."""
+    counts = result.counts
+    n = len(result.rated)
+    lines: list = []
+    title = "Session interrupted" if result.interrupted else "Session done"
+    lines.append(Text(f"{title}: {plural(n, 'card')} rated", style="bold"))
+    bar = Text("  ")
+    for rating in Rating:
+        bar.append(f"{rating.label} {counts.get(rating, 0)}", style=RATING_STYLE[int(rating)])
+        bar.append("  ")
+    lines.append(bar)
+    per_card = f", {result.seconds / n:.0f}s per card" if n else ""
+    lines.append(Text(f"  time: {minutes_seconds(result.seconds)}{per_card}"))
+    if result.buried:
+        lines.append(Text(f"  buried until tomorrow: {', '.join(result.buried)}", style="dim"))
+    if result.new_stopped:
+        lines.append(Text("  time budget reached: new cards held back for another day", style="dim"))
+    if result.mode == "cram":
+        lines.append(Text("  cram session: logged, schedules unchanged", style="magenta"))
+    per_topic = result.per_topic()
+    if per_topic:
+        table = Table(show_edge=False, pad_edge=False, box=None)
+        table.add_column("topic", style="bold")
+        for rating in Rating:
+            table.add_column(rating.label, justify="right", style=RATING_STYLE[int(rating)])
+        for topic, c in sorted(per_topic.items()):
+            table.add_row(topic, *[str(c.get(r, 0)) for r in Rating])
+        lines.append(table)
+    lines.append(Text(f"  due by the end of tomorrow: {due_tomorrow}"))
+    lines.append(Text(f"  streak: {plural(streak, 'day')}", style="bold green" if streak else ""))
+    return Group(*lines)
+
+
+# ------------------------------------------------------------------ after a session, mock and quiz
+
+
+def render_scorecard(result: Any) -> Table | Text:
+    """The mock interview's scorecard: one row a question, its grade, time and traps hit."""
+    if not result.answers:
+        return Text("No question answered: nothing to grade.", style="dim")
+    table = Table(title="Mock interview scorecard", show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("card", style="bold", overflow="fold")
+    table.add_column("level")
+    table.add_column("grade")
+    table.add_column("time", justify="right")
+    table.add_column("traps hit", ratio=1)
+    for i, a in enumerate(result.answers, 1):
+        card = a.item.card
+        grade = (
+            Text(a.rating.label, style=RATING_STYLE[int(a.rating)]) if a.rating else Text("—", style="dim")
+        )
+        time_text = Text(mmss(a.seconds), style="red" if a.over_budget else "")
+        traps = "; ".join(strip_controls(card.traps[t]) for t in a.traps_hit if t < len(card.traps)) or "—"
+        table.add_row(str(i), card.id, card.seniority, grade, time_text, traps)
+    return table
+
+
+def numbers_prompt(console: Console, n: int, total: int, card: Card, about: str) -> None:
+    console.print(Text(f"{n}/{total}  {card.topic} · {card.id}", style="dim"))
+    console.print(Text.assemble(("What figure: ", "bold"), inline(about, "bold yellow")))
+
+
+def numbers_verdict(console: Console, verdict: str, figure: str) -> None:
+    style = {"correct": "bold green", "close": "bold yellow"}.get(verdict, "bold red")
+    console.print(
+        Text.assemble(
+            (f"  {verdict}", style), ("  — the card says: ", "dim"), (strip_controls(figure), "bold")
+        )
+    )
+
+
+def numbers_summary(console: Console, verdicts: list[str]) -> None:
+    answered = [v for v in verdicts if v != "skipped"]
+    right = sum(1 for v in answered if v == "correct")
+    close = sum(1 for v in answered if v == "close")
+    console.print(Text(f"Numbers quiz: {right}/{len(answered)} correct, {close} close", style="bold"))
+
+
+def render_answers(card: Card, rows: Any) -> Group:
+    """`idrill answers`: a card's past typed answers, each with when, how it was rated and the kind."""
+    parts: list = [Text.assemble((card.id, "bold"), " — ", inline(card.question))]
+    if not rows:
+        parts.append(Text("No typed answers yet: press w in a drill or mock to type one.", style="dim"))
+    for when, rating, kind, text in rows:
+        parts.append(Text.assemble((f"{when:%Y-%m-%d %H:%M} UTC", "dim"), "  ",
+                                   (rating.label, RATING_STYLE[int(rating)]), (f"  ({kind})", "dim")))  # fmt: skip
+        parts.append(Panel(inline(text)))
+    return Group(*parts)
