@@ -8,7 +8,7 @@ variable; they place a `Hint`, and `cli/` words it (`interview_drill.cli.hints`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 
 
@@ -75,7 +75,7 @@ class BankError(IdrillError):
 
     exit_code = 2
 
-    def __init__(self, problems: list[str] | list[tuple[Part, ...]]):
+    def __init__(self, problems: Sequence[str | tuple[Part, ...]]):
         # A problem is a line of text, or the parts of one (when it names something the CLI words).
         self.problem_parts = [(p,) if isinstance(p, str) else tuple(p) for p in problems]
         self.problems = [spell(parts) for parts in self.problem_parts]

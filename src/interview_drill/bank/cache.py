@@ -178,7 +178,7 @@ def _card_state(card: Card) -> list[Any]:
     )
 
 
-def _construct(cls: type, state: list[Any]) -> Any:
+def _construct(cls: type[Card] | type[Number] | type[FollowUp], state: list[Any]) -> Any:
     values, unset = state
     names = _NAMES[cls]
     if values.keys() != names:

@@ -227,7 +227,7 @@ def _cross_check(loaded: list[_Loaded]) -> list[str]:
     unique = len(set(given)) == len(given)  # the usual case: no need to say where each id is given
     for entry in [] if unique else loaded:
         for i, card in enumerate(entry.cards):
-            names = [(card.id, ("cards", i, "id"))]
+            names: list[tuple[str, tuple[str | int, ...]]] = [(card.id, ("cards", i, "id"))]
             if card.aliases:
                 names += [(a, ("cards", i, "aliases", j)) for j, a in enumerate(card.aliases)]
             for name, loc in names:

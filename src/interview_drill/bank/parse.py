@@ -147,8 +147,10 @@ def _parser_refused_depth(exc: yaml.MarkedYAMLError, text: str) -> bool:
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, path: Path) -> str:
     """A character YAML refuses to read (raw control characters, U+FFFE…), with its line."""
     # The C reader counts bytes of the UTF-8 encoding, the Python one counts characters.
-    before = text.encode("utf-8", "replace")[: exc.position] if C_LOADER else text[: exc.position]
-    line = before.count(b"\n" if C_LOADER else "\n") + 1
+    if C_LOADER:
+        line = text.encode("utf-8", "replace")[: exc.position].count(b"\n") + 1
+    else:
+        line = text[: exc.position].count("\n") + 1
     char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     return (
         f"{path}:{line}: file: contains the character U+{char:04X}, which YAML does not allow; "
@@ -189,7 +191,7 @@ def _walk_events(text: str, path: Path, stack: list[list[Any]]) -> str | None:
     for event in yaml.parse(text, Loader=Loader):
         if isinstance(event, yaml.NodeEvent):
             loc = _event_loc(stack, event)
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark else 1
             if isinstance(event, yaml.AliasEvent) and loc[-1:] == ("<<",):
                 return f"{path}:{line}: {format_loc(loc[:-1]) or 'file'}: {_NO_MERGE}"
             if isinstance(event, yaml.AliasEvent):
@@ -203,7 +205,7 @@ def _walk_events(text: str, path: Path, stack: list[list[Any]]) -> str | None:
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark else 1
                 return f"{path}:{line}: file: only one YAML document per file; a second one starts here"
     return None
 
@@ -280,6 +282,7 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 return self._bad_tag(node, loc, line)
             return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes no other kind of node
         return self._scalar(node, loc, line)
 
     def _key(self, node: yaml.Node, loc: tuple) -> str | None:

@@ -35,7 +35,7 @@ def quick_parse(text: str) -> Any:
         return SLOW
     loader = Loader(text)
     try:
-        return _quick_events(loader.get_event)
+        return _quick_events(loader.get_event)  # type: ignore[arg-type]  # PyYAML stubs: C and Python loaders differ
     except Exception:  # a syntax or reader error, or anything unexpected: the careful path explains
         return SLOW
     finally:

@@ -34,16 +34,13 @@ class Scheduler:
     def __init__(self, settings: Settings | None = None, *, fuzz: bool = True):
         settings = settings or Settings()
         self.settings = settings
-        kwargs = {}
-        if settings.parameters:
-            kwargs["parameters"] = settings.parameters
         try:
             self._fsrs = FsrsScheduler(
+                parameters=settings.parameters or FsrsScheduler().parameters,
                 desired_retention=settings.desired_retention,
                 learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
                 relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps),
                 enable_fuzzing=fuzz,
-                **kwargs,
             )
         except ValueError as exc:  # py-fsrs bounds-checks each weight
             raise ConfigError(
@@ -73,7 +70,7 @@ class Scheduler:
         if memory is None:
             return 0.0
         days = max(0, (now - memory.last_review).days)
-        return (1 + self._factor * days / memory.stability) ** self._decay
+        return float((1 + self._factor * days / memory.stability) ** self._decay)
 
     def replay(self, ratings: Sequence[tuple[Rating, datetime]], card_id: int = 1) -> Memory | None:
         """The state a card reaches after these (rating, time) reviews under this scheduler's parameters."""
@@ -148,8 +145,7 @@ def recall_predictions(
     The card is stepped through its history with these parameters (empty = FSRS defaults); the
     prediction for a review uses only the reviews before it.
     """
-    kwargs = {"parameters": tuple(parameters)} if parameters else {}
-    scheduler = FsrsScheduler(enable_fuzzing=False, **kwargs)
+    scheduler = FsrsScheduler(parameters=tuple(parameters) or default_parameters(), enable_fuzzing=False)
     out: list[tuple[datetime, float, bool]] = []
     card = FsrsCard(card_id=1, due=history[0][1]) if history else None
     for rating, moment in history:

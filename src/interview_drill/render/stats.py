@@ -138,7 +138,8 @@ def render_readiness(a: Assessment) -> Group:
     if a.weak_topics:
         parts.append(Text("Weakest studied topics", style="bold"))
         for t in a.weak_topics:
-            parts.append(Text(f"  {t.key:<14} weakness {num(t.weakness.score)} — {t.weakness.label}"))
+            if t.weakness is not None:  # weak topics are studied ones: they always have a weakness
+                parts.append(Text(f"  {t.key:<14} weakness {num(t.weakness.score)} — {t.weakness.label}"))
     if a.gaps:
         parts.append(Text("Never studied (coverage gaps)", style="bold"))
         parts.append(Text("  " + ", ".join(f"{topic} ({n})" for topic, n in a.gaps)))

@@ -136,7 +136,7 @@ def cards_table(cards: Sequence[Card], width: int = 100) -> Table:
     table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
     for c in cards:
         level = Text(c.seniority, style=LEVEL_STYLE[c.seniority])
-        cells = [c.id, c.topic, level, *([c.kind] if wide else []), inline(c.question)]
+        cells: list[str | Text] = [c.id, c.topic, level, *([c.kind] if wide else []), inline(c.question)]
         table.add_row(*cells)
     return table
 
