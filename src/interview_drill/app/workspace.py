@@ -64,7 +64,7 @@ class Workspace:
     @property
     def scheduler(self) -> Scheduler:
         if self._scheduler is None:
-            self._scheduler = Scheduler(self.settings, fuzz=self.fuzz)
+            self._scheduler = Scheduler(self.settings, fuzz=self.fuzz, tz=self.tz)
         return self._scheduler
 
     def now(self) -> datetime:

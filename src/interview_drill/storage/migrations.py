@@ -62,6 +62,18 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX number_answers_slug ON number_answers(slug)",
     ],
+    [  # 3: manual reschedules (`idrill postpone`), one batch per command, each row's state before/after
+        """CREATE TABLE reschedules (
+            id INTEGER PRIMARY KEY,
+            batch INTEGER NOT NULL,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL
+        )""",
+        "CREATE INDEX reschedules_batch ON reschedules(batch)",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 
