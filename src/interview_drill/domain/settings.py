@@ -18,6 +18,8 @@ class Settings:
     learning_steps: tuple[int, ...] = (1, 10)  # minutes
     relearning_steps: tuple[int, ...] = (10,)  # minutes
     parameters: tuple[float, ...] = ()  # personal FSRS weights from `idrill optimize`; empty = defaults
+    ai_model: str = ""  # an `llm` model name or alias for model help; "" = llm's default model
+    ai_max_calls: int = 20  # model calls per session at most
 
 
 # What each setting means, as message parts (the optimiser is named by a hint: cli/ words it).
@@ -29,6 +31,8 @@ HELP: dict[str, tuple[Part, ...]] = {
     "learning_steps": ("minutes between the first reviews of a new card, e.g. [1, 10]",),
     "relearning_steps": ("minutes between reviews after forgetting a card, e.g. [10]",),
     "parameters": ("21 personal FSRS weights (set by `", Hint.OPTIMIZE, "`; [] for the defaults)"),
+    "ai_model": ("the `llm` model (name or alias) that grades answers and interviews; \"\" for llm's default",),
+    "ai_max_calls": ("model calls one session may make at most (0–1000)",),
 }
 KEYS = tuple(f.name for f in fields(Settings))
 
@@ -68,6 +72,14 @@ def check(key: str, value: Any) -> Any:
         ):
             raise bad("must be a list of exactly 21 numbers, or [] for the defaults")
         return tuple(float(v) for v in value)
+    if key == "ai_model":
+        if not isinstance(value, str) or len(value) > 200 or any(c.isspace() for c in value):
+            raise bad("must be a model name or alias without spaces (at most 200 characters), or \"\"")
+        return value
+    if key == "ai_max_calls":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+            raise bad("must be a whole number from 0 to 1000")
+        return value
     raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
 
 
@@ -78,6 +90,8 @@ def parse_value(key: str, raw: str) -> Any:
     raw = raw.strip()
     if key in ("learning_steps", "relearning_steps", "parameters") and not raw.startswith("["):
         raw = f"[{raw}]"  # `1,10` for `[1, 10]`
+    if key == "ai_model" and not raw.startswith(('"', "'")):
+        raw = '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'  # a bare model name
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
