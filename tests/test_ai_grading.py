@@ -177,3 +177,64 @@ def test_answers_shows_the_stored_grade(fake_model, pinned):
     assert ANSWER.split(";")[0] in out
     assert f"Model grade  ({FAKE_ID}, grade-1)" in out and "suggested rating: 2 Hard" in out
     assert "# figure 160  wrong (card: 16)" in out
+
+
+def test_traps_the_model_found_count_in_the_reports(fake_model, pinned):
+    fake_model.add(good_grade())
+    run("drill", *LORA, input=f"w\n{ANSWER}\ng\n2\n")
+    result = run("stats", "--no-builtin", "--bank", str(SAMPLE_BANK))
+    assert "1× sample-lora-rank: Thinking rank is the number of layers adapted." in result.output
+
+
+def test_traps_the_user_marked_win_over_the_models(fake_model, pinned):
+    fake_model.add(good_grade())
+    # m with no trap toggled: the user says they fell into none, whatever the model found
+    run("drill", *LORA, input=f"w\n{ANSWER}\ng\nm\n\n3\n")
+    result = run("stats", "--no-builtin", "--bank", str(SAMPLE_BANK))
+    assert "sample-lora-rank: Thinking rank" not in result.output
+
+
+class _PlainModel:
+    """A model object as `llm` gives one, without structured output: the schema goes in the prompt."""
+
+    model_id = "plain"
+    supports_schema = False
+
+    def __init__(self, reply: str) -> None:
+        self.reply, self.sent = reply, []
+
+    def prompt(self, text, *, system, schema):
+        self.sent.append((text, schema))
+        reply = self.reply
+
+        class Response:
+            def text(self):
+                return reply
+
+        return Response()
+
+
+def test_a_model_without_schema_support_gets_the_schema_in_the_prompt():
+    from interview_drill.app.ai.client import Client
+    from interview_drill.domain.interviewer import Verdict
+
+    model = _PlainModel('Sure! ```json\n{"strong": "a", "missing": "b", "level": "at"}\n```')
+    verdict = Client("plain", load=lambda name: model).ask("grade", Verdict, system="s")
+    assert verdict == Verdict(strong="a", missing="b", traps=[], level="at")
+    ((text, schema),) = model.sent
+    assert schema is None and '"level"' in text and "Reply with JSON only" in text
+
+
+def test_ctrl_c_during_a_call_cancels_it_and_the_session_goes_on(monkeypatch):
+    import threading
+
+    from interview_drill.app.ai.client import AIError, Client
+    from interview_drill.domain.interviewer import Verdict
+
+    def interrupted(self, timeout=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "join", interrupted)
+    client = Client("plain", load=lambda name: _PlainModel("{}"))
+    with pytest.raises(AIError, match=r"^cancelled the call to `plain`$"):
+        client.ask("grade", Verdict, system="s")

@@ -203,6 +203,7 @@ class Session:
             return
         if view.grade is None:
             self._reveal(view, ["outline"])
+            self.ui.notice("asking the model to grade your answer… (Ctrl-C cancels the call)")
             outcome = self.grader.grade(view.item.card, view.answer)
             if outcome.message:
                 self.ui.notice(outcome.message)
