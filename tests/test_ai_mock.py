@@ -37,12 +37,12 @@ def test_ai_mock_follows_up_scores_and_grades(fake_model, pinned, isolated_home,
     assert "B starts at zero so the start is the base model" in verdict_prompt
     assert "at the mid level" in verdict_prompt
     flat = " ".join(out.split())
-    assert f"Interviewer's scorecard ({FAKE_ID})" in flat
+    assert f"Interviewer's scorecard ({FAKE_ID}, probe-1/scorecard-1)" in flat
     assert "missing: no typical sizes" in flat and "verdict: below the mid level" in flat
     assert "traps: Thinking rank is the number of layers adapted." in flat
     md = out_file.read_text()
     assert md.startswith("# Mock interview scorecard")
-    assert f"## Interviewer's scorecard ({FAKE_ID})" in md and "- **verdict**: below the mid level" in md
+    assert f"## Interviewer's scorecard ({FAKE_ID}, probe-1/scorecard-1)" in md and "- **verdict**: below the mid level" in md
     conn = sqlite3.connect(isolated_home / "history.db")
     assert conn.execute("SELECT rating, kind, answer FROM reviews").fetchall() == [
         (2, "mock", "rank limits the update")

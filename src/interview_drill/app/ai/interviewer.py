@@ -67,6 +67,8 @@ class AIMockInterview(MockInterview):
         return result
 
     def _verdicts(self) -> None:
+        if self.exchanges:
+            self.ui.notice("asking the interviewer for its verdicts… (Ctrl-C skips them)")
         for exchange in self.exchanges:
             card = exchange.card
             try:

@@ -154,8 +154,9 @@ def _ai_scorecard(console: Console, interview: Any, target: str | None) -> str:
 
     if not interview.exchanges:
         return ""
-    console.print(interviewer_block(interview.exchanges, target or "mid", interview.client.model_id))
-    return interviewer_markdown(interview.exchanges, target or "mid", interview.client.model_id)
+    model = f"{interview.client.model_id}, {'/'.join(interview.versions)}"  # the model and prompt versions
+    console.print(interviewer_block(interview.exchanges, target or "mid", model))
+    return interviewer_markdown(interview.exchanges, target or "mid", model)
 
 
 def topic_weakness(ws: Workspace, cards: list[Card]) -> dict[str, float]:
@@ -210,7 +211,7 @@ def answers(
     ],
     opts: Common = Common(),
 ) -> None:
-    """Your past typed answers for one card, oldest first, with the grade you gave."""
+    """Your past typed answers for one card, oldest first, with the grade you gave (and a model's, if asked)."""
     from interview_drill.render.session import render_answers
 
     ws = opts.workspace(readonly=True)
