@@ -238,3 +238,17 @@ def test_ctrl_c_during_a_call_cancels_it_and_the_session_goes_on(monkeypatch):
     client = Client("plain", load=lambda name: _PlainModel("{}"))
     with pytest.raises(AIError, match=r"^cancelled the call to `plain`$"):
         client.ask("grade", Verdict, system="s")
+
+
+def test_a_broken_llm_setup_is_one_line(pinned, monkeypatch):
+    import llm
+
+    def broken(name=None):
+        raise OSError("plugin exploded")
+
+    monkeypatch.setattr(llm, "get_model", broken)
+    result = run("drill", *LORA, input=f"w\n{ANSWER}\ng\n3\n")
+    assert result.exit_code == 0
+    assert "llm could not load its models: plugin exploded — grade it yourself (1-4)" in " ".join(
+        result.output.split()
+    )

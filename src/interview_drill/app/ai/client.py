@@ -43,6 +43,8 @@ def load_model(name: str) -> Any:
         shown = name or llm.get_default_model()
         which = "the setting" if name else "llm's default model"
         raise AIError(f"no model called `{shown}` ({which}) is installed; ", Hint.SET_AI_MODEL) from None
+    except Exception as exc:  # a broken llm plugin or user folder: still one line
+        raise AIError(f"llm could not load its models: {_one_line(exc) or type(exc).__name__}") from None
 
 
 class Client:
