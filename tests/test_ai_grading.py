@@ -252,3 +252,17 @@ def test_a_broken_llm_setup_is_one_line(pinned, monkeypatch):
     assert "llm could not load its models: plugin exploded — grade it yourself (1-4)" in " ".join(
         result.output.split()
     )
+
+
+def test_a_drill_without_g_never_imports_llm(tmp_path, pinned):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from typer.testing import CliRunner; from interview_drill.cli.app import app; "
+        f"r = CliRunner().invoke(app, {list(('drill', *LORA))!r}, input='w\\nsome answer\\n\\n3\\n'); "
+        "assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in ('llm', 'interview_drill.domain.grading') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from interview_drill.app.ai.client import AIError, Client
 from interview_drill.app.ai.prompts import GRADE_VERSION, SYSTEM, grade_prompt
 from interview_drill.domain.cards import Card
-from interview_drill.domain.grading import AnswerGrade, Grade, check_figures
 from interview_drill.domain.settings import Settings
 from interview_drill.errors import Words, meaning, spell
 from interview_drill.storage import grades
 from interview_drill.storage.history import Store
+
+if TYPE_CHECKING:  # the grade models (pydantic, rapidfuzz) load on the first `g`, not at drill start
+    from interview_drill.domain.grading import AnswerGrade
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Grader:
         self.words = words
 
     def grade(self, card: Card, answer: str) -> Outcome:
+        from interview_drill.domain.grading import AnswerGrade, Grade, check_figures
+
         try:
             reply = self.client.ask(
                 grade_prompt(card, answer), Grade, system=SYSTEM, fits=lambda g: g.problems(card)
@@ -58,6 +63,8 @@ def grader_for(settings: Settings, *, words: Words = meaning) -> Grader:
 
 def past_grades(store: Store, slug: str) -> dict[datetime, AnswerGrade]:
     """The card's stored grades by review time (for `answers`); an unreadable one is left out."""
+    from interview_drill.domain.grading import AnswerGrade
+
     out = {}
     for at, text in grades.for_card(store, slug):
         try:

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from interview_drill.app.ai.grading import Grader
 from interview_drill.app.loops.interaction import KEYS_HELP, PART_KEYS, PARTS, Interaction, View
 from interview_drill.app.rate import rate_card, undo_last
 from interview_drill.domain.clock import Clock
@@ -21,6 +21,9 @@ from interview_drill.domain.review import GivenRating, Phase, Rating
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import StoreError
 from interview_drill.storage.history import Store
+
+if TYPE_CHECKING:
+    from interview_drill.app.ai.grading import Grader
 
 
 @dataclass

@@ -7,11 +7,13 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from interview_drill.domain.grading import AnswerGrade
 from interview_drill.domain.queue import QueueItem
 from interview_drill.domain.review import Memory, Rating
+
+if TYPE_CHECKING:
+    from interview_drill.domain.grading import AnswerGrade
 
 PARTS = ("outline", "numbers", "follow_ups", "traps")
 PART_KEYS = {"n": "numbers", "f": "follow_ups", "t": "traps"}
