@@ -34,6 +34,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LLM_USER_PATH", str(tmp_path / "llm-home"))  # `llm`'s keys and default model
     return home
 
 
@@ -111,3 +112,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = item.path.as_posix()
         if "/tests/cli/" in path or item.path.name.startswith(("test_cli", "test_terminal", "test_completion")):
             item.add_marker(pytest.mark.cli)
+
+
+@pytest.fixture
+def fake_model() -> Any:
+    """A scripted `llm` model chosen in the settings (tests/ai_fake.py); unregistered afterwards."""
+    from .ai_fake import fake_model_installed
+
+    yield from fake_model_installed()

@@ -37,6 +37,10 @@ class Hint(Enum):
     SHOW_BANK_PROBLEMS = "validate the same banks to see the problems"
     NO_BANK_GIVEN = "the built-in bank was left out and no other bank was given"
     DEFAULT_PARAMETERS = "setting the parameters to [] restores the defaults"
+    # Model help (the optional `ai` extra)
+    INSTALL_AI = "install the optional AI extra"
+    SET_AI_MODEL = "choose an installed model in the settings"
+    AI_BUDGET = "the setting that limits model calls per session"
 
 
 Part = str | Hint

@@ -35,6 +35,9 @@ WORDS: dict[Hint, str] = {
     Hint.SHOW_BANK_PROBLEMS: "run `idrill validate` with the same --bank options to see them",
     Hint.NO_BANK_GIVEN: "--no-builtin was given without --bank or IDRILL_BANK",
     Hint.DEFAULT_PARAMETERS: "`idrill config set parameters []` restores the defaults",
+    Hint.INSTALL_AI: "pip install 'interview-drill[ai]'",
+    Hint.SET_AI_MODEL: "see `llm models`, then `idrill config set ai_model NAME`",
+    Hint.AI_BUDGET: "raise it with `idrill config set ai_max_calls N`",
 }
 
 # The header of a settings file that `config set` or `optimize` creates.

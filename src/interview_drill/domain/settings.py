@@ -19,6 +19,8 @@ class Settings:
     relearning_steps: tuple[int, ...] = (10,)  # minutes
     parameters: tuple[float, ...] = ()  # personal FSRS weights from `idrill optimize`; empty = defaults
     new_cards_ignore_review_limit: bool = False  # as Anki: by default the review limit caps new cards too
+    ai_model: str = ""  # an `llm` model name or alias for model help; "" = llm's default model
+    ai_max_calls: int = 20  # model calls per session at most
 
 
 # What each setting means, as message parts (the optimiser is named by a hint: cli/ words it).
@@ -33,6 +35,8 @@ HELP: dict[str, tuple[Part, ...]] = {
     "new_cards_ignore_review_limit": (
         "true: new cards come even when the review limit is reached; false: they stop with it",
     ),
+    "ai_model": ("the `llm` model (name or alias) that grades answers and interviews; \"\" for llm's default",),
+    "ai_max_calls": ("model calls one session may make at most (0–1000)",),
 }
 KEYS = tuple(f.name for f in fields(Settings))
 
@@ -76,6 +80,14 @@ def check(key: str, value: Any) -> Any:
         ):
             raise bad("must be a list of exactly 21 numbers, or [] for the defaults")
         return tuple(float(v) for v in value)
+    if key == "ai_model":
+        if not isinstance(value, str) or len(value) > 200 or any(c.isspace() for c in value):
+            raise bad("must be a model name or alias without spaces (at most 200 characters), or \"\"")
+        return value
+    if key == "ai_max_calls":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+            raise bad("must be a whole number from 0 to 1000")
+        return value
     raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
 
 
@@ -86,6 +98,8 @@ def parse_value(key: str, raw: str) -> Any:
     raw = raw.strip()
     if key in ("learning_steps", "relearning_steps", "parameters") and not raw.startswith("["):
         raw = f"[{raw}]"  # `1,10` for `[1, 10]`
+    if key == "ai_model" and not raw.startswith(('"', "'")):
+        raw = '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'  # a bare model name
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

@@ -152,6 +152,10 @@ class TerminalInteraction:
         elif part == "traps":
             body = bullets(card.traps, "!") if card.traps else Text("  (no traps)", style="dim")
             self.console.print(section("Traps", body, "bold red"))
+        elif part == "grade" and view.grade is not None:
+            from interview_drill.render.grading import grade_block
+
+            self.console.print(grade_block(card, view.grade))
 
     def show_ratings(self, view: Any, now: datetime) -> None:
         bar = Text()
@@ -319,8 +323,9 @@ def numbers_summary(console: Console, verdicts: list[str]) -> None:
     console.print(Text(f"Numbers quiz: {right}/{len(answered)} correct, {close} close", style="bold"))
 
 
-def render_answers(card: Card, rows: Any) -> Group:
-    """`idrill answers`: a card's past typed answers, each with when, how it was rated and the kind."""
+def render_answers(card: Card, rows: Any, grades: dict[datetime, Any] | None = None) -> Group:
+    """`idrill answers`: a card's past typed answers, each with when, how it was rated and the kind
+    (and the model's grade, when one was asked for)."""
     parts: list = [Text.assemble((card.id, "bold"), " — ", inline(card.question))]
     if not rows:
         parts.append(Text("No typed answers yet: press w in a drill or mock to type one.", style="dim"))
@@ -328,4 +333,8 @@ def render_answers(card: Card, rows: Any) -> Group:
         parts.append(Text.assemble((f"{when:%Y-%m-%d %H:%M} UTC", "dim"), "  ",
                                    (rating.label, RATING_STYLE[int(rating)]), (f"  ({kind})", "dim")))  # fmt: skip
         parts.append(Panel(inline(text)))
+        if grades and when in grades:
+            from interview_drill.render.grading import grade_block
+
+            parts.append(grade_block(card, grades[when]))
     return Group(*parts)

@@ -190,10 +190,7 @@ class Store:
             "SELECT c.slug, r.rating, r.reviewed_at, r.phase_before FROM reviews r "
             "JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram'"
         ).fetchall()
-        traps = self.conn.execute(
-            "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram'"
-        ).fetchall()
+        traps = self.conn.execute(_TRAPS_SQL).fetchall()
         numbers = self.conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
         return reviews, traps, numbers
 
@@ -399,3 +396,15 @@ class Store:
         """PRAGMA integrity_check: an empty list when the file is sound."""
         rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
         return [] if rows == ["ok"] else rows
+
+
+# Traps per review: those the user marked (`m`); for a review the user marked none on but a model
+# graded (`g`, storage/grades.py), the traps the model found, as 0-based indices.
+_TRAPS_SQL = """
+SELECT c.slug, COALESCE(r.traps_hit, (
+    SELECT json_group_array(json_extract(t.value, '$.trap') - 1)
+    FROM grades g, json_each(g.grade, '$.grade.traps') t WHERE g.review_id = r.id
+    HAVING EXISTS (SELECT 1 FROM grades WHERE review_id = r.id))) AS traps
+FROM reviews r JOIN cards c ON c.id = r.card_id
+WHERE r.kind != 'cram' AND traps IS NOT NULL
+"""

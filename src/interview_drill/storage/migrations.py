@@ -74,6 +74,16 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX reschedules_batch ON reschedules(batch)",
     ],
+    [  # 4: model grades of typed answers (`g` in the drill, `mock --ai`), deleted with their review
+        """CREATE TABLE grades (
+            review_id INTEGER PRIMARY KEY,
+            model TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            grade TEXT NOT NULL
+        )""",
+        """CREATE TRIGGER grades_follow_reviews AFTER DELETE ON reviews
+        BEGIN DELETE FROM grades WHERE review_id = old.id; END""",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from interview_drill.app.loops.interaction import KEYS_HELP, PART_KEYS, PARTS, Interaction, View
 from interview_drill.app.rate import rate_card, undo_last
@@ -20,6 +21,9 @@ from interview_drill.domain.review import GivenRating, Phase, Rating
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import StoreError
 from interview_drill.storage.history import Store
+
+if TYPE_CHECKING:
+    from interview_drill.app.ai.grading import Grader
 
 
 @dataclass
@@ -75,6 +79,7 @@ class Session:
         minutes: float | None = None,
         bury_until: Callable[[datetime], datetime] | None = None,
         write: bool = False,
+        grader: Grader | None = None,
     ):
         self.store, self.scheduler, self.clock, self.ui = store, scheduler, clock, ui
         self.pending = list(items)
@@ -86,6 +91,7 @@ class Session:
         self.minutes = minutes
         self.bury_until = bury_until
         self.write = write
+        self.grader = grader  # `g`: model grading, only when asked (app/ai/grading.py)
         self.total = len(self.pending) + len(self.later)
         self.done = 0
         self.undo_stack: list[tuple[QueueItem, bool]] = []  # (item, was re-queued as learning)
@@ -173,6 +179,8 @@ class Session:
                     self._write(view)
             elif key == "m":
                 self._mark_traps(view)
+            elif key == "g":
+                self._ai_grade(view)
             elif key == "u":
                 if self._undo(item):
                     return True
@@ -187,6 +195,24 @@ class Session:
     def _write(self, view: View) -> None:
         text = self.ui.read_answer(view).strip()
         view.answer = text or None
+
+    def _ai_grade(self, view: View) -> None:
+        """A model grades the typed answer; shown next to the outline, stored when the user rates."""
+        if not view.answer:
+            self.ui.notice("type your answer first (w, before revealing), then press g to have it graded")
+            return
+        if self.grader is None:
+            self.ui.notice("model grading is not available in this session")
+            return
+        if view.grade is None:
+            self._reveal(view, ["outline"])
+            self.ui.notice("asking the model to grade your answer… (Ctrl-C cancels the call)")
+            outcome = self.grader.grade(view.item.card, view.answer)
+            if outcome.message:
+                self.ui.notice(outcome.message)
+            view.grade = outcome.grade
+        if view.grade is not None:
+            self.ui.show_part(view, "grade")
 
     def _mark_traps(self, view: View) -> None:
         traps = view.item.card.traps
@@ -235,6 +261,8 @@ class Session:
             traps_hit=view.traps_hit,
         )
         applied = rate_card(self.store, self.scheduler, given)
+        if view.grade is not None and self.grader is not None:
+            self.grader.save(self.store, applied.review_id, view.grade)
         if applied.stale:
             self.ui.notice(
                 "this card was reviewed in another session meanwhile; rescheduled from its latest state"

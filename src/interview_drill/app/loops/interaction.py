@@ -7,10 +7,13 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from interview_drill.domain.queue import QueueItem
 from interview_drill.domain.review import Memory, Rating
+
+if TYPE_CHECKING:
+    from interview_drill.domain.grading import AnswerGrade
 
 PARTS = ("outline", "numbers", "follow_ups", "traps")
 PART_KEYS = {"n": "numbers", "f": "follow_ups", "t": "traps"}
@@ -19,6 +22,7 @@ KEYS_HELP = [
     ("n / f / t", "numbers to drop / follow-ups / traps"),
     ("a", "reveal everything"),
     ("w", "type your answer before revealing (outline bullets get marked covered / not)"),
+    ("g", "after w: a model grades your typed answer (optional; see the README's model help)"),
     ("m", "mark the traps you fell for (after revealing them)"),
     ("1 2 3 4", "rate: Again, Hard, Good, Easy"),
     ("u", "undo the previous rating and show that card again"),
@@ -46,6 +50,7 @@ class View:
     answer: str | None = None  # typed with `w`
     coverage: list[bool] | None = None  # per outline bullet, once revealed with a typed answer
     traps_hit: list[int] | None = None  # indices into card.traps, marked with `m`
+    grade: AnswerGrade | None = None  # a model's grade of the typed answer (`g`), stored with the rating
 
 
 class Interaction(Protocol):

@@ -92,13 +92,17 @@ class MockInterview(Session):
             if typed:
                 self._write(view)
             used = (self.clock() - view.started).total_seconds()
-            follow = None
-            if self.follow_ups and (fu := self.pick_follow_up(item.card)) is not None:
-                follow = fu.question
-                self.ui.show_follow_up(view, fu.question)
-                while self.ui.key() not in (" ", "\r", "\n", "", "q"):
-                    pass
+            follow = self._follow_up(view)
             self.mock.answers.append(MockAnswer(item, used, used > self.budget, view.answer, follow))
+
+    def _follow_up(self, view: View) -> str | None:
+        """The follow-up asked after an answer (the AI interviewer asks its own: app/ai/interviewer.py)."""
+        if not self.follow_ups or (fu := self.pick_follow_up(view.item.card)) is None:
+            return None
+        self.ui.show_follow_up(view, fu.question)
+        while self.ui.key() not in (" ", "\r", "\n", "", "q"):
+            pass
+        return fu.question
 
     def _grade_all(self) -> None:
         total = len(self.mock.answers)

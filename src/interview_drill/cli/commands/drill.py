@@ -56,11 +56,15 @@ def drill(filters: Filters = Filters(), session: DrillOpts = DrillOpts(), opts: 
         if not items and not later:
             _nothing_due(console, ws, queue.next_due, now)
             return
+    from interview_drill.app.ai.grading import grader_for
+    from interview_drill.cli.hints import words
+
     ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=console.is_terminal)
     loop = Session(
         ws.store, ws.scheduler, ws.clock, ui, items,
         mode="cram" if session.cram else "drill", later=later, limit=session.limit, minutes=session.minutes,
         bury_until=lambda moment: ws.today(moment)[1], write=session.write,
+        grader=grader_for(ws.settings, words=words),
     )  # fmt: skip
     result = loop.run()
     console.print(render_summary(result, due_tomorrow=ws.tomorrow_due(), streak=_streak(ws)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import random
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +17,8 @@ from interview_drill.cli.options import Commands, Common, Filters, Only, WriteOp
 from interview_drill.errors import UsageError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from interview_drill.app.workspace import Workspace
     from interview_drill.domain.cards import Card
 
@@ -87,6 +89,12 @@ def mock(
         typer.Option("--out", "-o", metavar="FILE", help="Save the scorecard as Markdown to this file."),
     ] = None,
     write: WriteOpt = False,
+    ai: Annotated[
+        bool,
+        typer.Option(
+            "--ai", help="A model (setting ai_model) reads your typed answers, follows up and scores them."
+        ),
+    ] = False,
     filters: Filters = Filters(),
     opts: Common = Common(),
 ) -> None:
@@ -113,19 +121,42 @@ def mock(
     console = opts.console()
     items = [as_item(c, row_for(c, rows), ws.scheduler, now) for c in chosen]
     ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=False)
-    interview = MockInterview(
-        ws.store, ws.scheduler, ws.clock, ui, items, budget=minutes * 60, follow_ups=follow_ups, write=write,
-        pick_follow_up=lambda card: rng.choice(card.follow_ups) if card.follow_ups else None,
-    )  # fmt: skip
+    args = (ws.store, ws.scheduler, ws.clock, ui, items)
+    kw = dict(budget=minutes * 60, follow_ups=follow_ups, write=write,
+              pick_follow_up=lambda card: rng.choice(card.follow_ups) if card.follow_ups else None)  # fmt: skip
+    interview = _ai_interview(ws, args, kw, target) if ai else MockInterview(*args, **kw)  # type: ignore[arg-type]
     result = interview.run()
     console.print(render_scorecard(result))
+    extra = _ai_scorecard(console, interview, target) if ai else ""
     if save is not None:
         from interview_drill.files import write_text
 
-        write_text(save, scorecard(result), what="scorecard")
+        write_text(save, scorecard(result) + extra, what="scorecard")
         console.print(f"scorecard saved to {save}")
     if result.interrupted:
         raise typer.Exit(130)
+
+
+def _ai_interview(ws: Workspace, args: tuple[Any, ...], kw: dict[str, Any], target: str | None) -> Any:
+    """`mock --ai`: the model is resolved now, so a missing extra or model stops before the first question."""
+    from interview_drill.app.ai.client import Client
+    from interview_drill.app.ai.interviewer import AIMockInterview
+    from interview_drill.cli.hints import words
+
+    client = Client(ws.settings.ai_model, max_calls=ws.settings.ai_max_calls)
+    client.resolve()  # a missing extra or model: one line, exit 1, before the first question
+    return AIMockInterview(*args, client=client, target=target or "mid", words=words, **kw)
+
+
+def _ai_scorecard(console: Console, interview: Any, target: str | None) -> str:
+    """Print the interviewer's verdicts; their Markdown for `--out`."""
+    from interview_drill.render.interviewer import interviewer_block, interviewer_markdown
+
+    if not interview.exchanges:
+        return ""
+    model = f"{interview.client.model_id}, {'/'.join(interview.versions)}"  # the model and prompt versions
+    console.print(interviewer_block(interview.exchanges, target or "mid", model))
+    return interviewer_markdown(interview.exchanges, target or "mid", model)
 
 
 def topic_weakness(ws: Workspace, cards: list[Card]) -> dict[str, float]:
@@ -180,9 +211,11 @@ def answers(
     ],
     opts: Common = Common(),
 ) -> None:
-    """Your past typed answers for one card, oldest first, with the grade you gave."""
+    """Your past typed answers for one card, oldest first, with the grade you gave (and a model's, if asked)."""
     from interview_drill.render.session import render_answers
 
     ws = opts.workspace(readonly=True)
     card = ws.card(card_id)
-    opts.console().print(render_answers(card, ws.store.answers(card.id)))
+    from interview_drill.app.ai.grading import past_grades
+
+    opts.console().print(render_answers(card, ws.store.answers(card.id), past_grades(ws.store, card.id)))
