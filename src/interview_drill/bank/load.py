@@ -101,8 +101,8 @@ def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: 
         exercises: dict[str, Path] = {}
         for entry in loaded:
             if any(card.exercise for card in entry.cards):
-                found, wrong = check_exercises(entry.path, entry.cards, entry.line)
-                exercises.update(found)
+                folders, wrong = check_exercises(entry.path, entry.cards, entry.line)
+                exercises.update(folders)
                 problems += capped(wrong, entry.path)
     if problems:
         raise BankError([escape(p) for p in problems])
