@@ -155,13 +155,18 @@ class TerminalInteraction:
 
     def show_ratings(self, view: Any, now: datetime) -> None:
         bar = Text()
+        suggested = view.coded.suggested if getattr(view, "coded", None) is not None else None
         for rating in Rating:
             bar.append(f" {int(rating)} ", style=f"bold reverse {RATING_STYLE[int(rating)]}")
-            bar.append(f" {rating.label}")
+            bar.append(f" {rating.label}", style="bold underline" if rating == suggested else "")
             if view.outcomes:
                 bar.append(f" {human_delta(view.outcomes[rating].due - now)}", style="dim")
             bar.append("   ")
         self.console.print(bar)
+        if suggested is not None:
+            self.console.print(
+                Text(f"the tests suggest {suggested.label}: enter takes it, 1-4 rate otherwise", style="bold")
+            )
         if view.mode == "mock":
             self.console.print(
                 Text("rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading", style="dim")
@@ -231,6 +236,13 @@ class TerminalInteraction:
             redraw = key.isdigit() and 1 <= int(key) <= len(items)
             if redraw:
                 marked ^= {int(key) - 1}
+
+    def show_check(self, view: Any, result: Any) -> None:
+        """The tests' verdict on the attempt written with `c`."""
+        from interview_drill.render.code import check_lines
+
+        self.console.print(Text(f"Tests of your attempt {strip_controls(str(view.coded.attempt))}:", style="bold"))
+        self.console.print(check_lines(result))
 
     def show_help(self, keys: Sequence[tuple[str, str]]) -> None:
         table = Table(show_header=False, box=None, pad_edge=False)

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from interview_drill.app.loops.interaction import KEYS_HELP, PART_KEYS, PARTS, Interaction, View
 from interview_drill.app.rate import rate_card, undo_last
@@ -20,6 +21,9 @@ from interview_drill.domain.review import GivenRating, Phase, Rating
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import StoreError
 from interview_drill.storage.history import Store
+
+if TYPE_CHECKING:
+    from interview_drill.app.loops.coding import CodingRound
 
 
 @dataclass
@@ -75,6 +79,7 @@ class Session:
         minutes: float | None = None,
         bury_until: Callable[[datetime], datetime] | None = None,
         write: bool = False,
+        coding: CodingRound | None = None,
     ):
         self.store, self.scheduler, self.clock, self.ui = store, scheduler, clock, ui
         self.pending = list(items)
@@ -86,6 +91,7 @@ class Session:
         self.minutes = minutes
         self.bury_until = bury_until
         self.write = write
+        self.coding = coding  # the `c` key on cards with a runnable exercise
         self.total = len(self.pending) + len(self.later)
         self.done = 0
         self.undo_stack: list[tuple[QueueItem, bool]] = []  # (item, was re-queued as learning)
@@ -139,6 +145,8 @@ class Session:
         view = View(item, self.done + 1, total, self.clock(), self.mode)
         if item.edited:
             view.notes.append("edited since you last reviewed it")
+        if self.coding and self.coding.offers(item.card.id):
+            view.notes.append("runnable: press c to write the code and run its tests")
         self.ui.show_card(view)
         if self.write:
             self._write(view)
@@ -151,6 +159,9 @@ class Session:
             if key in ("", "q"):
                 self.pending.insert(0, item)
                 return False
+            if key in ("\r", "\n") and view.coded is not None and view.revealed:
+                self._rate(view, view.coded.suggested)  # Enter confirms the rating the tests suggest
+                return True
             if key in (" ", "\r", "\n"):
                 self._reveal(view, ["outline"])
             elif key in PART_KEYS:
@@ -171,6 +182,8 @@ class Session:
                     )
                 else:
                     self._write(view)
+            elif key == "c":
+                self._code(view)
             elif key == "m":
                 self._mark_traps(view)
             elif key == "u":
@@ -232,6 +245,8 @@ class Session:
             traps_hit=view.traps_hit,
         )
         applied = rate_card(self.store, self.scheduler, given)
+        if view.coded is not None and self.coding is not None:
+            self.coding.link(view.coded, applied.review_id)
         if applied.stale:
             self.ui.notice(
                 "this card was reviewed in another session meanwhile; rescheduled from its latest state"
@@ -254,6 +269,22 @@ class Session:
                 (memory.due - now) if memory else None,
             )  # fmt: skip
         )
+
+    def _code(self, view: View) -> None:
+        """Edit and check the attempt, show the result, reveal the answer with the rating it suggests."""
+        if self.coding is None or not self.coding.offers(view.item.card.id):
+            self.ui.notice("this card has no runnable exercise")
+            return
+        coded = self.coding.run(view.item.card.id)
+        if coded is None:
+            self.ui.notice("no check run: press c again when your code is ready")
+            return
+        view.coded = coded
+        self.ui.show_check(view, coded.result)
+        if "outline" in view.revealed:
+            self.ui.show_ratings(view, self.clock())
+        else:
+            self._reveal(view, ["outline"])
 
     def _undo(self, current: QueueItem) -> bool:
         if not self.undo_stack:

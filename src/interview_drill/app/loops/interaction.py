@@ -7,10 +7,14 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from interview_drill.domain.queue import QueueItem
 from interview_drill.domain.review import Memory, Rating
+
+if TYPE_CHECKING:
+    from interview_drill.app.exercises import CheckResult
+    from interview_drill.app.loops.coding import Coded
 
 PARTS = ("outline", "numbers", "follow_ups", "traps")
 PART_KEYS = {"n": "numbers", "f": "follow_ups", "t": "traps"}
@@ -20,6 +24,7 @@ KEYS_HELP = [
     ("a", "reveal everything"),
     ("w", "type your answer before revealing (outline bullets get marked covered / not)"),
     ("m", "mark the traps you fell for (after revealing them)"),
+    ("c", "coding card: write the code, run its tests; Enter takes the rating they suggest"),
     ("1 2 3 4", "rate: Again, Hard, Good, Easy"),
     ("u", "undo the previous rating and show that card again"),
     ("s", "bury this card until tomorrow"),
@@ -46,6 +51,7 @@ class View:
     answer: str | None = None  # typed with `w`
     coverage: list[bool] | None = None  # per outline bullet, once revealed with a typed answer
     traps_hit: list[int] | None = None  # indices into card.traps, marked with `m`
+    coded: Coded | None = None  # the last check of the attempt, made with `c`
 
 
 class Interaction(Protocol):
@@ -62,3 +68,4 @@ class Interaction(Protocol):
     def key(self) -> str: ...
     def read_answer(self, view: View) -> str: ...
     def pick(self, view: View, items: list[str], chosen: list[int]) -> list[int]: ...
+    def show_check(self, view: View, result: CheckResult) -> None: ...
