@@ -190,10 +190,11 @@ def _check(opts: Common, card_id: str, file: Path | None) -> None:
     if not attempt.is_file():
         raise UsageError(f"{attempt}: is not a regular file")
     console = opts.console()
-    console.print(f"checking {attempt}", style="dim", highlight=False, markup=False)
+    # soft_wrap: one line per test however long (the terminal wraps it; piped output stays one line)
+    console.print(f"checking {attempt}", style="dim", highlight=False, markup=False, soft_wrap=True)
     result = check(exercise, attempt)
     record(ws.store, exercise.card_id, result, ws.now())
-    console.print(check_lines(result))
+    console.print(check_lines(result), soft_wrap=True)
     if not result.all_passed:
         raise typer.Exit(1)
 
