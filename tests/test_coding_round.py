@@ -44,10 +44,7 @@ class CodingUI(ScriptedUI):
 
     def show_check(self, view, result):
         self.checks.append((view.item.card.id, result.passed, result.total))
-
-    def show_ratings(self, view, now):
-        super().show_ratings(view, now)
-        self.suggested.append(view.coded.suggested if view.coded else None)
+        self.suggested.append(view.coded.suggested)
 
 
 def coding_card() -> Card:
@@ -110,7 +107,8 @@ def test_checking_again_replaces_the_suggestion_and_only_the_rated_check_is_link
     reference = (SOFTMAX / "solution.py").read_text(encoding="utf-8")
     session, store, ui = drill(tmp_path, ["c", "c", "\r", "q"], ["x = (\n", reference])
     session.run()
-    assert [s for s in ui.suggested if s] == [Rating.AGAIN, Rating.GOOD]
+    assert ui.suggested == [Rating.AGAIN, Rating.GOOD]
+    assert len(ui.ratings_shown) == 1  # the answer and the ratings are shown once, with the first check
     assert ratings(store) == [("softmax", int(Rating.GOOD), "scheduled")]
     (first, first_link), (second, second_link) = checks_of(store, "softmax")
     assert first.error == "syntax error at line 1: '(' was never closed" and first_link is None

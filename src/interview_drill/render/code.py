@@ -59,7 +59,8 @@ def last_check_text(last: LastCheck | None, now: datetime) -> Text:
     ago = now - last.at
     when = "just now" if ago.total_seconds() < 3600 else f"{human_delta(ago)} ago"
     if last.error:
-        return Text(f"error ({strip_controls(last.error)[:40]}), {when}", style="red")
+        # the error's first clause: `syntax error at line 3`, `stopped after 20 s`…
+        return Text(f"{strip_controls(last.error).split(':', 1)[0][:50]}, {when}", style="red")
     style = "green" if last.all_passed else ("yellow" if last.passed else "red")
     return Text(f"{last.passed}/{last.total} passed, {when}", style=style)
 

@@ -163,10 +163,6 @@ class TerminalInteraction:
                 bar.append(f" {human_delta(view.outcomes[rating].due - now)}", style="dim")
             bar.append("   ")
         self.console.print(bar)
-        if suggested is not None:
-            self.console.print(
-                Text(f"the tests suggest {suggested.label}: enter takes it, 1-4 rate otherwise", style="bold")
-            )
         if view.mode == "mock":
             self.console.print(
                 Text("rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading", style="dim")
@@ -241,8 +237,15 @@ class TerminalInteraction:
         """The tests' verdict on the attempt written with `c`."""
         from interview_drill.render.code import check_lines
 
-        self.console.print(Text(f"Tests of your attempt {strip_controls(str(view.coded.attempt))}:", style="bold"))
-        self.console.print(check_lines(result))
+        self.console.print(Text(f"Tests of {strip_controls(str(view.coded.attempt))}:", style="bold"), soft_wrap=True)
+        self.console.print(check_lines(result), soft_wrap=True)
+        rating = view.coded.suggested
+        self.console.print(
+            Text.assemble(
+                ("enter: rate ", "bold"), (rating.label, f"bold {RATING_STYLE[int(rating)]}"),
+                (" as the tests suggest · 1-4: rate otherwise · c: edit and check again", "bold"),
+            )  # fmt: skip
+        )
 
     def show_help(self, keys: Sequence[tuple[str, str]]) -> None:
         table = Table(show_header=False, box=None, pad_edge=False)

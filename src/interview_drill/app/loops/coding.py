@@ -51,14 +51,15 @@ class CodingRound:
     def offers(self, card_id: str) -> bool:
         return card_id in self.exercises
 
-    def run(self, card_id: str) -> Coded | None:
-        """Edit and check the card's attempt; None when the user backed out before the check."""
-        exercise = Exercise(card_id, self.exercises[card_id])
+    def edit_attempt(self, card_id: str) -> Path | None:
+        """The card's attempt (the stub the first time) after the user edited it; None if they backed out."""
         attempt = self.attempt_for(card_id)
-        start_attempt(exercise, attempt)
-        if not self.edit(attempt):
-            return None
-        result = self.checker(exercise, attempt)
+        start_attempt(Exercise(card_id, self.exercises[card_id]), attempt)
+        return attempt if self.edit(attempt) else None
+
+    def check(self, card_id: str, attempt: Path) -> Coded:
+        """Run the hidden tests on the attempt and keep the result in the history."""
+        result = self.checker(Exercise(card_id, self.exercises[card_id]), attempt)
         return Coded(result, record(self.store, card_id, result, self.clock()), attempt)
 
     def link(self, coded: Coded, review_id: int) -> None:

@@ -275,16 +275,14 @@ class Session:
         if self.coding is None or not self.coding.offers(view.item.card.id):
             self.ui.notice("this card has no runnable exercise")
             return
-        coded = self.coding.run(view.item.card.id)
-        if coded is None:
+        attempt = self.coding.edit_attempt(view.item.card.id)
+        if attempt is None:
             self.ui.notice("no check run: press c again when your code is ready")
             return
-        view.coded = coded
-        self.ui.show_check(view, coded.result)
-        if "outline" in view.revealed:
-            self.ui.show_ratings(view, self.clock())
-        else:
-            self._reveal(view, ["outline"])
+        self.ui.notice("running the tests…")
+        view.coded = coded = self.coding.check(view.item.card.id, attempt)
+        self._reveal(view, ["outline"])  # the answer and the ratings (the suggested one marked), once
+        self.ui.show_check(view, coded.result)  # last: next to the prompt, whatever the outline's length
 
     def _undo(self, current: QueueItem) -> bool:
         if not self.undo_stack:
