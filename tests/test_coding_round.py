@@ -123,6 +123,14 @@ def test_backing_out_of_the_edit_runs_no_check_and_keeps_the_card(tmp_path: Path
     assert (tmp_path / "code" / "softmax.py").read_text() == (SOFTMAX / "stub.py").read_text()  # the stub
 
 
+def test_an_attempt_that_cannot_be_written_is_a_notice_not_a_crash(tmp_path: Path):
+    (tmp_path / "code").write_text("a file where the folder should be")
+    session, store, ui = drill(tmp_path, ["c", " ", "3", "q"], [])
+    session.run()
+    assert ui.notices[0].startswith("cannot check the code: ")
+    assert ratings(store)[0] == ("softmax", 3, "scheduled")  # the drill went on
+
+
 def test_c_on_a_card_without_an_exercise_says_so(tmp_path: Path):
     session, store, ui = drill(tmp_path, [" ", "3", "c", "q"], [])
     session.run()

@@ -19,7 +19,7 @@ from interview_drill.domain.clock import Clock
 from interview_drill.domain.queue import LEARN_AHEAD, QueueItem
 from interview_drill.domain.review import GivenRating, Phase, Rating
 from interview_drill.domain.schedule import Scheduler
-from interview_drill.errors import StoreError
+from interview_drill.errors import IdrillError, StoreError
 from interview_drill.storage.history import Store
 
 if TYPE_CHECKING:
@@ -275,12 +275,16 @@ class Session:
         if self.coding is None or not self.coding.offers(view.item.card.id):
             self.ui.notice("this card has no runnable exercise")
             return
-        attempt = self.coding.edit_attempt(view.item.card.id)
-        if attempt is None:
-            self.ui.notice("no check run: press c again when your code is ready")
+        try:  # a folder that cannot be written, no process left to check with: say so, keep drilling
+            attempt = self.coding.edit_attempt(view.item.card.id)
+            if attempt is None:
+                self.ui.notice("no check run: press c again when your code is ready")
+                return
+            self.ui.notice("running the tests…")
+            view.coded = coded = self.coding.check(view.item.card.id, attempt)
+        except (IdrillError, OSError) as exc:
+            self.ui.notice(f"cannot check the code: {exc}")
             return
-        self.ui.notice("running the tests…")
-        view.coded = coded = self.coding.check(view.item.card.id, attempt)
         self._reveal(view, ["outline"])  # the answer and the ratings (the suggested one marked), once
         self.ui.show_check(view, coded.result)  # last: next to the prompt, whatever the outline's length
 
