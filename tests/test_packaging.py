@@ -29,6 +29,12 @@ def test_wheel_installs_and_lists_builtin_cards(tmp_path: Path):
     )
     assert len(bank_files) == len(list((REPO / "questions").glob("*.yaml"))) > 0
     assert not any(n.startswith("questions/") for n in names)  # one copy, inside the package
+    # the coding exercises travel with the bank that names them: every file of every exercise
+    exercise_files = {
+        f"interview_drill/{p.relative_to(REPO).as_posix()}"
+        for p in (REPO / "questions" / "exercises").glob("*/*.py")
+    }
+    assert len(exercise_files) >= 24 * 3 and exercise_files <= set(names)
     assert "interview_drill/py.typed" in names  # PEP 561: type checkers use the package's own hints
     # data files the code reads with importlib.resources: the report's style sheet and JSON schema
     assert {"interview_drill/render/report.css", "interview_drill/report.schema.json"} <= set(names)

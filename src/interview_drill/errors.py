@@ -34,6 +34,7 @@ class Hint(Enum):
     IS_IT_A_HISTORY_EXPORT = "is this a history export file?"
     NOT_A_HISTORY_EXPORT = "not a history export file"
     LIST_CARDS = "list the cards to see every value"
+    LIST_EXERCISES = "list the cards that have a runnable exercise"
     SHOW_BANK_PROBLEMS = "validate the same banks to see the problems"
     NO_BANK_GIVEN = "the built-in bank was left out and no other bank was given"
     DEFAULT_PARAMETERS = "setting the parameters to [] restores the defaults"

@@ -42,6 +42,15 @@ def config_path() -> Path:
     return Path(user_config_dir(APP, appauthor=False)) / "config.toml"
 
 
+def work_dir() -> Path:
+    """The user's attempts at coding exercises, one file per card: in the user data dir."""
+    if home := _home():
+        return home / "code"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP, appauthor=False)) / "code"
+
+
 def cache_dir() -> Path:
     """Cache of validated banks: `IDRILL_CACHE_DIR`, else the user cache dir."""
     if env := os.environ.get("IDRILL_CACHE_DIR"):

@@ -64,7 +64,10 @@ def _load(path: str, name: str) -> types.ModuleType:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, AssertionError) and str(exc):  # the tests' own words (`close`, `equal`) say it all
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return " ".join(text.split())[:300]
 
 
@@ -81,7 +84,7 @@ def main() -> None:
         report["error"] = f"the attempt failed while loading: {_one_line(exc)}"
     if report["error"] is None:
         tests = _load(tests_py, "exercise_tests")
-        for name in sorted(n for n in vars(tests) if n.startswith("test_")):
+        for name in [n for n, f in vars(tests).items() if n.startswith("test_") and callable(f)]:  # as written
             fn = getattr(tests, name)
             label = ((fn.__doc__ or "").strip().splitlines() or [name.removeprefix("test_").replace("_", " ")])[0]
             try:

@@ -17,10 +17,16 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_drill.domain.review import Rating
 
-PARTS = ("stub.py", "solution.py", "tests.py")
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from interview_drill.bank import Bank
+    from interview_drill.storage.history import Store
+
 CHILD = Path(__file__).with_name("exercise_child.py")
 TIME_LIMIT = 20.0  # seconds for the whole check (numpy's import included)
 MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of address space for the checking process
@@ -140,10 +146,52 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def start_attempt(exercise: Exercise, attempt: Path) -> bool:
-    """Copy the stub to `attempt` unless an attempt is already there; True if it was written."""
-    if attempt.exists():
+def start_attempt(exercise: Exercise, attempt: Path, *, over: bool = False) -> bool:
+    """Copy the stub to `attempt` unless an attempt is already there (or `over` it); True if written.
+
+    Written atomically: an existing attempt is either kept whole or replaced whole.
+    """
+    from interview_drill.files import write_text
+
+    if attempt.exists() and not over:
         return False
-    attempt.parent.mkdir(parents=True, exist_ok=True)
-    attempt.write_text(exercise.part("stub.py").read_text(encoding="utf-8"), encoding="utf-8")
+    stub = exercise.part("stub.py").read_text(encoding="utf-8")
+    try:
+        attempt.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from interview_drill.files import WriteError
+
+        raise WriteError(f"{attempt.parent}: cannot create the folder for attempts ({exc.strerror})") from None
+    write_text(attempt, stub, what="attempt")
     return True
+
+
+# ---------------------------------------------------------------- use cases
+
+
+def find(bank: Bank, card_id: str) -> Exercise:
+    """The exercise of a card (by id or former id); a UsageError if the card has none."""
+    from interview_drill.errors import Hint, UsageError
+
+    card = bank.require(card_id)
+    folder = bank.exercises.get(card.id)
+    if folder is None:
+        raise UsageError(f"card `{card.id}` has no runnable exercise; ", Hint.LIST_EXERCISES)
+    return Exercise(card.id, folder)
+
+
+def attempt_path(card_id: str) -> Path:
+    """Where the user's attempt at a card's exercise lives: the work folder, one file per card."""
+    from interview_drill.paths import work_dir
+
+    return work_dir() / f"{card_id}.py"
+
+
+def record(store: Store, card_id: str, result: CheckResult, at: datetime, review_id: int | None = None) -> int:
+    """Keep a check's result in the history; the row id (the drill links it to the rating)."""
+    from interview_drill.storage.checks import record_check
+
+    return record_check(
+        store, card_id, at, passed=result.passed, total=result.total, seconds=result.seconds,
+        error=result.error, review_id=review_id,
+    )  # fmt: skip

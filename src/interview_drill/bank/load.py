@@ -2,7 +2,8 @@
 
 Owns `Bank` (the loaded cards, indexed by id and former id), `load_files` and `load_bank`, the
 background thread that reads and hashes the next file while this one is parsed, and the checks that
-only show across files (an id given twice, a related id no card has). The parsers are imported only
+only show across files (an id given twice, a related id no card has), and that every exercise a card
+names is there and complete (`bank.exercises`). The parsers are imported only
 when a file is not in the cache. Every problem of every file is
 collected and raised as one `BankError` whose lines read `path:line: field: message`; whatever a
 file holds, loading gives a Bank or a BankError, never another exception.
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 from interview_drill import speedups
 from interview_drill.bank.cache import BankCache, worth_caching
 from interview_drill.bank.discover import bank_files, decode, iter_bank_paths, read_bytes
+from interview_drill.bank.exercises import check_exercises
 from interview_drill.bank.messages import MAX_PROBLEMS_PER_FILE, capped, escape, format_loc
 from interview_drill.domain.cards import BankFile, Card
 from interview_drill.errors import BankError, Hint, UsageError
@@ -40,6 +42,7 @@ class Bank:
     cards: list[Card]
     topics: dict[str, str] = field(default_factory=dict)  # slug -> title
     files: list[Path] = field(default_factory=list)
+    exercises: dict[str, Path] = field(default_factory=dict)  # card id -> its exercise folder
 
     def __post_init__(self) -> None:
         self.by_id = {c.id: c for c in self.cards}
@@ -95,13 +98,19 @@ def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: 
             if entry is not None:
                 loaded.append(entry)
         problems += _cross_check(loaded)
+        exercises: dict[str, Path] = {}
+        for entry in loaded:
+            if any(card.exercise for card in entry.cards):
+                folders, wrong = check_exercises(entry.path, entry.cards, entry.line)
+                exercises.update(folders)
+                problems += capped(wrong, entry.path)
     if problems:
         raise BankError([escape(p) for p in problems])
     cards = [card for entry in loaded for card in entry.cards]
     topics: dict[str, str] = {}
     for entry in loaded:
         topics.setdefault(entry.topic, entry.title)
-    return Bank(cards=cards, topics=topics, files=list(files))
+    return Bank(cards=cards, topics=topics, files=list(files), exercises=exercises)
 
 
 # ---------------------------------------------------------------- one file

@@ -32,6 +32,7 @@ WORDS: dict[Hint, str] = {
     Hint.IS_IT_A_HISTORY_EXPORT: "is this an `idrill history export` file?",
     Hint.NOT_A_HISTORY_EXPORT: "not an `idrill history export` file",
     Hint.LIST_CARDS: "see `idrill list`",
+    Hint.LIST_EXERCISES: "see `idrill code --list`",
     Hint.SHOW_BANK_PROBLEMS: "run `idrill validate` with the same --bank options to see them",
     Hint.NO_BANK_GIVEN: "--no-builtin was given without --bank or IDRILL_BANK",
     Hint.DEFAULT_PARAMETERS: "`idrill config set parameters []` restores the defaults",

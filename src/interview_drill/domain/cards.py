@@ -23,7 +23,7 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 # Field names, in the order they are written in a card, for messages and --json output.
 CARD_FIELDS = (
     "id", "question", "outline", "numbers", "follow_ups", "traps", "seniority",
-    "frequency", "kind", "tags", "related", "aliases", "source",
+    "frequency", "kind", "exercise", "tags", "related", "aliases", "source",
 )  # fmt: skip
 
 
@@ -65,6 +65,9 @@ class Card(BaseModel):
     seniority: Seniority = "mid"
     frequency: Frequency = "common"
     kind: Kind = "conceptual"
+    # A `coding` card's runnable exercise: the folder `exercises/<name>/` beside the bank file (the
+    # loader checks it is there and complete). Not part of the content hash: it is not card text.
+    exercise: Slug | None = None
     tags: list[Slug] = []
     related: list[Slug] = []
     aliases: list[Slug] = []
@@ -97,6 +100,8 @@ class Card(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The card as a plain dict (for `--json`), topic included."""
         data = self.model_dump(mode="json")
+        if data.get("exercise") is None:
+            data.pop("exercise", None)  # most cards have none: keep their JSON as it was
         return {"id": data.pop("id"), "topic": self.topic, **data}
 
 

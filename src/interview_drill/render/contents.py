@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from interview_drill.domain.figures.stats import CardStats, GroupStats, Stats
+from interview_drill.domain.figures.stats import CardStats, CodingFigures, GroupStats, Stats
 from interview_drill.domain.textsafe import strip_controls
 from interview_drill.render.fmt import num, pct, plural
 
@@ -80,6 +80,13 @@ def card_figures_text(c: CardStats) -> str:
         f"recall {pct(c.recall)}, Again {c.again}/{c.reviews}, "
         f"{plural(c.lapses, 'lapse')}, stability {num(c.stability, 1)} d"
     )
+
+
+def coding_text(c: CodingFigures | None) -> str | None:
+    """`coding: 7/10 exercises passing (9 tried)`, or None when no selected card has an exercise."""
+    if c is None:
+        return None
+    return f"coding: {c.passing}/{plural(c.exercises, 'exercise')} passing ({c.tried} tried)"
 
 
 def numbers_quiz_text(stats: Stats) -> str | None:

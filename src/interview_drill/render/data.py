@@ -172,6 +172,11 @@ def to_json(stats: Stats, *, cards: bool = False) -> dict[str, Any]:
             if stats.numbers
             else None
         ),
+        "coding": (
+            {"exercises": stats.coding.exercises, "tried": stats.coding.tried, "passing": stats.coding.passing}
+            if stats.coding
+            else None
+        ),
     }
     if cards:
         doc["cards"] = [_card_json(c, traps=False) for c in stats.cards]

@@ -283,6 +283,8 @@ def _activity(stats: Stats) -> list[str]:
     quiz = contents.numbers_quiz_text(stats)
     if quiz:
         parts.append(f"<li>{esc(quiz)}</li>")
+    if coding := contents.coding_text(stats.coding):
+        parts.append(f"<li>{esc(coding)}</li>")
     parts.append("</ul>")
     parts.append(_figure(activity_svg(stats), "Reviews per day (blue), of which rated Again (red)."))
     parts.append(

@@ -117,6 +117,8 @@ def _activity(stats: Stats) -> list[str]:
     quiz = contents.numbers_quiz_text(stats)
     if quiz:
         lines.append(f"- {quiz}")
+    if coding := contents.coding_text(stats.coding):
+        lines.append(f"- {coding}")
     lines.append("")
     if a.days:
         lines += [

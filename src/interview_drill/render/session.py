@@ -159,9 +159,10 @@ class TerminalInteraction:
 
     def show_ratings(self, view: Any, now: datetime) -> None:
         bar = Text()
+        suggested = view.coded.suggested if getattr(view, "coded", None) is not None else None
         for rating in Rating:
             bar.append(f" {int(rating)} ", style=f"bold reverse {RATING_STYLE[int(rating)]}")
-            bar.append(f" {rating.label}")
+            bar.append(f" {rating.label}", style="bold underline" if rating == suggested else "")
             if view.outcomes:
                 bar.append(f" {human_delta(view.outcomes[rating].due - now)}", style="dim")
             bar.append("   ")
@@ -235,6 +236,20 @@ class TerminalInteraction:
             redraw = key.isdigit() and 1 <= int(key) <= len(items)
             if redraw:
                 marked ^= {int(key) - 1}
+
+    def show_check(self, view: Any, result: Any) -> None:
+        """The tests' verdict on the attempt written with `c`."""
+        from interview_drill.render.code import check_lines
+
+        self.console.print(Text(f"Tests of {strip_controls(str(view.coded.attempt))}:", style="bold"), soft_wrap=True)
+        self.console.print(check_lines(result), soft_wrap=True)
+        rating = view.coded.suggested
+        self.console.print(
+            Text.assemble(
+                ("enter: rate ", "bold"), (rating.label, f"bold {RATING_STYLE[int(rating)]}"),
+                (" as the tests suggest · 1-4: rate otherwise · c: edit and check again", "bold"),
+            )  # fmt: skip
+        )
 
     def show_help(self, keys: Sequence[tuple[str, str]]) -> None:
         table = Table(show_header=False, box=None, pad_edge=False)

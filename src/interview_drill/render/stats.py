@@ -14,7 +14,7 @@ from rich.text import Text
 
 from interview_drill.domain.figures.readiness import Assessment
 from interview_drill.domain.figures.stats import Stats
-from interview_drill.render.contents import numbers_quiz_text, retention_text, trend_text
+from interview_drill.render.contents import coding_text, numbers_quiz_text, retention_text, trend_text
 from interview_drill.render.fmt import BLOCKS, block_level, num, pct, plural
 from interview_drill.render.terminal import LEVEL_STYLE, inline
 
@@ -46,6 +46,8 @@ def render_stats(stats: Stats) -> Group:
     quiz = numbers_quiz_text(stats)
     if quiz:
         parts.append(Text(quiz))
+    if coding := coding_text(stats.coding):
+        parts.append(Text(coding))
 
     days = stats.activity.days
     peak = max((d.reviews for d in days), default=0)

@@ -84,6 +84,23 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TRIGGER grades_follow_reviews AFTER DELETE ON reviews
         BEGIN DELETE FROM grades WHERE review_id = old.id; END""",
     ],
+    [  # 5: coding exercises: each check of an attempt (`idrill code --check`, the drill's `c` key), linked
+        # to the review it was rated with in a drill; undoing that review unlinks it (the check stays)
+        """CREATE TABLE code_checks (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL,
+            checked_at INTEGER NOT NULL,
+            passed INTEGER NOT NULL CHECK (passed >= 0),
+            total INTEGER NOT NULL CHECK (total >= passed),
+            seconds REAL NOT NULL,
+            error TEXT,
+            review_id INTEGER
+        )""",
+        "CREATE INDEX code_checks_slug ON code_checks(slug, checked_at)",
+        """CREATE TRIGGER code_checks_unlink AFTER DELETE ON reviews BEGIN
+            UPDATE code_checks SET review_id = NULL WHERE review_id = OLD.id;
+        END""",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

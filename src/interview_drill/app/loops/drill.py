@@ -19,11 +19,12 @@ from interview_drill.domain.clock import Clock
 from interview_drill.domain.queue import LEARN_AHEAD, QueueItem
 from interview_drill.domain.review import GivenRating, Phase, Rating
 from interview_drill.domain.schedule import Scheduler
-from interview_drill.errors import StoreError
+from interview_drill.errors import IdrillError, StoreError
 from interview_drill.storage.history import Store
 
 if TYPE_CHECKING:
     from interview_drill.app.ai.grading import Grader
+    from interview_drill.app.loops.coding import CodingRound
 
 
 @dataclass
@@ -80,6 +81,7 @@ class Session:
         bury_until: Callable[[datetime], datetime] | None = None,
         write: bool = False,
         grader: Grader | None = None,
+        coding: CodingRound | None = None,
     ):
         self.store, self.scheduler, self.clock, self.ui = store, scheduler, clock, ui
         self.pending = list(items)
@@ -92,6 +94,7 @@ class Session:
         self.bury_until = bury_until
         self.write = write
         self.grader = grader  # `g`: model grading, only when asked (app/ai/grading.py)
+        self.coding = coding  # the `c` key on cards with a runnable exercise
         self.total = len(self.pending) + len(self.later)
         self.done = 0
         self.undo_stack: list[tuple[QueueItem, bool]] = []  # (item, was re-queued as learning)
@@ -145,6 +148,8 @@ class Session:
         view = View(item, self.done + 1, total, self.clock(), self.mode)
         if item.edited:
             view.notes.append("edited since you last reviewed it")
+        if self.coding and self.coding.offers(item.card.id):
+            view.notes.append("runnable: press c to write the code and run its tests")
         self.ui.show_card(view)
         if self.write:
             self._write(view)
@@ -157,6 +162,9 @@ class Session:
             if key in ("", "q"):
                 self.pending.insert(0, item)
                 return False
+            if key in ("\r", "\n") and view.coded is not None and view.revealed:
+                self._rate(view, view.coded.suggested)  # Enter confirms the rating the tests suggest
+                return True
             if key in (" ", "\r", "\n"):
                 self._reveal(view, ["outline"])
             elif key in PART_KEYS:
@@ -177,6 +185,8 @@ class Session:
                     )
                 else:
                     self._write(view)
+            elif key == "c":
+                self._code(view)
             elif key == "m":
                 self._mark_traps(view)
             elif key == "g":
@@ -263,6 +273,8 @@ class Session:
         applied = rate_card(self.store, self.scheduler, given)
         if view.grade is not None and self.grader is not None:
             self.grader.save(self.store, applied.review_id, view.grade)
+        if view.coded is not None and self.coding is not None:
+            self.coding.link(view.coded, applied.review_id)
         if applied.stale:
             self.ui.notice(
                 "this card was reviewed in another session meanwhile; rescheduled from its latest state"
@@ -286,6 +298,24 @@ class Session:
                 (memory.due - now) if memory else None,
             )  # fmt: skip
         )
+
+    def _code(self, view: View) -> None:
+        """Edit and check the attempt, show the result, reveal the answer with the rating it suggests."""
+        if self.coding is None or not self.coding.offers(view.item.card.id):
+            self.ui.notice("this card has no runnable exercise")
+            return
+        try:  # a folder that cannot be written, no process left to check with: say so, keep drilling
+            attempt = self.coding.edit_attempt(view.item.card.id)
+            if attempt is None:
+                self.ui.notice("no check run: press c again when your code is ready")
+                return
+            self.ui.notice("running the tests…")
+            view.coded = coded = self.coding.check(view.item.card.id, attempt)
+        except (IdrillError, OSError) as exc:
+            self.ui.notice(f"cannot check the code: {exc}")
+            return
+        self._reveal(view, ["outline"])  # the answer and the ratings (the suggested one marked), once
+        self.ui.show_check(view, coded.result)  # last: next to the prompt, whatever the outline's length
 
     def _undo(self, current: QueueItem) -> bool:
         if not self.undo_stack:

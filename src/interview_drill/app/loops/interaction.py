@@ -13,6 +13,8 @@ from interview_drill.domain.queue import QueueItem
 from interview_drill.domain.review import Memory, Rating
 
 if TYPE_CHECKING:
+    from interview_drill.app.exercises import CheckResult
+    from interview_drill.app.loops.coding import Coded
     from interview_drill.domain.grading import AnswerGrade
 
 PARTS = ("outline", "numbers", "follow_ups", "traps")
@@ -24,6 +26,7 @@ KEYS_HELP = [
     ("w", "type your answer before revealing (outline bullets get marked covered / not)"),
     ("g", "after w: a model grades your typed answer (optional; see the README's model help)"),
     ("m", "mark the traps you fell for (after revealing them)"),
+    ("c", "coding card: write the code, run its tests; Enter takes the rating they suggest"),
     ("1 2 3 4", "rate: Again, Hard, Good, Easy"),
     ("u", "undo the previous rating and show that card again"),
     ("s", "bury this card until tomorrow"),
@@ -51,6 +54,7 @@ class View:
     coverage: list[bool] | None = None  # per outline bullet, once revealed with a typed answer
     traps_hit: list[int] | None = None  # indices into card.traps, marked with `m`
     grade: AnswerGrade | None = None  # a model's grade of the typed answer (`g`), stored with the rating
+    coded: Coded | None = None  # the last check of the attempt, made with `c`
 
 
 class Interaction(Protocol):
@@ -67,3 +71,4 @@ class Interaction(Protocol):
     def key(self) -> str: ...
     def read_answer(self, view: View) -> str: ...
     def pick(self, view: View, items: list[str], chosen: list[int]) -> list[int]: ...
+    def show_check(self, view: View, result: CheckResult) -> None: ...

@@ -17,8 +17,11 @@ from interview_drill.errors import UsageError
 from interview_drill.render.fmt import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
+    from interview_drill.app.loops.coding import CodingRound
     from interview_drill.app.workspace import Workspace
 
 commands = Commands()
@@ -59,17 +62,29 @@ def drill(filters: Filters = Filters(), session: DrillOpts = DrillOpts(), opts: 
     from interview_drill.app.ai.grading import grader_for
     from interview_drill.cli.hints import words
 
-    ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=console.is_terminal)
+    read_key = key_reader(console)
+    ui = TerminalInteraction(console, read_key, line_reader(), clear=console.is_terminal)
     loop = Session(
         ws.store, ws.scheduler, ws.clock, ui, items,
         mode="cram" if session.cram else "drill", later=later, limit=session.limit, minutes=session.minutes,
         bury_until=lambda moment: ws.today(moment)[1], write=session.write,
         grader=grader_for(ws.settings, words=words),
+        coding=_coding_round(ws, console, read_key),
     )  # fmt: skip
     result = loop.run()
     console.print(render_summary(result, due_tomorrow=ws.tomorrow_due(), streak=_streak(ws)))
     if result.interrupted:
         raise typer.Exit(130)
+
+
+def _coding_round(ws: Workspace, console: Console, read_key: Callable[[], str]) -> CodingRound | None:
+    """The `c` key on coding cards with a runnable exercise (see `idrill code`)."""
+    if not ws.bank.exercises:
+        return None
+    from interview_drill.app.loops.coding import CodingRound
+    from interview_drill.cli.commands.code import drill_editor
+
+    return CodingRound(ws.store, ws.bank.exercises, ws.clock, drill_editor(console, read_key))
 
 
 def _streak(ws: Workspace) -> int:

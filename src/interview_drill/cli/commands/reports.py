@@ -27,6 +27,7 @@ DaysOpt = Annotated[
 
 def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
     from interview_drill.domain.figures.stats import History, compute
+    from interview_drill.storage.checks import last_checks
 
     filters = {
         "topic": list(flt.topics),
@@ -38,7 +39,7 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
     return compute(
         flt.apply(ws.bank.cards),
         ws.rows(),
-        History(*ws.store.figures_log()),
+        History(*ws.store.figures_log(), checks=last_checks(ws.store)),
         ws.scheduler,
         ws.now(),
         rollover_hour=ws.settings.rollover_hour,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from interview_drill.domain.cards import SENIORITIES, Card
 from interview_drill.domain.clock import day_start, study_day
+from interview_drill.domain.figures.coding import CodingFigures, LastCheck, coding_figures
 from interview_drill.domain.figures.streaks import current_streak, streaks
 from interview_drill.domain.figures.weakness import (
     WEAKNESS_FORMULA,
@@ -44,6 +45,7 @@ __all__ = [
     "WEAKNESS_FORMULA",
     "Activity",
     "CardStats",
+    "CodingFigures",
     "DayCount",
     "ForecastDay",
     "GroupStats",
@@ -72,6 +74,8 @@ class History:
     traps: Sequence[tuple[str, str]] = ()
     # (slug, correct 0/1, answered_at ms) of the numbers quiz
     numbers: Sequence[tuple[str, int, int]] = ()
+    # slug -> the newest check of its coding exercise attempt
+    checks: Mapping[str, LastCheck] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- figures
@@ -175,6 +179,7 @@ class Stats:
     traps: list[TrapStat]  # most often fallen for first
     numbers: NumbersQuiz | None  # None when the quiz was not used in the last 30 days
     filters: dict[str, Any] = field(default_factory=dict)
+    coding: CodingFigures | None = None  # None when no selected card has a runnable exercise
 
     @property
     def studied(self) -> bool:
@@ -320,6 +325,7 @@ def compute(
         traps=trap_stats(history.traps, index),
         numbers=numbers,
         filters=dict(filters or {}),
+        coding=coding_figures(cards, history.checks),
     )
 
 

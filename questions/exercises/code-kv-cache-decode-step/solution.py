@@ -1,0 +1,48 @@
+import numpy as np
+
+
+def decode_step(
+    q_new: np.ndarray,
+    k_new: np.ndarray,
+    v_new: np.ndarray,
+    k_cache: np.ndarray,
+    v_cache: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One autoregressive decoding step of attention with a KV cache.
+
+    Args:
+        q_new: float (B, H, d), the query of the newly generated token.
+        k_new: float (B, H_kv, d), its key.   v_new: float (B, H_kv, d_v), its value.
+        k_cache: float (B, H_kv, L, d), keys of the L earlier positions (L may be 0).
+        v_cache: float (B, H_kv, L, d_v), their values.
+        H must be a multiple of H_kv. H_kv == H is ordinary multi-head attention;
+        H_kv < H is grouped-query attention: query head h uses KV head h // (H // H_kv)
+        (consecutive query heads share a KV head). All sequences in the batch have the
+        same length (no padding in the cache).
+
+    Steps: append k_new / v_new to the cache along the position axis, then let the new
+    query attend over ALL L + 1 cached positions (no causal mask is needed: every
+    cached position is in the past or is the token itself), with scores scaled by
+    1 / sqrt(d) and a numerically stable softmax.
+
+    Returns:
+        (out, k_cache_new, v_cache_new): out is (B, H, d_v); the new caches are
+        (B, H_kv, L + 1, ·) with the new entry LAST. The input arrays are not modified.
+
+    The result must equal the last row of full causal attention over the L + 1 tokens.
+    """
+    q_new = np.asarray(q_new, dtype=np.float64)
+    k_cache = np.concatenate([k_cache, np.asarray(k_new)[:, :, None, :]], axis=2)  # new arrays
+    v_cache = np.concatenate([v_cache, np.asarray(v_new)[:, :, None, :]], axis=2)
+    B, H, d = q_new.shape
+    H_kv = k_cache.shape[1]
+    if H % H_kv:
+        raise ValueError(f"H={H} is not a multiple of H_kv={H_kv}")
+    g = H // H_kv
+    q = q_new.reshape(B, H_kv, g, d)                            # group the query heads
+    scores = q @ np.swapaxes(k_cache, -1, -2) / np.sqrt(d)      # (B, H_kv, g, L+1)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    w = np.exp(scores)
+    w /= w.sum(axis=-1, keepdims=True)
+    out = (w @ v_cache).reshape(B, H, -1)                       # (B, H, d_v)
+    return out, k_cache, v_cache
