@@ -64,3 +64,46 @@ def import_cards(
         typer.echo(f"{verb} {f.path} ({', '.join(parts)})")
     if not dry_run and plan.files:
         typer.echo(f"drill them with: idrill --bank {out}")
+
+
+@commands.command("sync")
+def sync(
+    folder: Annotated[
+        Path,
+        typer.Argument(metavar="DIR", help="A folder every machine sees (Syncthing, Dropbox, a USB stick…)."),
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
+    opts: Common = Common(),
+) -> None:
+    """Merge your history with your other machines' through a shared folder (no server).
+
+    Each machine writes its own file there and reads the others'; ratings are never lost, and
+    running it again, or in any order, changes nothing more.
+    """
+    import os
+
+    from interview_drill.app.sync import device_for, remember_folder, sync_folder
+    from interview_drill.app.workspace import env_clock, load_settings
+    from interview_drill.domain.schedule import Scheduler
+    from interview_drill.paths import db_path
+
+    path = db_path(opts.db)
+    scheduler = Scheduler(load_settings(), fuzz=os.environ.get("IDRILL_FUZZ", "1") != "0")
+    with opts.history() as store:
+        device = device_for(path)
+        result = sync_folder(store, folder, device, scheduler, env_clock()(), dry_run=dry_run)
+    if not dry_run:
+        remember_folder(path, folder)
+    for line in result.skipped:
+        typer.echo(line, err=True)
+    others = ", ".join(result.merged) or "none yet"
+    verb = "would add" if dry_run else "added"
+    typer.echo(f"this machine: {device.id}; merged: {others}")
+    typer.echo(
+        f"{verb} {plural(result.reviews_added, 'review')} and {plural(result.number_answers_added, 'numbers answer')}; "
+        f"{plural(len(result.cards_changed), 'card')} {'would change' if dry_run else 'changed'}"
+    )
+    if dry_run:
+        typer.echo("dry run: nothing written")
+    else:
+        typer.echo(f"wrote {folder / (device.id + '.idrill-sync.jsonl')}")
