@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from interview_drill.cli.options import Commands, Common
+from interview_drill.cli.options import Commands, Common, Only
 from interview_drill.render.fmt import plural
 
 commands = Commands()
@@ -107,3 +107,85 @@ def sync(
         typer.echo("dry run: nothing written")
     else:
         typer.echo(f"wrote {folder / (device.id + '.idrill-sync.jsonl')}")
+
+
+@commands.command("new")
+def new_card(
+    bank: Annotated[
+        Path | None,
+        typer.Option(
+            "--bank", metavar="DIR", help="The folder of your bank files (default: the first of IDRILL_BANK)."
+        ),
+    ] = None,
+    topic: Annotated[
+        str, typer.Option("--topic", metavar="SLUG", help="The topic file to add the card to.")
+    ] = "my-cards",
+    opts: Annotated[Common, Only("no_builtin", "db", "no_color")] = Common(),
+) -> None:
+    """Write a new card: a scaffold with every field explained opens in $VISUAL / $EDITOR, is checked
+    on save and re-opened with the problems until it is right. With no editor, reads the card from stdin.
+    """
+    import os
+    import shlex
+    import subprocess
+    import sys
+    import tempfile
+
+    from interview_drill.app.authoring import SCAFFOLD, add_card, check_card, with_problems
+    from interview_drill.app.importers.drafts import slugify
+    from interview_drill.bank import load_bank
+    from interview_drill.errors import UsageError
+    from interview_drill.paths import user_bank_paths
+
+    if slugify(topic) != topic:
+        raise UsageError(f"topic `{topic}` is not a slug: use lowercase letters, digits and hyphens")
+    paths = user_bank_paths(None)
+    folder = bank or (paths[0] if paths else None)
+    if folder is None:
+        raise UsageError("say which folder the card goes to: --bank DIR (or set IDRILL_BANK)")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: is not a folder; give the folder of your bank files")
+    target = folder / f"{topic}.yaml"
+    extra = [folder] if folder.is_dir() and any(folder.glob("*.yaml")) and folder not in paths else []
+    others = [p for p in user_bank_paths(opts.bank) if p != folder] + extra
+    loaded = load_bank(others, include_builtin=not opts.no_builtin) if others or not opts.no_builtin else None
+    from interview_drill.bank import Bank
+
+    loaded = loaded or Bank(cards=[])
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        if sys.stdin.isatty():
+            typer.echo(SCAFFOLD, nl=False)
+            raise UsageError(
+                "no editor: set $EDITOR, or pipe the card in (idrill new --bank DIR < card.yaml)"
+            )
+        text = sys.stdin.read()
+        card, problems = check_card(text, Path("<stdin>"), loaded, target)
+        if card is None:
+            for p in problems:
+                typer.echo(p, err=True)
+            raise typer.Exit(2)
+    else:
+        text = SCAFFOLD
+        with tempfile.TemporaryDirectory(prefix="idrill-new-") as work:
+            draft = Path(work) / f"{topic}-new-card.yaml"
+            while True:
+                draft.write_text(text, encoding="utf-8")
+                try:
+                    subprocess.run([*shlex.split(editor), str(draft)], check=False)
+                except OSError as exc:
+                    raise UsageError(f"cannot run the editor `{editor}` ({exc.strerror or exc})") from None
+                saved = draft.read_text(encoding="utf-8")
+                if saved == text:
+                    typer.echo("nothing changed: no card added", err=True)
+                    raise typer.Exit(1)
+                card, problems = check_card(saved, draft, loaded, target)
+                if card is not None:
+                    break
+                for p in problems:
+                    typer.echo(p, err=True)
+                text = with_problems(saved, problems)
+    if not folder.exists():
+        folder.mkdir(parents=True)
+    add_card(target, topic, card)
+    typer.echo(f"added `{card.id}` to {target}")
