@@ -175,6 +175,7 @@ def test_cli_sync_dry_run_and_device_files(tmp_path: Path, pinned: None, monkeyp
     dry = run("sync", str(folder), "--db", str(b_db), "--dry-run")
     assert dry.exit_code == 0 and "would add 1 review" in dry.output and "dry run: nothing written" in dry.output
     assert len(list(folder.glob(f"*{SUFFIX}"))) == 1
+    assert not b_db.exists() and not Path(f"{b_db}.device.json").exists()  # a dry run writes nothing
     real = run("sync", str(folder), "--db", str(b_db))
     assert "added 1 review" in real.output and len(list(folder.glob(f"*{SUFFIX}"))) == 2
     with Store.open(b_db) as b:

@@ -74,9 +74,10 @@ def _host() -> str:
     return name or "host"
 
 
-def device_for(db: Path) -> Device:
+def device_for(db: Path, *, create: bool = True) -> Device:
     """This database's device id, made on first use; a new one if the database moved to another host
-    (a copied database must not write the same file as the machine it came from)."""
+    (a copied database must not write the same file as the machine it came from). Without `create`,
+    a device with no id yet gets a provisional one that is not saved."""
     path = device_file(db)
     host = _host()
     try:
@@ -86,6 +87,8 @@ def device_for(db: Path) -> Device:
     except (OSError, ValueError):
         pass
     device = Device(f"{host}-{uuid.uuid4().hex[:8]}", host)
+    if not create:
+        return device
     write_text(path, json.dumps({"device": device.id, "host": host}) + "\n", what="device id")
     return device
 

@@ -89,8 +89,8 @@ def sync(
 
     path = db_path(opts.db)
     scheduler = Scheduler(load_settings(), fuzz=os.environ.get("IDRILL_FUZZ", "1") != "0")
-    with opts.history() as store:
-        device = device_for(path)
+    with opts.history(readonly=dry_run) as store:
+        device = device_for(path, create=not dry_run)
         result = sync_folder(store, folder, device, scheduler, env_clock()(), dry_run=dry_run)
     if not dry_run:
         remember_folder(path, folder)
