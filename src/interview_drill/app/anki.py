@@ -53,13 +53,19 @@ def anki_guid(card_id: str) -> str:
 
 
 def write_anki(
-    cards: Sequence[Card], out: Path, *, timestamp: float, fields: Callable[[Card], Mapping[str, str]]
+    cards: Sequence[Card],
+    out: Path,
+    *,
+    timestamp: float,
+    fields: Callable[[Card], Mapping[str, str]],
+    schedule: Callable[[sqlite3.Connection], None] | None = None,
 ) -> int:
     """Write an .apkg with one note per card; returns the number of notes.
 
     `fields(card)` gives the note's fields as HTML by name (ANKI_FIELDS), rendered by the caller
     (render/anki.py: app does not format card text). `timestamp` (seconds) stamps the notes, so the
-    same cards at the same time give the same file.
+    same cards at the same time give the same file. `schedule(conn)`, if given, edits the
+    collection genanki wrote (cards' scheduling, revlog) before it is packed (app/anki_schedule.py).
     """
     import genanki
 
@@ -90,6 +96,8 @@ def write_anki(
             conn = sqlite3.connect(collection)
             try:
                 package.write_to_db(conn.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+                if schedule is not None:
+                    schedule(conn)
                 conn.commit()
             finally:
                 conn.close()

@@ -77,6 +77,7 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
                     _bank_vs_history(d, bank, rows)
         except IdrillError as exc:
             d.fail(*exc.parts)
+    _sync(d, path)
     if found:
         d.warn(f"backups made before schema upgrades ({len(found)}):")
         for b in found:
@@ -86,6 +87,18 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
             f"(with any {path.name}-wal / -shm beside it), then copy the backup to {path}"
         )
     return d
+
+
+def _sync(d: Diagnosis, db: Path) -> None:
+    """The folder this history last synced with, and when each device there last synced."""
+    from interview_drill.app.sync import last_syncs_for
+
+    folder, devices = last_syncs_for(db)
+    if folder is None:
+        return
+    d.ok(f"sync: {folder} ({len(devices)} device(s))")
+    for device, when in devices.items():
+        d.more(f"        {device}: last synced {when}")
 
 
 def _bank_vs_history(d: Diagnosis, bank, rows) -> None:

@@ -117,10 +117,20 @@ def root(
 
 
 def _register_commands() -> None:
-    from interview_drill.cli.commands import bank, code, config, drill, export, history, practice, reports
+    from interview_drill.cli.commands import (
+        bank,
+        code,
+        config,
+        drill,
+        export,
+        history,
+        import_sync,
+        practice,
+        reports,
+    )
 
     # This order is the order of `idrill --help`.
-    for module in (bank, drill, config, reports, practice, code, export, history):
+    for module in (bank, drill, config, reports, practice, code, export, history, import_sync):
         module.commands.register(app, guarded)
 
 

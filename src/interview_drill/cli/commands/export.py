@@ -24,7 +24,18 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="The f
 
 
 @export.command("anki")
-def export_anki(out_file: OutOpt, filters: Filters = Filters(), opts: Common = Common()) -> None:
+def export_anki(
+    out_file: OutOpt,
+    with_schedule: Annotated[
+        bool,
+        typer.Option(
+            "--with-schedule",
+            help="Carry each card's FSRS memory, due date and review log (import with scheduling in Anki).",
+        ),
+    ] = False,
+    filters: Filters = Filters(),
+    opts: Common = Common(),
+) -> None:
     """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
     from interview_drill.app.anki import ANKI_DECK_NAME, write_anki
     from interview_drill.app.workspace import env_clock
@@ -34,9 +45,23 @@ def export_anki(out_file: OutOpt, filters: Filters = Filters(), opts: Common = C
     cards = filters.check(loaded).apply(loaded.cards)
     if not cards:
         raise UsageError("no cards match these filters: nothing written")
-    n = write_anki(cards, out_file, timestamp=env_clock()().timestamp(), fields=note_fields)
+    now = env_clock()()
+    if not with_schedule:
+        n = write_anki(cards, out_file, timestamp=now.timestamp(), fields=note_fields)
+        typer.echo(
+            f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
+        )
+        return
+    from interview_drill.app.anki_schedule import schedule_writer
+    from interview_drill.app.workspace import load_settings
+
+    with opts.history(readonly=True) as store:
+        hook, counts = schedule_writer(store, {c.id for c in cards}, load_settings(), now)
+        n = write_anki(cards, out_file, timestamp=now.timestamp(), fields=note_fields, schedule=hook)
     typer.echo(
-        f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
+        f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”), with the schedule of "
+        f"{plural(counts['cards'], 'studied card')} and {plural(counts['reviews'], 'review')}",
+        err=str(out_file) == "-",
     )
 
 
