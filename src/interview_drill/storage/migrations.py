@@ -62,6 +62,10 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX number_answers_slug ON number_answers(slug)",
     ],
+    [  # 3: covering indexes for the figures of `stats` and `report` (aggregated by SQL, per day and per card)
+        "CREATE INDEX reviews_figures_time ON reviews(reviewed_at, kind, rating, phase_before)",
+        "CREATE INDEX reviews_figures_card ON reviews(card_id, kind, rating, reviewed_at)",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 
