@@ -243,7 +243,7 @@ class Store:
             f"FROM reviews r WHERE r.kind != 'cram' AND r.reviewed_at < ?{selected} GROUP BY d",
             [*day_args, end, *sel_args],
         ).fetchall()
-        traps = self.conn.execute(
+        traps = self.conn.execute(  # the partial index `reviews_traps` holds just these rows
             "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
             "WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram'"
         ).fetchall()

@@ -322,13 +322,18 @@ def trap_stats(marked: Iterable[tuple[str, str]], index: Mapping[str, Card]) -> 
     """Traps marked as fallen for, counted per card and trap; unknown cards and indices are skipped."""
     counts: dict[tuple[str, int], int] = defaultdict(int)
     cards: dict[str, Card] = {}
+    parsed: dict[str, Any] = {}  # the same few lists (`[0]`, `[1, 2]`) are marked again and again
     for slug, raw in marked:
         card = index.get(slug)
         if card is None:
             continue
-        try:
-            hits = json.loads(raw)
-        except (TypeError, ValueError):
+        hits = parsed.get(raw, parsed)
+        if hits is parsed:
+            try:
+                hits = parsed[raw] = json.loads(raw)
+            except (TypeError, ValueError):
+                hits = parsed[raw] = None
+        if hits is None:
             continue
         if not isinstance(hits, list):
             continue
