@@ -118,6 +118,23 @@ class BankCache:
                     os.unlink(tmp)
 
 
+    def _verdict(self, keys: list[dict[str, Any]]) -> Path:
+        digest = hashlib.sha256(json.dumps(keys, sort_keys=True).encode()).hexdigest()[:32]
+        # beside the entries, not among them: one empty file per set of files that passed
+        return self.folder.with_name(self.folder.name + "-across") / f"{digest}.ok"
+
+    def passed_across(self, keys: list[dict[str, Any]]) -> bool:
+        """Whether these files, exactly (their keys, in this order), passed the checks across files."""
+        return self._verdict(keys).is_file()
+
+    def mark_passed_across(self, keys: list[dict[str, Any]]) -> None:
+        """Remember that these files passed the checks across files; never fails."""
+        with suppress(OSError):
+            verdict = self._verdict(keys)
+            verdict.parent.mkdir(parents=True, exist_ok=True)
+            verdict.touch()
+
+
 @cache
 def code_fingerprint() -> str:
     """Changes whenever the code that parses and validates a bank might (also in a source checkout).
