@@ -6,7 +6,7 @@ and a fingerprint of the code that parses and validates a bank and of the Python
 policy of when a bank is worth caching, and rebuilding cached cards into pydantic models without
 validating them again (through `speedups.model_builder`).
 
-Why marshal: it decodes 10,000 cards ~4× faster than JSON, its dicts and lists straight into the
+Why marshal: it decodes 10,000 cards ~1.5× faster than JSON, its dicts and lists straight into the
 objects a model holds, with each repeated field name stored once. Its format belongs to one
 Python version, which is part of the key, so another interpreter simply misses and rewrites. It is
 the format of Python's own bytecode cache, and like `__pycache__` the folder is the user's own.
