@@ -179,25 +179,6 @@ class Store:
             )
         ]
 
-    def figures_log(
-        self,
-    ) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, str]], list[tuple[str, int, int]]]:
-        """What the stats need, as plain tuples (fast for 100k rows); cram left out.
-
-        (slug, rating, reviewed_at ms, phase_before) per review; (slug, traps JSON) per review that
-        marked traps; (slug, correct 0/1, answered_at ms) per numbers-quiz answer.
-        """
-        reviews = self.conn.execute(
-            "SELECT c.slug, r.rating, r.reviewed_at, r.phase_before FROM reviews r "
-            "JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram'"
-        ).fetchall()
-        traps = self.conn.execute(
-            "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram'"
-        ).fetchall()
-        numbers = self.conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
-        return reviews, traps, numbers
-
     def first_review_ms(self) -> int | None:
         """When the first scheduled or mock review was given (epoch ms), None for an empty log."""
         found = self.conn.execute(

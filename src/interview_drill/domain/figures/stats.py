@@ -1,10 +1,10 @@
-"""The figures of `idrill stats` and `idrill report`: one pass over the history and the bank.
+"""The figures of `idrill stats` and `idrill report`: the log's aggregates and the bank, in one pass.
 
 Owns `compute` and what it returns (`Stats`: totals, retention, activity, the review forecast,
-traps fallen for, the numbers quiz, and the topic and level figures of `weakness`), and the
-`History` it reads. Pure functions over plain data: the log comes from `Store.figures_log` /
-`Store.review_counts` (the app layer builds a `History` from them); `render/` turns the figures
-into files and terminal output.
+traps fallen for, the numbers quiz, and the topic and level figures of `weakness`). Pure functions
+over plain data: the log comes aggregated per card and per study day (`log.LogSummary`, from
+`Store.figures_summary`, wired by `app/figures.py`) or as plain review tuples (`log.History`);
+`render/` turns the figures into files and terminal output.
 
 Only scheduled and mock reviews count in any figure here: cram practice changes no schedule and
 would flatter the numbers.
