@@ -1,11 +1,14 @@
 """Performance bench of interview-drill: run it as `scripts/bench` (or `scripts/bench --quick`).
 
-Every figure is measured over several runs of a whole process (median and max, plus peak RSS
-from the kernel's rusage of that process). Library-level figures (queue build, persisting a
-rating) run in child processes of this script that time just that step. Targets are checked
-against the medians (peak RSS against the max); the table and `bench-results.json` also carry
-the import floors (`python -c pass`, `python -c "import typer"`) so figures from another machine
-can be compared as ratios. Exit 1 if a target is missed, 2 if the bench itself failed.
+Every figure is measured over several runs of a whole process (median and max of its wall time and
+of its CPU time, plus peak RSS, from the kernel's rusage of that process). Process figures are judged
+as ratios to the `import typer` floor measured in the same run: one floor run precedes every run of
+a figure, so a busy machine slows both alike, and the floor is the median of all of them. The ratio
+is of CPU times (user + system) by default, which a shared machine disturbs far less than wall
+times (`--clock wall` judges wall times); the absolute times are shown for context. Library-level
+figures (queue build, persisting a rating) run in child processes of this script that time just that
+step (CPU or wall, by the same switch), and keep absolute targets. Peak RSS is judged against its max.
+Exit 1 if a target is missed, 2 if the bench itself failed.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Sample:
     seconds: float
     rss_kb: int
     output: str = ""
+    cpu: float | None = None  # user + system seconds of the measured process
 
 
 @dataclass
@@ -62,10 +66,42 @@ class Figure:
     unit: str = "ms"
     note: str = ""
     missing: str = ""  # why the figure could not be measured (e.g. the command does not exist yet)
+    ratio: float | None = None  # the target as a multiple of the `import typer` floor (process figures)
+    cpu: list[float] = field(default_factory=list)
+    statistic: str = "median"  # or "p99": what the target is checked against
+    floor: Figure | None = field(default=None, repr=False)
+    clock: str = "wall"
 
     @property
     def median(self) -> float | None:
-        return statistics.median(self.samples) if self.samples else None
+        if not self.samples:
+            return None
+        if self.statistic == "p99":
+            ordered = sorted(self.samples)
+            return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        return statistics.median(self.samples)
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
+
+    @property
+    def times(self) -> float | None:
+        """The figure as a multiple of the floor (on the clock the bench judges by)."""
+        if self.floor is None:
+            return None
+        if self.clock == "cpu":
+            mine, floor = self.cpu_median, self.floor.cpu_median
+        else:
+            mine, floor = self.median, self.floor.median
+        return mine / floor if mine is not None and floor else None
+
+    @property
+    def cpu_times(self) -> float | None:
+        if self.floor is None or not self.cpu or not self.floor.cpu:
+            return None
+        floor = self.floor.cpu_median
+        return (self.cpu_median or 0.0) / floor if floor else None
 
     @property
     def max(self) -> float | None:
@@ -77,8 +113,10 @@ class Figure:
 
     @property
     def passed(self) -> bool | None:
-        if self.target is None or self.missing or not self.samples:
+        if (self.target is None and self.ratio is None) or self.missing or not self.samples:
             return None
+        if self.ratio is not None:
+            return self.times is not None and self.times <= self.ratio
         value = self.rss_mb if self.unit == "MB" else self.median
         return value is not None and value <= self.target
 
@@ -101,7 +139,8 @@ if pid == 0:
         os._exit(127)
 _, status, usage = os.wait4(pid, 0)
 end = time.monotonic()
-os.write(fd, f"{start!r} {end!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+cpu = usage.ru_utime + usage.ru_stime
+os.write(fd, f"{start!r} {end!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {cpu!r}".encode())
 """
 
 
@@ -110,12 +149,12 @@ class Launched:
     proc: subprocess.Popen
     report: int  # read end of the launcher's pipe
 
-    def finish(self) -> tuple[float, float, int, int]:
-        """(start, end, peak RSS in KiB, exit code) of the measured command, once it has exited."""
+    def finish(self) -> tuple[float, float, int, int, float]:
+        """(start, end, peak RSS in KiB, exit code, CPU seconds) of the measured command, once it has exited."""
         self.proc.wait()
         with os.fdopen(self.report, "rb") as f:
-            start, end, rss, code = f.read().decode().split()
-        return float(start), float(end), int(rss), int(code)
+            start, end, rss, code, cpu = f.read().decode().split()
+        return float(start), float(end), int(rss), int(code), float(cpu)
 
 
 def launch(cmd: list[str], env: dict[str, str], **popen: Any) -> Launched:
@@ -128,23 +167,41 @@ def launch(cmd: list[str], env: dict[str, str], **popen: Any) -> Launched:
     return Launched(proc, read)
 
 
-def run(cmd: list[str], env: dict[str, str], *, timeout: float = 120, check: bool = True) -> Sample:
-    """One whole process: wall time from spawn to exit, and its peak RSS (ru_maxrss, KiB on Linux)."""
-    with tempfile.TemporaryFile() as out:
+def run(
+    cmd: list[str],
+    env: dict[str, str],
+    *,
+    timeout: float = 120,
+    check: bool = True,
+    stdin: bytes | None = None,
+) -> Sample:
+    """One whole process: wall time from spawn to exit, CPU time and peak RSS (ru_maxrss, KiB on Linux).
+
+    `stdin`: bytes the process reads as its standard input (a scripted session).
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as given:
+        if stdin is not None:
+            given.write(stdin)
+            given.seek(0)
         launched = launch(
-            cmd, env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            env,
+            stdin=subprocess.DEVNULL if stdin is None else given,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         timer = threading.Timer(timeout, lambda: os.killpg(launched.proc.pid, signal.SIGKILL))
         timer.start()
         try:
-            start, end, rss, code = launched.finish()
+            start, end, rss, code, cpu = launched.finish()
         finally:
             timer.cancel()
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if check and code != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {code}:\n{text[-2000:]}")
-    return Sample(end - start, rss, text)
+    return Sample(end - start, rss, text, cpu)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
@@ -183,11 +240,11 @@ def run_in_pty(cmd: list[str], env: dict[str, str], needle: str, *, timeout: flo
             os.killpg(launched.proc.pid, signal.SIGKILL)
     finally:
         os.close(master)
-        start, _, rss, _ = launched.finish()
+        start, _, rss, _, cpu = launched.finish()
     if found is None:
         text = _screen_text(raw)
         raise RuntimeError(f"{' '.join(cmd)}: `{needle}` never appeared on the terminal:\n{text[-2000:]}")
-    return Sample(found - start, rss, _screen_text(raw))
+    return Sample(found - start, rss, _screen_text(raw), cpu)
 
 
 def _screen_text(raw: bytes) -> str:
@@ -195,12 +252,19 @@ def _screen_text(raw: bytes) -> str:
     return " ".join(text.replace("│", " ").split())
 
 
-def measure(fig: Figure, runs: int, once: Callable[[int], Sample | float]) -> Figure:
+def measure(
+    fig: Figure, runs: int, once: Callable[[int], Sample | float], before: Callable[[], None] | None = None
+) -> Figure:
+    """`runs` samples of `once`; `before` runs ahead of each (the floor, so the two alternate)."""
     for i in range(runs):
+        if before is not None:
+            before()
         got = once(i)
         if isinstance(got, Sample):
             fig.samples.append(got.seconds)
             fig.rss_kb.append(got.rss_kb)
+            if got.cpu is not None:
+                fig.cpu.append(got.cpu)
         else:
             fig.samples.append(got)
     return fig
@@ -233,10 +297,10 @@ def child(args: argparse.Namespace) -> None:
         bank = load_bank([Path(args.bank)], include_builtin=False)
     if args.child == "queue":
         ws = open_workspace(bank, Path(args.db), readonly=True)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         queue = ws.queue(CardFilter())
-        seconds = time.perf_counter() - start
-        print(json.dumps({"seconds": [seconds], "due": len(queue.due), "new": len(queue.new)}))
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(json.dumps({"seconds": [seconds], "cpu": [cpu], "due": len(queue.due), "new": len(queue.new)}))
         return
     if args.child == "persist":
         from datetime import timedelta
@@ -254,16 +318,17 @@ def child(args: argparse.Namespace) -> None:
             card = bank.by_id[slug]
             todo.append((slug, row, ws.scheduler.next_memory(row, Rating.GOOD, now), card.content_hash))
         session = ws.store.start_session("drill", now)
-        times = []
+        times, cpus = [], []
         for i, (slug, row, outcome, chash) in enumerate(todo):
             at = now + timedelta(seconds=i + 1)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             rate_card(ws.store, ws.scheduler, GivenRating(
                 slug, Rating.GOOD, at, "scheduled", shown=row, outcome=outcome,
                 content_hash=chash, duration_ms=12_000, session_id=session,
             ))  # fmt: skip
             times.append(time.perf_counter() - start)
-        print(json.dumps({"seconds": times}))
+            cpus.append(time.process_time() - cpu)
+        print(json.dumps({"seconds": times, "cpu": cpus}))
         return
     raise SystemExit(f"unknown child {args.child}")
 
@@ -288,7 +353,8 @@ class Bench:
         )
         self.python = sys.executable
         self.figures: list[Figure] = []
-        self.floors: dict[str, float] = {}
+        self.floor: Figure  # the `import typer` floor, measured by bench_floors and before every run
+        self.clock = args.clock
 
     # ------------------------------------------------------------ data and environment
 
@@ -344,14 +410,40 @@ class Bench:
         for key, code in (("python", "pass"), ("import_typer", "import typer")):
             fig = self.add(Figure(f"floor_{key}", f"floor: python -c {code!r}", None, "reference"))
             measure(fig, self.runs, lambda _, code=code: run([self.python, "-c", code], env))
-            self.floors[key] = fig.median or 0.0
+            if key == "import_typer":
+                self.floor = fig
+
+    def floor_run(self) -> None:
+        """One more sample of the `import typer` floor, taken just before a sample of a figure."""
+        sample = run([self.python, "-c", "import typer"], self.env())
+        self.floor.samples.append(sample.seconds)
+        self.floor.rss_kb.append(sample.rss_kb)
+        if sample.cpu is not None:
+            self.floor.cpu.append(sample.cpu)
+
+    def ratio_figure(self, key: str, label: str, ratio: float) -> Figure:
+        """A process figure judged as a multiple of the `import typer` floor."""
+        return self.add(
+            Figure(
+                key,
+                label,
+                None,
+                f"≤ {ratio:g}× import typer",
+                ratio=ratio,
+                floor=self.floor,
+                clock=self.clock,
+            )
+        )
+
+    def timed(self, fig: Figure, once: Callable[[int], Sample | float]) -> Figure:
+        """Measure `fig`, each run preceded by a run of the floor (they alternate)."""
+        return measure(fig, self.runs, once, before=self.floor_run)
 
     def bench_startup(self) -> None:
         env = self.env()
-        limit = 1.5 * self.floors["import_typer"]
         for flag in ("--version", "--help"):
-            fig = self.add(Figure(flag.strip("-"), f"idrill {flag}", limit, "≤ 1.5× import typer"))
-            measure(fig, self.runs, lambda _, flag=flag: run([*self.idrill, flag], env))
+            fig = self.ratio_figure(flag.strip("-"), f"idrill {flag}", 1.5)
+            self.timed(fig, lambda _, flag=flag: run([*self.idrill, flag], env))
             heavy = run([self.python, "-c", _HEAVY.replace("FLAG", flag)], env).output
             loaded = [line.split()[1:] for line in heavy.splitlines() if line.startswith("HEAVY:")][-1]
             fig.note = f"heavy modules imported: {', '.join(loaded) or 'none'}"
@@ -371,18 +463,31 @@ class Bench:
         needle = self.first_card(env, args)
         shutil.rmtree(self.warm_cache, ignore_errors=True)
         cold = run_in_pty([*self.idrill, *args], env, needle)  # fills the cache
-        fig = self.add(Figure("first_card", "time to first card, built-in bank", 0.250, "≤ 250 ms"))
-        measure(fig, self.runs, lambda _: run_in_pty([*self.idrill, *args], env, needle))
+        fig = self.ratio_figure("first_card", "time to first card, built-in bank", 2.5)
+        self.timed(fig, lambda _: run_in_pty([*self.idrill, *args], env, needle))
         fig.note = f"first run (empty cache): {cold.seconds / MS:.0f} ms"
 
+    def bench_scripted_session(self) -> None:
+        """A whole session on the built-in bank, read from a pipe: reveal, rate Good, quit."""
+        env = self.env()
+        keys = b"space\n3\nq\n"
+        fig = self.ratio_figure("session", "scripted session (reveal, rate, quit), built-in bank", 3.0)
+
+        def once(i: int) -> Sample:
+            db = self.home / f"session-{i}.db"
+            for leftover in self.home.glob(f"session-{i}.db*"):
+                leftover.unlink()
+            sample = run([*self.idrill, "--db", str(db)], env, stdin=keys)
+            if "Good" not in sample.output and "good" not in sample.output.lower():
+                raise RuntimeError(f"the scripted session did not rate a card:\n{sample.output[-2000:]}")
+            return sample
+
+        once(99)  # the built-in bank's cache is warm, as for a user
+        self.timed(fig, once)
+
     def bench_bank(self) -> None:
-        cold = self.add(
-            Figure(
-                "bank_cold",
-                f"{self.sizes['cards']} cards ({self.bank_mb:.1f} MB): cold validate",
-                2.0,
-                "≤ 2 s",
-            )
+        cold = self.ratio_figure(
+            "bank_cold", f"{self.sizes['cards']} cards ({self.bank_mb:.1f} MB): cold validate", 18
         )
 
         def cold_once(i: int) -> Sample:
@@ -393,13 +498,11 @@ class Bench:
             finally:
                 shutil.rmtree(cache, ignore_errors=True)
 
-        measure(cold, self.runs, cold_once)
+        self.timed(cold, cold_once)
         env = self.env()
         run([*self.idrill, "validate", *self.big()], env)  # fill the cache
-        warm = self.add(
-            Figure("bank_warm", f"{self.sizes['cards']} cards: warm start (cached)", 0.400, "≤ 400 ms")
-        )
-        measure(warm, self.runs, lambda _: run([*self.idrill, "validate", *self.big()], env))
+        warm = self.ratio_figure("bank_warm", f"{self.sizes['cards']} cards: warm start (cached)", 4)
+        self.timed(warm, lambda _: run([*self.idrill, "validate", *self.big()], env))
 
     def bench_children(self) -> None:
         env = self.env()
@@ -419,7 +522,8 @@ class Bench:
             got = json.loads(sample.output.strip().splitlines()[-1])
             queue_info.update(got)
             fig.rss_kb.append(sample.rss_kb)
-            return got["seconds"][0]
+            fig.cpu.extend(got["cpu"])
+            return got["cpu" if self.clock == "cpu" else "seconds"][0]
 
         measure(fig, self.runs, queue_once)
         fig.note = f"{queue_info.get('due')} due + {queue_info.get('new')} new; timed inside the process"
@@ -429,6 +533,9 @@ class Bench:
         n = self.sizes["ratings"]
         fig = self.add(
             Figure("persist", f"persist one rating (median of {n} per run)", 0.005, "≤ 5 ms median")
+        )
+        p99 = self.add(
+            Figure("persist_p99", "persist one rating: p99", 0.020, "≤ 20 ms p99", statistic="p99")
         )
         every: list[float] = []
 
@@ -448,14 +555,19 @@ class Bench:
                 ],
                 env,
             )
-            every.extend(json.loads(sample.output.strip().splitlines()[-1])["seconds"])
+            every.extend(
+                json.loads(sample.output.strip().splitlines()[-1])[
+                    "cpu" if self.clock == "cpu" else "seconds"
+                ]
+            )
             fig.rss_kb.append(sample.rss_kb)
 
         for i in range(self.runs):
             persist_once(i)
         fig.samples = every
-        every.sort()
-        fig.note = f"{len(every)} ratings in WAL; p99 {every[int(len(every) * 0.99)] / MS:.2f} ms"
+        p99.samples = list(every)
+        p99.rss_kb = list(fig.rss_kb)
+        fig.note = f"{len(every)} ratings in WAL, {self.sizes['reviews']} reviews in the log"
 
     def command_exists(self, name: str) -> bool:
         return (
@@ -465,21 +577,23 @@ class Bench:
     def bench_reports(self) -> None:
         env = self.env()
         args = [*self.big(), "--db", str(self.db)]
-        html = self.work / "report.html"
-        for key, cmd, label in (
-            ("stats", ["stats"], "idrill stats"),
-            (
-                "report_html",
-                ["report", "--format", "html", "--out", str(html)],
-                "idrill report --format html",
-            ),
-        ):
-            fig = self.add(Figure(key, f"{label} over {self.sizes['reviews']} logs", 1.0, "≤ 1 s"))
+        todo: list[tuple[str, list[str], str]] = [("stats", ["stats"], "idrill stats")]
+        for fmt in ("md", "html", "json", "csv"):
+            out = self.work / f"report.{fmt}"
+            todo.append(
+                (
+                    f"report_{fmt}",
+                    ["report", "--format", fmt, "--out", str(out)],
+                    f"idrill report --format {fmt}",
+                )
+            )
+        for key, cmd, label in todo:
+            fig = self.ratio_figure(key, f"{label} over {self.sizes['reviews']} logs", 4)
             if not self.command_exists(cmd[0]):
                 fig.missing = "n/a (command missing)"
                 continue
             run([*self.idrill, *cmd, *args], env)  # the bank cache is warm, as for a user
-            measure(fig, self.runs, lambda _, cmd=cmd: run([*self.idrill, *cmd, *args], env))
+            self.timed(fig, lambda _, cmd=cmd: run([*self.idrill, *cmd, *args], env))
 
     def bench_session(self) -> None:
         db = self.work / "session.db"
@@ -509,21 +623,33 @@ class Bench:
     # ------------------------------------------------------------ output
 
     def table(self) -> str:
-        typer_floor = self.floors.get("import_typer") or 1.0
-        head = ("figure", "median", "max", "× typer", "peak RSS", "target", "result")
+        head = (
+            "figure",
+            "median",
+            "max",
+            "CPU median",
+            "wall × typer",
+            "CPU × typer",
+            "peak RSS",
+            "target",
+            "result",
+        )
         rows = []
         for f in self.figures:
             if f.missing:
-                rows.append((f.label, "", "", "", "", f.target_text, f.missing))
+                rows.append((f.label, "", "", "", "", "", "", f.target_text, f.missing))
                 continue
-            med = mx = ratio = ""
+            med = mx = cpu = ratio = cpu_ratio = ""
             if f.unit != "MB":
-                med, mx = _ms(f.median), _ms(f.max)
-                if f.key not in ("queue", "persist"):  # library-level: not comparable to a process floor
-                    ratio = f"{(f.median or 0) / typer_floor:.2f}"
+                med, mx, cpu = _ms(f.median), _ms(f.max), _ms(f.cpu_median)
+                if f.key not in ("queue", "persist", "persist_p99"):  # library-level: no process floor
+                    floor = self.floor
+                    ratio = f"{(f.median or 0) / (floor.median or 1):.2f}"
+                    if f.cpu and floor.cpu:
+                        cpu_ratio = f"{(f.cpu_median or 0) / (floor.cpu_median or 1):.2f}"
             rss = f"{f.rss_mb:.0f} MB" if f.rss_mb else ""
             result = {True: "PASS", False: "FAIL", None: ""}[f.passed]
-            rows.append((f.label, med, mx, ratio, rss, f.target_text, result))
+            rows.append((f.label, med, mx, cpu, ratio, cpu_ratio, rss, f.target_text, result))
         widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
         lines = [
             "  ".join(
@@ -533,6 +659,11 @@ class Bench:
             for r in [head, *rows]
         ]
         lines.insert(1, "-" * len(lines[0]))
+        judged = "CPU times (user + system)" if self.clock == "cpu" else "wall times"
+        lines.append(
+            f"ratios are of {judged} (median) to the `import typer` floor of this run "
+            f"({len(self.floor.samples)} floor runs, alternating with the figures' runs)"
+        )
         notes = [f"  {f.label}: {f.note}" for f in self.figures if f.note]
         return "\n".join(lines + (["", "notes:", *notes] if notes else []))
 
@@ -545,7 +676,12 @@ class Bench:
                 "python": platform.python_version(),
                 "platform": platform.platform(),
             },
-            "floors_ms": {k: round(v / MS, 2) for k, v in self.floors.items()},
+            "clock": self.clock,
+            "floors_ms": {
+                k: round((f.median or 0) / MS, 2)
+                for k, f in (("python", self.figures[0]), ("import_typer", self.floor))
+            },
+            "floor_cpu_ms": None if self.floor.cpu_median is None else round(self.floor.cpu_median / MS, 2),
             "figures": {
                 f.key: {
                     "label": f.label,
@@ -554,6 +690,11 @@ class Bench:
                     # for the memory figure, the times are those of its runs (time to first card)
                     "median_ms": None if f.median is None else round(f.median / MS, 3),
                     "max_ms": None if f.max is None else round(f.max / MS, 3),
+                    "cpu_median_ms": None if f.cpu_median is None else round(f.cpu_median / MS, 3),
+                    "statistic": f.statistic,
+                    "target_ratio": f.ratio,
+                    "times_floor": None if f.times is None else round(f.times, 3),
+                    "cpu_times_floor": None if f.cpu_times is None else round(f.cpu_times, 3),
                     "peak_rss_mb": None if f.rss_mb is None else round(f.rss_mb, 1),
                     "target": f.target_text,
                     "passed": f.passed,
@@ -570,6 +711,7 @@ class Bench:
             ("import floors", self.bench_floors),
             ("--version / --help", self.bench_startup),
             ("time to first card", self.bench_first_card),
+            ("scripted session", self.bench_scripted_session),
             ("bank load", self.bench_bank),
             ("queue build and persisting ratings", self.bench_children),
             ("stats and report", self.bench_reports),
@@ -603,6 +745,12 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="small sizes and fewer runs (the test suite runs this)"
     )
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, quick 3)")
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="cpu",
+        help="judge by CPU time (default: steady on a shared, busy machine) or by wall time",
+    )
     parser.add_argument("--workdir", help="where generated data goes (default .bench/full or .bench/quick)")
     parser.add_argument("--out", help="results file (default bench-results.json in the repo)")
     parser.add_argument("--child", help=argparse.SUPPRESS)

@@ -91,14 +91,24 @@ def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: 
     problems = list(extra_problems)
     store = BankCache.default() if cache and worth_caching(files) else None
     loaded: list[_Loaded] = []
+    keys: list[dict[str, Any]] = []  # of every file, when each one has a cache key
     with speedups.paused():  # millions of objects and no cycles: the GC would only rescan them
         for path, fetched in zip(files, _prefetch(files, store), strict=True):
             entry, found = _load_file(path, store, fetched)
             problems += capped(found, path)
             if entry is not None:
                 loaded.append(entry)
-        problems += _cross_check(loaded)
-        exercises: dict[str, Path] = {}
+            if fetched.key is not None:
+                keys.append(fetched.key)
+        # The checks across files depend only on the files' contents: this exact set of files (their
+        # cache keys) passing them once means they pass again, so a warm start skips them.
+        whole = store is not None and not problems and len(keys) == len(files)
+        if not (whole and store is not None and store.passed_across(keys)):
+            found = _cross_check(loaded)
+            problems += found
+            if whole and store is not None and not found:
+                store.mark_passed_across(keys)
+        exercises: dict[str, Path] = {}  # checked on every load (files beside the bank may change)
         for entry in loaded:
             if any(card.exercise for card in entry.cards):
                 folders, wrong = check_exercises(entry.path, entry.cards, entry.line)

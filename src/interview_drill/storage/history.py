@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from interview_drill.domain.figures.log import DayWindow, LogSummary
 from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
 from interview_drill.storage import opening
 from interview_drill.storage.migrations import LATEST
@@ -178,21 +179,54 @@ class Store:
             )
         ]
 
-    def figures_log(
-        self,
-    ) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, str]], list[tuple[str, int, int]]]:
-        """What the stats need, as plain tuples (fast for 100k rows); cram left out.
+    def first_review_ms(self) -> int | None:
+        """When the first scheduled or mock review was given (epoch ms), None for an empty log."""
+        found = self.conn.execute(
+            "SELECT reviewed_at FROM reviews WHERE kind != 'cram' ORDER BY reviewed_at LIMIT 1"
+        ).fetchone()
+        return int(found[0]) if found else None
 
-        (slug, rating, reviewed_at ms, phase_before) per review; (slug, traps JSON) per review that
-        marked traps; (slug, correct 0/1, answered_at ms) per numbers-quiz answer.
+    def figures_summary(self, window: DayWindow, slugs: Collection[str] | None = None) -> LogSummary:
+        """The log aggregated by SQL for `stats.compute`: reviews and Again ratings per card and per
+        study day of `window`, cram and reviews from tomorrow on left out. `slugs`: only these cards'.
+
+        The study day of a review comes from `window.segments()` (runs of equally long days), so the
+        grouping is exact in any time zone; the covering indexes of migration 3 serve both queries.
         """
-        reviews = self.conn.execute(
-            "SELECT c.slug, r.rating, r.reviewed_at, r.phase_before FROM reviews r "
-            "JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram'"
+        end = window.end_ms
+        runs = window.segments()
+        case = "CASE " + " ".join("WHEN r.reviewed_at < ? THEN ? + (r.reviewed_at - ?) / ?" for _ in runs[1:])
+        day_args: list[int] = []
+        for (start, index, length), (next_start, _, _) in zip(runs, runs[1:], strict=False):
+            day_args += [next_start, index, start, length]
+        start, index, length = runs[-1]
+        day = f"{case} ELSE ? + (r.reviewed_at - ?) / ? END" if runs[1:] else "? + (r.reviewed_at - ?) / ?"
+        day_args += [index, start, length]
+        selected = ""
+        sel_args: list[Any] = []
+        if slugs is not None:
+            selected = (
+                " AND r.card_id IN (SELECT id FROM cards WHERE slug IN (SELECT value FROM json_each(?)))"
+            )
+            sel_args = [json.dumps(sorted(slugs))]
+        per_slug = {
+            slug: (n, again)
+            for slug, n, again in self.conn.execute(
+                "SELECT c.slug, g.n, g.again FROM (SELECT r.card_id, count(*) AS n, sum(r.rating = 1) AS again "
+                f"FROM reviews r WHERE r.kind != 'cram' AND r.reviewed_at < ?{selected} GROUP BY r.card_id) g "
+                "JOIN cards c ON c.id = g.card_id",
+                [end, *sel_args],
+            )
+        }
+        days = self.conn.execute(
+            f"SELECT {day} AS d, count(*), sum(r.rating = 1), sum(r.phase_before = 2), "
+            "sum(r.phase_before = 2 AND r.rating = 1) "
+            f"FROM reviews r WHERE r.kind != 'cram' AND r.reviewed_at < ?{selected} GROUP BY d",
+            [*day_args, end, *sel_args],
         ).fetchall()
         traps = self.conn.execute(_TRAPS_SQL).fetchall()
         numbers = self.conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
-        return reviews, traps, numbers
+        return LogSummary(window.first_ms, end, per_slug, days, traps, numbers)
 
     def review_count(self) -> int:
         """Every review in the log, cram included."""

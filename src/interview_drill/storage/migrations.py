@@ -101,6 +101,11 @@ MIGRATIONS: list[list[str]] = [
             UPDATE code_checks SET review_id = NULL WHERE review_id = OLD.id;
         END""",
     ],
+    [  # 6: covering indexes for the figures of `stats` and `report` (aggregated by SQL, per day and per card)
+        "CREATE INDEX reviews_figures_time ON reviews(reviewed_at, kind, rating, phase_before)",
+        "CREATE INDEX reviews_figures_card ON reviews(card_id, kind, rating, reviewed_at)",
+        "CREATE INDEX reviews_traps ON reviews(card_id, kind, traps_hit) WHERE traps_hit IS NOT NULL",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

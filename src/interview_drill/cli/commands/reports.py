@@ -26,8 +26,7 @@ DaysOpt = Annotated[
 
 
 def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
-    from interview_drill.domain.figures.stats import History, compute
-    from interview_drill.storage.checks import last_checks
+    from interview_drill.app.figures import stats_for
 
     filters = {
         "topic": list(flt.topics),
@@ -36,19 +35,8 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
         "kind": list(flt.kinds),
         "tag": list(flt.tags),
     }
-    return compute(
-        flt.apply(ws.bank.cards),
-        ws.rows(),
-        History(*ws.store.figures_log(), checks=last_checks(ws.store)),
-        ws.scheduler,
-        ws.now(),
-        rollover_hour=ws.settings.rollover_hour,
-        tz=ws.tz,
-        days=days,
-        titles=ws.bank.topics,
-        whole_history=not flt.active,
-        filters=filters,
-    )
+    cards = flt.apply(ws.bank.cards)
+    return stats_for(ws, cards, days=days, whole_history=not flt.active, filters=filters)
 
 
 @commands.command("stats")

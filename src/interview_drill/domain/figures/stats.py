@@ -1,10 +1,10 @@
-"""The figures of `idrill stats` and `idrill report`: one pass over the history and the bank.
+"""The figures of `idrill stats` and `idrill report`: the log's aggregates and the bank, in one pass.
 
 Owns `compute` and what it returns (`Stats`: totals, retention, activity, the review forecast,
-traps fallen for, the numbers quiz, and the topic and level figures of `weakness`), and the
-`History` it reads. Pure functions over plain data: the log comes from `Store.figures_log` /
-`Store.review_counts` (the app layer builds a `History` from them); `render/` turns the figures
-into files and terminal output.
+traps fallen for, the numbers quiz, and the topic and level figures of `weakness`). Pure functions
+over plain data: the log comes aggregated per card and per study day (`log.LogSummary`, from
+`Store.figures_summary`, wired by `app/figures.py`) or as plain review tuples (`log.History`);
+`render/` turns the figures into files and terminal output.
 
 Only scheduled and mock reviews count in any figure here: cram practice changes no schedule and
 would flatter the numbers.
@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from interview_drill.domain.cards import SENIORITIES, Card
 from interview_drill.domain.clock import day_start, study_day
-from interview_drill.domain.figures.coding import CodingFigures, LastCheck, coding_figures
+from interview_drill.domain.figures.coding import CodingFigures, coding_figures
+from interview_drill.domain.figures.log import DayWindow, History, LogSummary, day_window, summarise
 from interview_drill.domain.figures.streaks import current_streak, streaks
 from interview_drill.domain.figures.weakness import (
     WEAKNESS_FORMULA,
@@ -34,7 +35,7 @@ from interview_drill.domain.figures.weakness import (
     ranked_topics,
     topic_weakness,
 )
-from interview_drill.domain.review import CardRow, Phase, Rating, from_ms, to_ms
+from interview_drill.domain.review import CardRow, to_ms
 
 if TYPE_CHECKING:
     from interview_drill.domain.schedule import Scheduler
@@ -49,33 +50,23 @@ __all__ = [
     "DayCount",
     "ForecastDay",
     "GroupStats",
+    "DayWindow",
     "History",
+    "LogSummary",
     "NumbersQuiz",
     "Retention",
     "Stats",
     "Totals",
     "TrapStat",
     "compute",
+    "day_window",
     "current_streak",
+    "summarise",
     "topic_weakness",
     "trap_stats",
 ]
 
 # ---------------------------------------------------------------- reading the history
-
-
-@dataclass(frozen=True)
-class History:
-    """The parts of the log the figures need, as plain tuples (fast for 100k rows)."""
-
-    # (slug, rating, reviewed_at ms, phase_before), scheduled and mock only, in any order
-    reviews: Sequence[tuple[str, int, int, int]] = ()
-    # (slug, JSON list of trap indices) for reviews where traps were marked
-    traps: Sequence[tuple[str, str]] = ()
-    # (slug, correct 0/1, answered_at ms) of the numbers quiz
-    numbers: Sequence[tuple[str, int, int]] = ()
-    # slug -> the newest check of its coding exercise attempt
-    checks: Mapping[str, LastCheck] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- figures
@@ -219,7 +210,7 @@ def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
 def compute(
     cards: Sequence[Card],
     rows: Mapping[str, CardRow],
-    history: History,
+    history: History | LogSummary,
     scheduler: Scheduler,
     now: datetime,
     *,
@@ -234,7 +225,8 @@ def compute(
 
     With `whole_history`, activity, retention and streaks count every review in the history (also of
     cards no longer in the bank), as the drill's streak does; otherwise only reviews of `cards`.
-    One pass over the review log; no per-card queries.
+    `history` is the log already aggregated (`LogSummary`, from `Store.figures_summary`: no review
+    is materialised), or plain review tuples (`History`), aggregated here in one pass.
     """
     titles = titles or {}
     today = study_day(now, rollover_hour, tz)
@@ -244,44 +236,45 @@ def compute(
     day_end = starts[-1]
 
     index = _slug_index(cards)
-    reviews = history.reviews
-    first_day = min(
-        study_day(from_ms(min((r[2] for r in reviews), default=to_ms(now))), rollover_hour, tz), today
-    )
-    span = (today - first_day).days + 1
-    # The start of every study day from the first review's to tomorrow's, in epoch ms: a review's
-    # day is then one bisection away, with no time-zone arithmetic per review.
-    bounds = [to_ms(day_start(first_day + timedelta(days=i), rollover_hour, tz)) for i in range(span + 1)]
+    keep = None if whole_history else set(index)
+    if isinstance(history, History):
+        first_ms = min((r[2] for r in history.reviews), default=None)
+        window = day_window(first_ms, now, rollover_hour, tz)
+        summary = summarise(history, window, keep)
+    else:
+        summary = history
+        window = day_window(summary.first_ms, now, rollover_hour, tz)
+        if summary.end_ms != window.end_ms:
+            raise ValueError("the log summary was made for another day window")
+    span = len(window.bounds) - 1
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for slug, (n, again) in summary.per_slug.items():
+        card = index.get(slug)
+        if card is not None:  # with a filter, the summary holds only the selected cards' reviews
+            acc = counts[card.id]
+            acc[0] += n
+            acc[1] += again
     per_day = [[0, 0] for _ in range(days)]  # index: days ago
     days_ago: set[int] = set()
     ret7 = [0, 0]
     ret30 = [0, 0]
     total = 0
-    for slug, rating, at, phase_before in reviews:
-        card = index.get(slug)
-        if card is None and not whole_history:
+    for day, n, again, review_n, review_again in summary.days:
+        if not n:
             continue
-        ago = span - bisect_right(bounds, at)
-        if ago < 0:
-            continue  # after a pinned clock's day: not history yet
-        again = rating == Rating.AGAIN
-        if card is not None:
-            acc = counts[card.id]
-            acc[0] += 1
-            acc[1] += again
-        total += 1
+        ago = span - 1 - day
+        total += n
         days_ago.add(ago)
         if ago < days:
             pd = per_day[ago]
-            pd[0] += 1
+            pd[0] += n
             pd[1] += again
-        if phase_before == Phase.REVIEW and ago < 30:
-            ret30[0] += 1
-            ret30[1] += again
+        if ago < 30:
+            ret30[0] += review_n
+            ret30[1] += review_again
             if ago < 7:
-                ret7[0] += 1
-                ret7[1] += again
+                ret7[0] += review_n
+                ret7[1] += review_again
 
     stats = card_stats(cards, rows, scheduler, now, {k: (v[0], v[1]) for k, v in counts.items()}, day_end)
     topics = ranked_topics(stats, titles)
@@ -299,7 +292,7 @@ def compute(
 
     current, longest = streaks({today - timedelta(days=a) for a in days_ago}, today)
     selected = {c.id for c in cards}
-    numbers = _numbers(history.numbers, None if whole_history else selected, to_ms(starts[29]))
+    numbers = _numbers(summary.numbers, None if whole_history else selected, to_ms(starts[29]))
     totals = Totals(
         cards=len(stats),
         seen=sum(1 for c in stats if c.studied),
@@ -322,10 +315,10 @@ def compute(
         cards=stats,
         forecast=[ForecastDay(today + timedelta(days=i), n) for i, n in enumerate(forecast)],
         activity=Activity([DayCount(today - timedelta(days=a), *per_day[a]) for a in reversed(range(days))]),
-        traps=trap_stats(history.traps, index),
+        traps=trap_stats(summary.traps, index),
         numbers=numbers,
         filters=dict(filters or {}),
-        coding=coding_figures(cards, history.checks),
+        coding=coding_figures(cards, summary.checks),
     )
 
 
@@ -333,13 +326,18 @@ def trap_stats(marked: Iterable[tuple[str, str]], index: Mapping[str, Card]) -> 
     """Traps marked as fallen for, counted per card and trap; unknown cards and indices are skipped."""
     counts: dict[tuple[str, int], int] = defaultdict(int)
     cards: dict[str, Card] = {}
+    parsed: dict[str, Any] = {}  # the same few lists (`[0]`, `[1, 2]`) are marked again and again
     for slug, raw in marked:
         card = index.get(slug)
         if card is None:
             continue
-        try:
-            hits = json.loads(raw)
-        except (TypeError, ValueError):
+        hits = parsed.get(raw, parsed)
+        if hits is parsed:
+            try:
+                hits = parsed[raw] = json.loads(raw)
+            except (TypeError, ValueError):
+                hits = parsed[raw] = None
+        if hits is None:
             continue
         if not isinstance(hits, list):
             continue
