@@ -80,8 +80,9 @@ class Workspace:
         now = now or self.now()
         start, end = self.today(now)
         new_today, reviews_today = self.store.today_counts(start)
-        return build_queue(
-            flt.apply(self.bank.cards),
+        cards = flt.apply(self.bank.cards)
+        queue = build_queue(
+            cards,
             self.rows(),
             self.scheduler,
             now,
@@ -90,6 +91,9 @@ class Workspace:
             reviews_today=reviews_today,
             new_limit=new_limit,
         )
+        from interview_drill.app.plan import with_plans  # interview plans (issue 18)
+
+        return with_plans(self, cards, queue, now, new_limit)
 
     def card(self, card_id: str) -> Card:
         return self.bank.require(card_id)

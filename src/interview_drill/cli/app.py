@@ -117,10 +117,20 @@ def root(
 
 
 def _register_commands() -> None:
-    from interview_drill.cli.commands import bank, config, drill, export, history, practice, reports
+    from interview_drill.cli.commands import (
+        bank,
+        cards,
+        config,
+        drill,
+        export,
+        history,
+        plan,
+        practice,
+        reports,
+    )
 
     # This order is the order of `idrill --help`.
-    for module in (bank, drill, config, reports, practice, export, history):
+    for module in (bank, cards, drill, plan, config, reports, practice, export, history):
         module.commands.register(app, guarded)
 
 

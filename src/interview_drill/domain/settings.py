@@ -18,6 +18,8 @@ class Settings:
     learning_steps: tuple[int, ...] = (1, 10)  # minutes
     relearning_steps: tuple[int, ...] = (10,)  # minutes
     parameters: tuple[float, ...] = ()  # personal FSRS weights from `idrill optimize`; empty = defaults
+    leech_threshold: int = 8  # lapses that make a card a leech (0: never)
+    leech_action: str = "tag"  # tag | suspend
 
 
 # What each setting means, as message parts (the optimiser is named by a hint: cli/ words it).
@@ -29,6 +31,8 @@ HELP: dict[str, tuple[Part, ...]] = {
     "learning_steps": ("minutes between the first reviews of a new card, e.g. [1, 10]",),
     "relearning_steps": ("minutes between reviews after forgetting a card, e.g. [10]",),
     "parameters": ("21 personal FSRS weights (set by `", Hint.OPTIMIZE, "`; [] for the defaults)"),
+    "leech_threshold": ("lapses that make a card a leech (0–99; 0: never)",),
+    "leech_action": ("what happens to a new leech: tag (say so) or suspend",),
 }
 KEYS = tuple(f.name for f in fields(Settings))
 
@@ -68,6 +72,14 @@ def check(key: str, value: Any) -> Any:
         ):
             raise bad("must be a list of exactly 21 numbers, or [] for the defaults")
         return tuple(float(v) for v in value)
+    if key == "leech_threshold":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 99:
+            raise bad("must be a whole number from 0 to 99 (0: never)")
+        return value
+    if key == "leech_action":
+        if value not in ("tag", "suspend"):
+            raise bad("must be tag or suspend")
+        return value
     raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
 
 
@@ -78,6 +90,8 @@ def parse_value(key: str, raw: str) -> Any:
     raw = raw.strip()
     if key in ("learning_steps", "relearning_steps", "parameters") and not raw.startswith("["):
         raw = f"[{raw}]"  # `1,10` for `[1, 10]`
+    if key == "leech_action" and not raw.startswith(('"', "'")):
+        raw = f'"{raw}"'  # `suspend` for `"suspend"`
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

@@ -62,6 +62,17 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX number_answers_slug ON number_answers(slug)",
     ],
+    [  # interview plans (`idrill plan`): a date, a scope (filters as JSON), the recall wanted on the day
+        """CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            interview_on TEXT NOT NULL,
+            recall REAL,
+            target TEXT,
+            scope TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        )""",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

@@ -1,0 +1,40 @@
+"""Card-level insight: `card ID` (one card's memory and review log, as Anki's card info)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from interview_drill.cli.complete import complete_card_id
+from interview_drill.cli.options import Commands, Common, JsonOpt
+
+commands = Commands()
+
+
+@commands.command()
+def card(
+    card_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The card's id (or a former id).", autocompletion=complete_card_id),
+    ],
+    as_json: JsonOpt = False,
+    opts: Common = Common(),
+) -> None:
+    """One card's memory: state, stability, difficulty, recall now, due, lapses, and its review log."""
+    from interview_drill.domain.cardinfo import card_info
+    from interview_drill.domain.leech import is_leech
+    from interview_drill.domain.review import row_for
+    from interview_drill.render.cardinfo import card_info_data, render_card_info
+    from interview_drill.storage.cardlog import card_log
+
+    ws = opts.workspace(readonly=True)
+    found = ws.card(card_id)
+    row = row_for(found, ws.rows())
+    info = card_info(row, card_log(ws.store, row.slug), ws.scheduler, ws.now())
+    leech = is_leech(row, ws.settings)
+    if as_json:
+        typer.echo(json.dumps(card_info_data(found, info, leech), indent=2, ensure_ascii=False))
+        return
+    opts.console().print(render_card_info(found, info, ws.tz, leech))
