@@ -135,7 +135,11 @@ def test_a_plan_introduces_every_card_and_lifts_recall_on_the_day(monkeypatch, t
     assert sorted(actual) == sorted(planned)
     done = expected = 0
     for day in sorted(planned):
-        assert abs(actual[day] - planned[day]) <= max(10, 0.4 * planned[day]), (day, actual[day], planned[day])
+        assert abs(actual[day] - planned[day]) <= max(10, 0.4 * planned[day]), (
+            day,
+            actual[day],
+            planned[day],
+        )
         done, expected = done + actual[day], expected + planned[day]
         assert abs(done - expected) <= 0.15 * expected, (day, done, expected)
     assert abs(done - expected) <= 0.1 * expected
@@ -183,4 +187,7 @@ def test_plans_are_named_listed_and_cleared(pinned, sample_args):
     assert "removed plan acme" in run("plan", *sample_args, "--clear", "--name", "acme").output
     data = json.loads(run("plan", *sample_args, "--json").output)
     assert [p["name"] for p in data["plans"]] == ["2026-03-20"]
-    assert "replaced plan 2026-03-20" in run("plan", *sample_args, "--date", "2026-03-20", "--recall", "0.95").output
+    assert (
+        "replaced plan 2026-03-20"
+        in run("plan", *sample_args, "--date", "2026-03-20", "--recall", "0.95").output
+    )

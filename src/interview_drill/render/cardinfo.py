@@ -81,7 +81,7 @@ def card_info_data(card: Card, info: CardInfo, leech: bool = False) -> dict[str,
                 "kind": line.kind,
                 "state_before": line.phase_before.label,
                 "rating": line.rating.label.lower(),
-                "interval_days": round(line.interval.total_seconds() / 86400, 4) if line.interval else None,
+                "interval_seconds": round(line.interval.total_seconds()) if line.interval else None,
                 "duration_ms": line.duration_ms,
                 "answer": line.answer,
             }

@@ -1,0 +1,90 @@
+"""`idrill card ID` (card info matches the log) and leeches (tagged at the threshold), through the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from .conftest import SAMPLE_BANK, pin_clock, run
+
+SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
+ONE = [*SAMPLE, "--topic", "lora", "--level", "screen"]  # only sample-lora-alpha
+CARD = "sample-lora-alpha"
+START = datetime.fromisoformat("2026-03-02T09:00:00+00:00")
+
+
+def info() -> dict:
+    result = run("card", CARD, *SAMPLE, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def drill_at(monkeypatch: pytest.MonkeyPatch, moment: datetime, keys: str) -> str:
+    pin_clock(monkeypatch, moment.isoformat())
+    result = run("drill", *ONE, input=keys)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def when_due() -> datetime:
+    return datetime.fromisoformat(info()["due"])
+
+
+def test_card_info_matches_the_log(monkeypatch):
+    pin_clock(monkeypatch, START.isoformat())
+    fresh = info()
+    assert (fresh["state"], fresh["reviews"], fresh["log"], fresh["recall_now"]) == ("new", 0, [], None)
+    # A typed answer, Good (10-minute step), then Good again (learned ahead: it graduates).
+    drill_at(monkeypatch, START, "w\nalpha scales the update\nspace\n3\nspace\n3\n")
+    graduated = when_due()
+    drill_at(monkeypatch, graduated, "space\n1\nspace\n3\n")  # forgotten, relearned
+    data = info()
+    log = data["log"]
+    assert [(e["state_before"], e["rating"]) for e in log] == [
+        ("new", "good"), ("learning", "good"), ("review", "again"), ("relearning", "good"),
+    ]  # fmt: skip
+    assert log[0]["answer"] == "alpha scales the update" and log[1]["answer"] is None
+    assert log[0]["interval_seconds"] == 600  # the first learning step
+    assert log[1]["interval_seconds"] == (graduated - START).total_seconds()
+    assert log[2]["interval_seconds"] == 600  # the relearning step
+    last = datetime.fromisoformat(log[-1]["at"])
+    assert log[-1]["interval_seconds"] == (datetime.fromisoformat(data["due"]) - last).total_seconds()
+    assert (data["state"], data["reviews"], data["lapses"]) == ("review", 4, 1)
+    assert data["last_review"] == log[-1]["at"]
+    assert 0 < data["recall_now"] <= 1
+    shown = run("card", CARD, *SAMPLE).output
+    assert "Review log" in shown and "relearning" in shown and "alpha scales the update" in shown
+    assert "lapses       1" in shown
+
+
+def test_unknown_card_is_one_line(pinned):
+    result = run("card", "sample-lora-alfa", *SAMPLE)
+    assert result.exit_code != 0 and "sample-lora-alpha" in result.output  # a close match is suggested
+
+
+@pytest.mark.parametrize("action", ["tag", "suspend"])
+def test_a_leech_is_tagged_at_the_threshold(monkeypatch, action):
+    pin_clock(monkeypatch, START.isoformat())
+    assert run("config", "set", "leech_threshold", "2").exit_code == 0
+    assert run("config", "set", "leech_action", action).exit_code == 0
+    drill_at(monkeypatch, START, "space\n3\nspace\n3\n")
+    first = drill_at(monkeypatch, when_due(), "space\n1\nspace\n3\n")
+    assert "leech" not in first and info()["leech"] is False
+    second = drill_at(monkeypatch, when_due(), "space\n1\nspace\n3\n")
+    assert f"{CARD} is now a leech (2 lapses)" in second or f"{CARD} is a leech (2 lapses)" in second
+    data = info()
+    assert data["leech"] is True and data["lapses"] == 2
+    assert data["suspended"] is (action == "suspend")
+    if action == "tag":  # served again: the drill says so
+        again = drill_at(monkeypatch, when_due() + timedelta(minutes=1), "space\n3\n")
+        assert "leech: forgotten 2 times" in again
+    else:
+        assert "Nothing due" in drill_at(monkeypatch, START + timedelta(days=60), "")
+
+
+def test_leech_settings_are_checked(pinned):
+    bad = run("config", "set", "leech_action", "delete")
+    assert bad.exit_code == 2 and "must be tag or suspend" in bad.output
+    assert "from 0 to 99" in run("config", "set", "leech_threshold", "-1").output
