@@ -77,6 +77,10 @@ def test_a_leech_is_tagged_at_the_threshold(monkeypatch, action):
     data = info()
     assert data["leech"] is True and data["lapses"] == 2
     assert data["suspended"] is (action == "suspend")
+    listed = run("stats", *SAMPLE).output
+    assert "Leeches (forgotten 2 times or more)" in listed and f"2 lapses  {CARD}" in listed
+    report = run("report", *SAMPLE).output
+    assert f"- **{CARD}** (2 lapses): What does alpha do in LoRA?" in report
     if action == "tag":  # served again: the drill says so
         again = drill_at(monkeypatch, when_due() + timedelta(minutes=1), "space\n3\n")
         assert "leech: forgotten 2 times" in again

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from interview_drill.domain.review import CardRow
+from collections.abc import Iterable, Mapping
+
+from interview_drill.domain.cards import Card
+from interview_drill.domain.review import CardRow, row_for
 from interview_drill.domain.settings import Settings
 
 
@@ -14,3 +17,11 @@ def is_leech(row: CardRow, settings: Settings) -> bool:
 def became_leech(before: CardRow, after: CardRow, settings: Settings) -> bool:
     """This rating made the card a leech (its lapses reached the threshold just now)."""
     return is_leech(after, settings) and not is_leech(before, settings)
+
+
+def leeches(
+    cards: Iterable[Card], rows: Mapping[str, CardRow], settings: Settings
+) -> list[tuple[Card, CardRow]]:
+    """The leeches among `cards`, most lapses first."""
+    found = [(c, r) for c in cards if is_leech(r := row_for(c, rows), settings)]
+    return sorted(found, key=lambda pair: (-pair[1].lapses, pair[0].id))

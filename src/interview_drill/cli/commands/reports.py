@@ -15,8 +15,10 @@ from interview_drill.cli.options import Commands, Common, Filters
 
 if TYPE_CHECKING:
     from interview_drill.app.workspace import Workspace
+    from interview_drill.domain.cards import Card
     from interview_drill.domain.figures.stats import Stats
     from interview_drill.domain.filters import CardFilter
+    from interview_drill.domain.review import CardRow
 
 commands = Commands()
 
@@ -56,7 +58,21 @@ def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common
     from interview_drill.render.stats import render_stats
 
     ws = opts.workspace(readonly=True)
-    opts.console().print(render_stats(_stats(ws, filters.check(ws.bank), days)))
+    flt = filters.check(ws.bank)
+    console = opts.console()
+    console.print(render_stats(_stats(ws, flt, days)))
+    found = _leeches(ws, flt)
+    if found:
+        from interview_drill.render.leeches import render_leeches
+
+        console.print()
+        console.print(render_leeches(found, ws.settings.leech_threshold))
+
+
+def _leeches(ws: Workspace, flt: CardFilter) -> list[tuple[Card, CardRow]]:
+    from interview_drill.domain.leech import leeches
+
+    return leeches(flt.apply(ws.bank.cards), ws.rows(), ws.settings)
 
 
 @commands.command("report")
@@ -103,7 +119,12 @@ def report_command(
     if per_card and fmt not in ("csv", "json"):
         raise UsageError("--cards applies to --format csv or json")
     ws = opts.workspace(readonly=True)
-    text = render(_stats(ws, filters.check(ws.bank), days), fmt, cards=per_card)
+    flt = filters.check(ws.bank)
+    text = render(_stats(ws, flt, days), fmt, cards=per_card)
+    if fmt == "md" and (found := _leeches(ws, flt)):
+        from interview_drill.render.leeches import leeches_markdown
+
+        text += leeches_markdown(found, ws.settings.leech_threshold)
     if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return
