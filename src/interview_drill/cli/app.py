@@ -127,10 +127,11 @@ def _register_commands() -> None:
         plan,
         practice,
         reports,
+        simulate,
     )
 
     # This order is the order of `idrill --help`.
-    for module in (bank, cards, drill, plan, config, reports, practice, export, history):
+    for module in (bank, cards, drill, plan, config, reports, practice, simulate, export, history):
         module.commands.register(app, guarded)
 
 
