@@ -92,3 +92,32 @@ def test_leech_settings_are_checked(pinned):
     bad = run("config", "set", "leech_action", "delete")
     assert bad.exit_code == 2 and "must be tag or suspend" in bad.output
     assert "from 0 to 99" in run("config", "set", "leech_threshold", "-1").output
+
+
+def test_list_is_a_card_browser(monkeypatch):
+    drill_at(monkeypatch, START, "space\n3\nspace\n3\n")  # sample-lora-alpha: learned
+    pin_clock(monkeypatch, START.isoformat())
+    run("drill", *SAMPLE, "--topic", "eval", "--limit", "1", input="space\n1\n")  # one eval card: learning
+    run("suspend", "sample-lora-rank", *SAMPLE)
+    due = when_due()
+    pin_clock(monkeypatch, (due + timedelta(hours=1)).isoformat())
+    rows = [line.split("\t") for line in run("list", *SAMPLE).output.splitlines()]
+    states = {r[0]: r[5] for r in rows}
+    assert sorted(states.values()) == ["learning", "new", "review", "suspended"]
+    assert states[CARD] == "review" and states["sample-lora-rank"] == "suspended"
+    by_recall = [
+        r[0]
+        for r in (line.split("\t") for line in run("list", *SAMPLE, "--sort", "recall").output.splitlines())
+    ]
+    assert by_recall[-2:] == sorted(by_recall[-2:]) and set(by_recall[-2:]) == {
+        "sample-debug-loss",
+        "sample-lora-rank",
+    }
+    due_now = json.loads(run("list", *SAMPLE, "--due", "--json").output)
+    assert {c["id"] for c in due_now} >= {CARD} and all(c["state"] != "new" for c in due_now)
+    only = json.loads(run("list", *SAMPLE, "--state", "review", "--json").output)
+    assert (
+        [c["id"] for c in only] == [CARD] and only[0]["due"] == due.isoformat() and 0 < only[0]["recall"] < 1
+    )
+    bad = run("list", *SAMPLE, "--sort", "dew")
+    assert bad.exit_code == 2 and "unknown sort `dew`. Did you mean `due`?" in bad.output
