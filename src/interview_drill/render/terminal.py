@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
@@ -143,24 +143,43 @@ def cards_table(
     """
     wide = width >= 110
     table = Table(show_edge=False, pad_edge=False, expand=False)
-    table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("topic", no_wrap=True)
-    table.add_column("level", no_wrap=True)
+    browser = entries is not None
+    show_level = not browser or wide  # the browser's columns take the level's room on a narrow screen
+    table.add_column("id", style="bold", no_wrap=True, min_width=max((len(c.id) for c in cards), default=2))
+    table.add_column("topic", no_wrap=True, min_width=max([5, *(len(c.topic) for c in cards)]))
+    if show_level:
+        table.add_column("level", no_wrap=True, min_width=6 if browser else None)
     if wide:
-        table.add_column("kind", no_wrap=True)
+        table.add_column("kind", no_wrap=True, min_width=10 if browser else None)
     if entries is not None:
-        table.add_column("state", no_wrap=True)
-        table.add_column("due", no_wrap=True)
-        table.add_column("recall", no_wrap=True, justify="right")
-    table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+        table.add_column("state", no_wrap=True, min_width=10)
+        table.add_column("due", no_wrap=True, min_width=10)
+        table.add_column("recall", no_wrap=True, justify="right", min_width=6)
+    if browser:  # Rich squeezes a narrow column to nothing before the flexible one: leave the others room
+        taken = sum((col.min_width or 0) + 3 for col in table.columns)
+        table.add_column(
+            "question", no_wrap=True, overflow="ellipsis", min_width=12, max_width=max(12, width - taken - 3)
+        )
+    else:
+        table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
     for i, c in enumerate(cards):
         level = Text(c.seniority, style=LEVEL_STYLE[c.seniority])
-        cells: list[str | Text] = [c.id, c.topic, level, *([c.kind] if wide else [])]
+        cells: list[str | Text] = [
+            c.id,
+            c.topic,
+            *([level] if show_level else []),
+            *([c.kind] if wide else []),
+        ]
         if entries is not None:
             e = entries[i]
             due = ""
             if e.due is not None:
-                due = "now" if now is not None and e.due <= now else f"{to_local(e.due, tz):%Y-%m-%d}"
+                soon = now is not None and e.due - now < timedelta(hours=12)
+                due = (
+                    "now"
+                    if now is not None and e.due <= now
+                    else f"{to_local(e.due, tz):{'%H:%M' if soon else '%Y-%m-%d'}}"
+                )
             cells += [e.state, due, f"{e.recall * 100:.0f}%" if e.recall is not None else ""]
         table.add_row(*cells, inline(c.question))
     return table
