@@ -191,3 +191,15 @@ def test_plans_are_named_listed_and_cleared(pinned, sample_args):
         "replaced plan 2026-03-20"
         in run("plan", *sample_args, "--date", "2026-03-20", "--recall", "0.95").output
     )
+
+
+def test_ready_shows_the_plan_and_whether_it_is_on_track(monkeypatch, sample_args):
+    pin_clock(monkeypatch, at(START))
+    run("plan", *sample_args, "--date", INTERVIEW.isoformat(), "--recall", "0.95")
+    run("drill", *sample_args, input="space\n3\n" * 20)
+    today = run("ready", "--target", "staff", *sample_args).output
+    assert f"Plan {INTERVIEW.isoformat()}: Mon 16 Mar (14 days left) — on track" in today
+    assert "predicted recall on the day" in today and "  lora " in today and "  eval " in today
+    pin_clock(monkeypatch, at(START + timedelta(days=9)))  # nine days without a session
+    later = run("ready", "--target", "staff", *sample_args).output
+    assert "(5 days left) — behind" in later and "overdue" in later

@@ -199,6 +199,23 @@ class Projection:
     below_follow: int  # cards predicted below target on the day if the plan is followed
     below_nothing: int
     recall_now: dict[str, float]  # card id -> predicted recall on the day as things stand
+    recall_planned: dict[str, float] = field(default_factory=dict)  # card id -> the same, following the plan
+    overdue: int = 0  # cards in scope due before today began and not reviewed since
+
+    @property
+    def on_track(self) -> bool:
+        """Nothing in scope left overdue, and following the plan from today reaches the target on average."""
+        return self.overdue == 0 and self.recall_follow >= self.target
+
+    def by_topic(self, cards: Sequence[Card]) -> dict[str, tuple[float, float]]:
+        """topic -> (predicted recall on the day following the plan, doing nothing more)."""
+        sums: dict[str, list[float]] = {}
+        for c in cards:
+            acc = sums.setdefault(c.topic, [0.0, 0.0, 0.0])
+            acc[0] += self.recall_planned.get(c.id, 0.0)
+            acc[1] += self.recall_now.get(c.id, 0.0)
+            acc[2] += 1
+        return {t: (a / n, b / n) for t, (a, b, n) in sums.items()}
 
 
 def recall_on_day(
@@ -253,6 +270,14 @@ def project(
         below_follow=round(sum(sum(1 for r in f.values() if r < active.target) for f in follows) / runs),
         below_nothing=sum(1 for r in nothing.values() if r < active.target),
         recall_now=nothing,
+        recall_planned={c.id: sum(f[c.id] for f in follows) / runs for c in cards},
+        overdue=sum(
+            1
+            for c in cards
+            if (m := row_for(c, rows).memory) is not None
+            and not row_for(c, rows).suspended
+            and m.due < day_bounds(active.today)[0]
+        ),
     )
 
 

@@ -117,3 +117,34 @@ def plan_data(active: ActivePlan, p: Projection) -> dict[str, Any]:
         "below_target": {"follow": p.below_follow, "nothing": p.below_nothing},
         "per_day": [{"date": d.day.isoformat(), "reviews": d.reviews, "new": d.new} for d in p.days],
     }
+
+
+def render_plan_status(active: ActivePlan, p: Projection, by_topic: dict[str, tuple[float, float]]) -> Group:
+    """A plan inside `idrill ready`: days left, predicted recall on the day per topic, on track or not."""
+    plan = active.plan
+    left = active.days_left
+    track = Text("on track", style="bold green") if p.on_track else Text("behind", style="bold red")
+    head = Text.assemble(
+        ("Plan ", "bold"),
+        (plan.name, "bold cyan"),
+        f": {plan.day:%a %d %b} ({'today' if left == 0 else plural(left, 'day') + ' left'}) — ",
+        track,
+    )
+    why = []
+    if p.overdue:
+        why.append(f"{plural(p.overdue, 'card')} overdue")
+    if p.recall_follow < p.target:
+        why.append(f"following the plan reaches {pct(p.recall_follow)} of the {pct(p.target)} wanted")
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_row(
+        Text("predicted recall on the day", style="dim"),
+        Text("plan", style="dim"),
+        Text("as now", style="dim"),
+    )
+    for topic, (follow, nothing) in sorted(by_topic.items(), key=lambda kv: kv[1][0]):
+        grid.add_row(Text(f"  {topic}"), Text(pct(follow)), Text(pct(nothing)))
+    parts: list[Any] = [head]
+    if why:
+        parts.append(Text("  " + "; ".join(why), style="dim"))
+    parts.append(grid)
+    return Group(*parts)
