@@ -121,3 +121,44 @@ def test_list_is_a_card_browser(monkeypatch):
     )
     bad = run("list", *SAMPLE, "--sort", "dew")
     assert bad.exit_code == 2 and "unknown sort `dew`. Did you mean `due`?" in bad.output
+
+
+def dues() -> dict[str, tuple[str, str]]:
+    cards = json.loads(run("list", *SAMPLE, "--json").output)
+    return {c["id"]: c["due"] for c in cards if c["due"]}
+
+
+def test_reschedule_applies_changed_settings_and_undoes_as_one_step(monkeypatch):
+    pin_clock(monkeypatch, START.isoformat())
+    run("drill", *SAMPLE, input="space\n3\n" * 12)  # all four cards learned
+    first = dues()
+    assert len(first) == 4
+    assert "re-scheduled 0 cards" in run("reschedule", *SAMPLE).output  # same settings: nothing moves
+    run("config", "set", "maximum_interval", "1")
+    assert "re-scheduled 4 cards" in run("reschedule", *SAMPLE).output
+    capped = dues()
+    assert all(datetime.fromisoformat(d) <= START + timedelta(days=1) for d in capped.values())
+    run("config", "set", "maximum_interval", "36500")
+    run("config", "set", "desired_retention", "0.8")
+    done = run("reschedule", *SAMPLE)
+    assert "re-scheduled 4 cards with the current settings" in done.output
+    later = dues()
+    assert all(capped[c] < first[c] < later[c] for c in first)
+    assert "restored 4 cards" in run("reschedule", "--undo", *SAMPLE).output
+    assert dues() == capped  # one step: the last run only
+    assert "restored 4 cards" in run("reschedule", "--undo", *SAMPLE).output
+    assert dues() == first
+    assert "nothing to undo" in run("reschedule", "--undo", *SAMPLE).output
+
+
+def test_reschedule_with_a_filter_and_a_card_reviewed_since(monkeypatch):
+    pin_clock(monkeypatch, START.isoformat())
+    run("drill", *SAMPLE, input="space\n3\n" * 12)
+    first = dues()
+    run("config", "set", "desired_retention", "0.8")
+    assert "re-scheduled 2 cards" in run("reschedule", *SAMPLE, "--topic", "lora").output
+    moved = dues()
+    assert moved["sample-judge"] == first["sample-judge"] and moved[CARD] > first[CARD]
+    drill_at(monkeypatch, datetime.fromisoformat(moved[CARD]), "space\n3\n")
+    undone = run("reschedule", "--undo", *SAMPLE).output
+    assert "restored 1 card" in undone and f"kept the newer state of 1 card reviewed since: {CARD}" in undone

@@ -40,6 +40,7 @@ class Scheduler:
                 desired_retention=settings.desired_retention,
                 learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
                 relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps),
+                maximum_interval=settings.maximum_interval,
                 enable_fuzzing=fuzz,
             )
         except ValueError as exc:  # py-fsrs bounds-checks each weight

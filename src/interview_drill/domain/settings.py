@@ -19,6 +19,7 @@ class Settings:
     relearning_steps: tuple[int, ...] = (10,)  # minutes
     parameters: tuple[float, ...] = ()  # personal FSRS weights from `idrill optimize`; empty = defaults
     leech_threshold: int = 8  # lapses that make a card a leech (0: never)
+    maximum_interval: int = 36500  # days: no interval is longer
     leech_action: str = "tag"  # tag | suspend
 
 
@@ -32,6 +33,7 @@ HELP: dict[str, tuple[Part, ...]] = {
     "relearning_steps": ("minutes between reviews after forgetting a card, e.g. [10]",),
     "parameters": ("21 personal FSRS weights (set by `", Hint.OPTIMIZE, "`; [] for the defaults)"),
     "leech_threshold": ("lapses that make a card a leech (0–99; 0: never)",),
+    "maximum_interval": ("the longest interval a card may get, in days (1–36500)",),
     "leech_action": ("what happens to a new leech: tag (say so) or suspend",),
 }
 KEYS = tuple(f.name for f in fields(Settings))
@@ -72,6 +74,10 @@ def check(key: str, value: Any) -> Any:
         ):
             raise bad("must be a list of exactly 21 numbers, or [] for the defaults")
         return tuple(float(v) for v in value)
+    if key == "maximum_interval":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            raise bad("must be a whole number of days from 1 to 36500")
+        return value
     if key == "leech_threshold":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 99:
             raise bad("must be a whole number from 0 to 99 (0: never)")

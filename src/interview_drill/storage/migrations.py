@@ -62,7 +62,8 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX number_answers_slug ON number_answers(slug)",
     ],
-    [  # interview plans (`idrill plan`): a date, a scope (filters as JSON), the recall wanted on the day
+    [  # interview plans (`idrill plan`): a date, a scope (filters as JSON), the recall wanted on the day;
+        # and the states `idrill reschedule` replaced
         """CREATE TABLE plans (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
@@ -71,6 +72,12 @@ MIGRATIONS: list[list[str]] = [
             target TEXT,
             scope TEXT NOT NULL,
             created_at INTEGER NOT NULL
+        )""",
+        # `idrill reschedule`: the card states each run replaced, so `reschedule --undo` restores them
+        """CREATE TABLE reschedules (
+            id INTEGER PRIMARY KEY,
+            done_at INTEGER NOT NULL,
+            before TEXT NOT NULL
         )""",
     ],
 ]

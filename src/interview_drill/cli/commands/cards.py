@@ -1,4 +1,6 @@
-"""Card-level insight: `card ID` (one card's memory and review log, as Anki's card info)."""
+"""Card-level insight and upkeep: `card ID` (one card's memory and review log, as Anki's card info) and
+`reschedule` (apply changed settings to the cards already scheduled).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Annotated
 import typer
 
 from interview_drill.cli.complete import complete_card_id
-from interview_drill.cli.options import Commands, Common, JsonOpt
+from interview_drill.cli.options import Commands, Common, Filters, JsonOpt
 
 commands = Commands()
 
@@ -38,3 +40,37 @@ def card(
         typer.echo(json.dumps(card_info_data(found, info, leech), indent=2, ensure_ascii=False))
         return
     opts.console().print(render_card_info(found, info, ws.tz, leech))
+
+
+@commands.command()
+def reschedule(
+    filters: Filters = Filters(),
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Put back the states the last reschedule replaced.")
+    ] = False,
+    opts: Common = Common(),
+) -> None:
+    """Apply changed settings (desired retention, parameters, maximum interval) to scheduled cards."""
+    from interview_drill.app.reschedule import reschedule_cards, undo_reschedule
+    from interview_drill.render.fmt import plural
+    from interview_drill.render.terminal import progress_bar
+
+    ws = opts.workspace()
+    if undo:
+        undone = undo_reschedule(ws)
+        if undone is None:
+            typer.echo("nothing to undo: no reschedule is recorded")
+            return
+        typer.echo(f"restored {plural(undone.restored, 'card')} to their states before the last reschedule")
+        if undone.kept:
+            typer.echo(
+                f"kept the newer state of {plural(len(undone.kept), 'card')} reviewed since: {', '.join(undone.kept)}"
+            )
+        return
+    cards = filters.check(ws.bank).apply(ws.bank.cards)
+    with progress_bar(opts.console(), "re-scheduling") as step:
+        changed = reschedule_cards(ws, cards, step)
+    typer.echo(
+        f"re-scheduled {plural(changed, 'card')} with the current settings"
+        + ("; `idrill reschedule --undo` puts them back" if changed else "")
+    )
