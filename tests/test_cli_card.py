@@ -162,3 +162,20 @@ def test_reschedule_with_a_filter_and_a_card_reviewed_since(monkeypatch):
     drill_at(monkeypatch, datetime.fromisoformat(moved[CARD]), "space\n3\n")
     undone = run("reschedule", "--undo", *SAMPLE).output
     assert "restored 1 card" in undone and f"kept the newer state of 1 card reviewed since: {CARD}" in undone
+
+
+def test_desired_retention_per_topic(monkeypatch, isolated_home):
+    pin_clock(monkeypatch, START.isoformat())
+    set_it = run("config", "set", "retention", "{lora = 0.97}")
+    assert set_it.exit_code == 0, set_it.output
+    assert (
+        "lora = 0.97" in (isolated_home / "config.toml").read_text()
+        or "0.97" in run("config", "get", "retention").output
+    )
+    run("drill", *SAMPLE, input="space\n3\n" * 12)  # every card: Good, Good
+    due = {c: datetime.fromisoformat(d) for c, d in dues().items()}
+    lora = [d for c, d in due.items() if c.startswith("sample-lora")]
+    others = [d for c, d in due.items() if not c.startswith("sample-lora")]
+    assert max(lora) < min(others)  # the same answers, a higher retention: sooner
+    bad = run("config", "set", "retention", "{lora = 1.5}")
+    assert bad.exit_code == 2 and "lora: must be a number from 0.70 to 0.99" in bad.output

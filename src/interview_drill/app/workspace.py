@@ -63,8 +63,11 @@ class Workspace:
 
     @property
     def scheduler(self) -> Scheduler:
-        if self._scheduler is None:
-            self._scheduler = Scheduler(self.settings, fuzz=self.fuzz)
+        if self._scheduler is None:  # per-topic retention, if any, needs each card's topic (issue 18)
+            from interview_drill.domain.topic_retention import scheduler_for
+
+            topic_of = {c.id: c.topic for c in self.bank.cards} if self.settings.retention else {}
+            self._scheduler = scheduler_for(self.settings, topic_of, fuzz=self.fuzz)
         return self._scheduler
 
     def now(self) -> datetime:

@@ -20,6 +20,7 @@ class Settings:
     parameters: tuple[float, ...] = ()  # personal FSRS weights from `idrill optimize`; empty = defaults
     leech_threshold: int = 8  # lapses that make a card a leech (0: never)
     maximum_interval: int = 36500  # days: no interval is longer
+    retention: tuple[tuple[str, float], ...] = ()  # (topic, desired retention) overrides, sorted by topic
     leech_action: str = "tag"  # tag | suspend
 
 
@@ -34,6 +35,9 @@ HELP: dict[str, tuple[Part, ...]] = {
     "parameters": ("21 personal FSRS weights (set by `", Hint.OPTIMIZE, "`; [] for the defaults)"),
     "leech_threshold": ("lapses that make a card a leech (0–99; 0: never)",),
     "maximum_interval": ("the longest interval a card may get, in days (1–36500)",),
+    "retention": (
+        "desired retention per topic, e.g. {peft = 0.95} (each 0.70–0.99; other topics: desired_retention)",
+    ),
     "leech_action": ("what happens to a new leech: tag (say so) or suspend",),
 }
 KEYS = tuple(f.name for f in fields(Settings))
@@ -74,6 +78,16 @@ def check(key: str, value: Any) -> Any:
         ):
             raise bad("must be a list of exactly 21 numbers, or [] for the defaults")
         return tuple(float(v) for v in value)
+    if key == "retention":
+        items = value.items() if isinstance(value, dict) else value
+        try:
+            pairs = sorted((str(t), r) for t, r in items)
+        except (TypeError, ValueError):
+            raise bad("must be a table of topic = retention, e.g. {peft = 0.95}") from None
+        for topic, r in pairs:
+            if isinstance(r, bool) or not isinstance(r, (int, float)) or not 0.7 <= r <= 0.99:
+                raise bad(f"{topic}: must be a number from 0.70 to 0.99")
+        return tuple((t, float(r)) for t, r in pairs)
     if key == "maximum_interval":
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
             raise bad("must be a whole number of days from 1 to 36500")
