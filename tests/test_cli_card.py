@@ -65,7 +65,7 @@ def test_unknown_card_is_one_line(pinned):
 
 
 @pytest.mark.parametrize("action", ["tag", "suspend"])
-def test_a_leech_is_tagged_at_the_threshold(monkeypatch, action):
+def test_a_leech_is_tagged_at_the_threshold(monkeypatch, tmp_path, action):
     pin_clock(monkeypatch, START.isoformat())
     assert run("config", "set", "leech_threshold", "2").exit_code == 0
     assert run("config", "set", "leech_action", action).exit_code == 0
@@ -79,6 +79,9 @@ def test_a_leech_is_tagged_at_the_threshold(monkeypatch, action):
     assert data["suspended"] is (action == "suspend")
     listed = run("stats", *SAMPLE).output
     assert "Leeches (forgotten 2 times or more)" in listed and f"2 lapses  {CARD}" in listed
+    page = tmp_path / "report.html"
+    assert run("report", *SAMPLE, "--format", "html", "--out", str(page)).exit_code == 0
+    assert f"<strong>{CARD}</strong> (2 lapses)" in page.read_text(encoding="utf-8")
     report = run("report", *SAMPLE).output
     assert f"- **{CARD}** (2 lapses): What does alpha do in LoRA?" in report
     if action == "tag":  # served again: the drill says so

@@ -193,13 +193,18 @@ def test_plans_are_named_listed_and_cleared(pinned, sample_args):
     )
 
 
-def test_ready_shows_the_plan_and_whether_it_is_on_track(monkeypatch, sample_args):
+def test_ready_and_the_html_report_show_the_plan(monkeypatch, tmp_path, sample_args):
     pin_clock(monkeypatch, at(START))
     run("plan", *sample_args, "--date", INTERVIEW.isoformat(), "--recall", "0.95")
     run("drill", *sample_args, input="space\n3\n" * 20)
     today = run("ready", "--target", "staff", *sample_args).output
     assert f"Plan {INTERVIEW.isoformat()}: Mon 16 Mar (14 days left) — on track" in today
     assert "predicted recall on the day" in today and "  lora " in today and "  eval " in today
+    out = tmp_path / "report.html"
+    assert run("report", *sample_args, "--format", "html", "--out", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<section id="plan"><h2>Interview plan</h2>' in page and "(14 days left) — on track" in page
+    assert page.rstrip().endswith("</body></html>")
     pin_clock(monkeypatch, at(START + timedelta(days=9)))  # nine days without a session
     later = run("ready", "--target", "staff", *sample_args).output
     assert "(5 days left) — behind" in later and "overdue" in later

@@ -125,6 +125,16 @@ def report_command(
         from interview_drill.render.leeches import leeches_markdown
 
         text += leeches_markdown(found, ws.settings.leech_threshold)
+    if fmt == "html":  # interview plans and leeches, before the end of the page (issue 18)
+        from interview_drill.app.plan import plan_views
+        from interview_drill.render.plan_html import leeches_section, plan_section
+
+        extra = ""
+        if views := plan_views(ws, ws.now()):
+            extra += plan_section([(v.active, v.projection, v.scope) for v in views])
+        if found := _leeches(ws, flt):
+            extra += leeches_section(found, ws.settings.leech_threshold)
+        text = text.replace("</body></html>", extra + "</body></html>")
     if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return
