@@ -22,7 +22,18 @@ MANIFEST = Path(__file__).resolve().parent / "data" / "source_coverage.yaml"
 # The source documents live outside the repository, next to it in the shared workspace.
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
-MIN_CARDS = 90
+MIN_CARDS = 250
+# The balance the bank keeps (question bank parts 3 and 4): enough staff and senior material, enough
+# coding, debugging and design questions, and no thin topic.
+MIN_PER_SENIORITY = {"staff": 30, "senior": 70}
+MIN_PER_KIND = {"coding": 40, "debugging": 25, "design": 25}
+MIN_PER_TOPIC = 8
+MIN_TOPIC_CARDS = {"scenarios": 15}
+# Frontier post-training and systems topics that a 2026 interview reaches (parts 3 and 4).
+REQUIRED_TOPICS = {
+    "rl", "reward-models", "synthetic-data", "architecture", "agents-safety", "reasoning",
+    "systems", "serving", "design-round",
+}  # fmt: skip
 OUTLINE_RANGE = (3, 8)
 MIN_FOLLOW_UPS = 2
 MIN_TRAPS = 1
@@ -108,6 +119,29 @@ def _fail(problems: list[str], what: str) -> None:
 def test_builtin_bank_loads_and_is_large_enough(bank: Bank) -> None:
     # load_bank raises BankError (with every problem listed) if any file fails validation.
     assert len(bank.cards) >= MIN_CARDS, f"the built-in bank has {len(bank.cards)} cards; need >= {MIN_CARDS}"
+
+
+def test_the_bank_keeps_its_balance(bank: Bank) -> None:
+    from collections import Counter
+
+    levels = Counter(c.seniority for c in bank.cards)
+    kinds = Counter(c.kind for c in bank.cards)
+    topics = Counter(c.topic for c in bank.cards)
+    problems = [f"{n} {level} cards; need >= {want}" for level, want in MIN_PER_SENIORITY.items()
+                if (n := levels[level]) < want]  # fmt: skip
+    problems += [f"{n} {kind} cards; need >= {want}" for kind, want in MIN_PER_KIND.items() if (n := kinds[kind]) < want]
+    problems += [f"topic `{t}` has {n} cards; need >= {MIN_PER_TOPIC}" for t, n in topics.items() if n < MIN_PER_TOPIC]
+    problems += [f"topic `{t}` has {topics[t]} cards; need >= {want}" for t, want in MIN_TOPIC_CARDS.items()
+                 if topics[t] < want]  # fmt: skip
+    problems += [f"topic `{t}` is missing" for t in sorted(REQUIRED_TOPICS - set(topics))]
+    _fail(problems, "balance problems")
+
+
+def test_sources_are_public(cards: list[Card]) -> None:
+    """Users do not have the seed documents: every source names public material."""
+    problems = [f"card `{c.id}`: source cites the seed documents: {c.source!r}"
+                for c in cards if re.search(r"\bseed\b", c.source, re.IGNORECASE)]  # fmt: skip
+    _fail(problems, "cards citing non-public material")
 
 
 def test_topic_equals_file_stem(bank: Bank) -> None:

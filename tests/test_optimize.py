@@ -189,8 +189,8 @@ def test_no_change_when_the_fit_is_no_better(history, isolated_home, monkeypatch
     config.save(isolated_home / "config.toml", Settings(parameters=TRUE_PARAMETERS))
     real = optimize.fit_report
 
-    def no_better(histories, current=()):
-        report = real(histories, current)
+    def no_better(histories, current=(), days=None):
+        report = real(histories, current, days)
         assert report.current is not None  # the personal parameters in use are compared too
         return replace(
             report, current_all=replace(report.fitted_all, log_loss=report.fitted_all.log_loss - 0.01)

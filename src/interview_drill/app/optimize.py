@@ -17,6 +17,7 @@ from datetime import datetime
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from interview_drill.domain.clock import StudyDays
 from interview_drill.domain.review import Phase, Rating
 from interview_drill.errors import Hint, UsageError
 
@@ -98,11 +99,10 @@ def card_histories(store: Store) -> dict[str, list[History]]:
     return dict(out)
 
 
-def long_term_times(history: History) -> list[datetime]:
-    """Times of the reviews made a day or more after the card's previous review."""
-    from interview_drill.domain.schedule import elapsed_days
-
-    return [t for (_, prev), (_, t) in itertools.pairwise(history) if elapsed_days(prev, t) >= 1]
+def long_term_times(history: History, days: StudyDays | None = None) -> list[datetime]:
+    """Times of the reviews made a study day or more after the card's previous review."""
+    days = days or StudyDays()
+    return [t for (_, prev), (_, t) in itertools.pairwise(history) if days(prev, t) >= 1]
 
 
 class NotEnoughHistory(UsageError):
@@ -142,20 +142,22 @@ class FitReport:
         return self.reason_to_keep is None
 
 
-def fit_parameters(histories: Iterable[History]) -> tuple[float, ...]:
+def fit_parameters(histories: Iterable[History], days: StudyDays | None = None) -> tuple[float, ...]:
     """Personal FSRS weights fitted to these review histories with fsrs-rs (no PyTorch).
 
     Each review a day or more after the previous one becomes one training item (the history up to
-    it), as the FSRS tools do; same-day reviews feed the short-term part of the model.
+    it), as the FSRS tools do; same-day reviews feed the short-term part of the model. Elapsed time is
+    counted in study days, as the drill counts it.
     """
-    from interview_drill.domain.schedule import elapsed_days, within_bounds
+    from interview_drill.domain.schedule import within_bounds
 
+    days = days or StudyDays()
     fsrs_rs = _fsrs_rs()
     dated = []
     for history in histories:
         reviews = []
         for i, (rating, moment) in enumerate(history):
-            gap = elapsed_days(history[i - 1][1], moment) if i else 0
+            gap = days(history[i - 1][1], moment) if i else 0
             reviews.append(fsrs_rs.FSRSReview(int(rating), gap))
             if gap > 0:
                 dated.append((moment, fsrs_rs.FSRSItem(list(reviews))))
@@ -164,14 +166,16 @@ def fit_parameters(histories: Iterable[History]) -> tuple[float, ...]:
     return within_bounds(fitted)
 
 
-def fit_report(histories: dict[str, list[History]], current: Sequence[float] = ()) -> FitReport:
+def fit_report(
+    histories: dict[str, list[History]], current: Sequence[float] = (), days: StudyDays | None = None
+) -> FitReport:
     """Fit on the older reviews and compare on the newest ones, then refit on all of them.
 
     Raises NotEnoughHistory below MIN_REVIEWS long-term reviews or MIN_CARDS cards.
     """
     segments = [h for per_card in histories.values() for h in per_card]
-    times = sorted(t for h in segments for t in long_term_times(h))
-    cards = sum(1 for per_card in histories.values() if any(long_term_times(h) for h in per_card))
+    times = sorted(t for h in segments for t in long_term_times(h, days))
+    cards = sum(1 for per_card in histories.values() if any(long_term_times(h, days) for h in per_card))
     if len(times) < MIN_REVIEWS or cards < MIN_CARDS:
         raise NotEnoughHistory(
             "not enough history to fit personal parameters: ",
@@ -182,30 +186,32 @@ def fit_report(histories: dict[str, list[History]], current: Sequence[float] = (
         )
     cutoff = times[int(len(times) * (1 - HOLDOUT))]
     train = [kept for h in segments if (kept := [(r, t) for r, t in h if t < cutoff])]
-    on_train = fit_parameters(train)
-    final = fit_parameters(segments)
+    on_train = fit_parameters(train, days)
+    final = fit_parameters(segments, days)
     tested = [h for h in segments if h and h[-1][1] >= cutoff]
     current = tuple(current)
     return FitReport(
         parameters=final,
-        defaults=held_out_metrics(tested, (), cutoff),
-        current=held_out_metrics(tested, current, cutoff) if current else None,
-        fitted=held_out_metrics(tested, on_train, cutoff),
-        current_all=held_out_metrics(segments, current, times[0]),
-        fitted_all=held_out_metrics(segments, final, times[0]),
+        defaults=held_out_metrics(tested, (), cutoff, days),
+        current=held_out_metrics(tested, current, cutoff, days) if current else None,
+        fitted=held_out_metrics(tested, on_train, cutoff, days),
+        current_all=held_out_metrics(segments, current, times[0], days),
+        fitted_all=held_out_metrics(segments, final, times[0], days),
         reviews=len(times),
         cards=cards,
         cutoff=cutoff,
     )
 
 
-def held_out_metrics(histories: Iterable[History], parameters: Sequence[float], cutoff: datetime) -> Metrics:
+def held_out_metrics(
+    histories: Iterable[History], parameters: Sequence[float], cutoff: datetime, days: StudyDays | None = None
+) -> Metrics:
     from interview_drill.domain.schedule import recall_predictions
 
     pairs = [
         (p, recalled)
         for h in histories
-        for t, p, recalled in recall_predictions(h, parameters)
+        for t, p, recalled in recall_predictions(h, parameters, days)
         if t >= cutoff
     ]
     return calibration(pairs)
@@ -224,7 +230,8 @@ def reschedule(
         for done, (slug, segments) in enumerate(sorted(histories.items()), 1):
             card_id, row = store.read_for_update(slug)
             if row is not None and row.memory is not None and segments:
-                memory = scheduler.replay(segments[-1])
+                first = max(0, row.reps - len(segments[-1]))  # the drill seeds fuzz by review count
+                memory = scheduler.replay(segments[-1], slug, first)
                 if memory is not None and memory != row.memory:
                     store.upsert_row(card_id, row.with_memory(memory))
                     changed += 1

@@ -21,52 +21,55 @@ def reschedule_cards(
 ) -> int:
     """Replay the reviews (since each card was last new) of these cards under today's settings.
 
-    New cards stay new. The states replaced are kept for `undo_reschedule`. Returns how many changed.
+    New cards stay new. The moves are logged as one batch (kind `reschedule`) for `undo_reschedule`.
+    Returns how many cards changed.
     """
     wanted = {c.id for c in cards}
-    before = []
     store = ws.store
+    changed = 0
     with store.transaction():
         histories = {slug: h for slug, h in card_histories(store).items() if slug in wanted}
+        batch = reschedules.next_batch(store)
         for done, (slug, segments) in enumerate(sorted(histories.items()), 1):
             card_id, row = store.read_for_update(slug)
-            if row is not None and row.memory is not None and segments:
-                memory = ws.scheduler.replay(segments[-1])
+            if card_id is not None and row is not None and row.memory is not None and segments:
+                first = max(0, row.reps - len(segments[-1]))  # the drill seeds fuzz by review count
+                memory = ws.scheduler.replay(segments[-1], slug, first)
                 if memory is not None and memory != row.memory:
-                    store.upsert_row(card_id, row.with_memory(memory))
-                    before.append(row)
+                    after = row.with_memory(memory)
+                    store.upsert_row(card_id, after)
+                    reschedules.record(
+                        store, batch, reschedules.Moved(card_id, row, after), ws.now(), "reschedule"
+                    )
+                    changed += 1
             if on_progress is not None:
                 on_progress(done, len(histories))
-        if before:
-            reschedules.record(store, ws.now(), before)
-    return len(before)
+    return changed
 
 
 @dataclass(frozen=True)
 class Undone:
     restored: int
-    kept: list[str]  # reviewed since the reschedule: their newer state was kept
+    kept: list[str]  # changed since (reviewed): their newer state was kept
 
 
 def undo_reschedule(ws: Workspace) -> Undone | None:
     """Put back the states the last reschedule replaced (None: nothing to undo).
 
-    A card reviewed since keeps its newer state: restoring would drop that review's effect.
+    A card changed since (reviewed) keeps its newer state: restoring would drop that review's effect.
     """
     store = ws.store
     with store.transaction():
-        last = reschedules.latest(store)
-        if last is None:
+        found = reschedules.newest_batch(store, "reschedule")
+        if found is None:
             return None
-        rid, at, rows = last
+        batch, moves = found
         kept = []
-        restored = 0
-        for old in rows:
-            if reschedules.reviewed_since(store, old.slug, at):
-                kept.append(old.slug)
+        for move in moves:
+            _, current = store.read_for_update(move.after.slug)
+            if current != move.after:
+                kept.append(move.after.slug)
                 continue
-            card_id, _ = store.read_for_update(old.slug)
-            store.upsert_row(card_id, old)
-            restored += 1
-        reschedules.forget(store, rid)
-    return Undone(restored, kept)
+            store.upsert_row(move.card_id, move.before)
+        reschedules.forget_batch(store, batch)
+    return Undone(len(moves) - len(kept), kept)

@@ -67,7 +67,7 @@ class Workspace:
             from interview_drill.domain.topic_retention import scheduler_for
 
             topic_of = {c.id: c.topic for c in self.bank.cards} if self.settings.retention else {}
-            self._scheduler = scheduler_for(self.settings, topic_of, fuzz=self.fuzz)
+            self._scheduler = scheduler_for(self.settings, topic_of, fuzz=self.fuzz, tz=self.tz)
         return self._scheduler
 
     def now(self) -> datetime:

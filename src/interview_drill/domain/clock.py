@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 Clock = Callable[[], datetime]
@@ -41,3 +42,15 @@ def day_bounds(moment: datetime, rollover_hour: int, tz: tzinfo | None = None) -
     day = study_day(moment, rollover_hour, tz)
     return day_start(day, rollover_hour, tz), day_start(day + timedelta(days=1), rollover_hour, tz)
 
+
+
+@dataclass(frozen=True)
+class StudyDays:
+    """Counts elapsed time in study days: `StudyDays(4, tz)(a, b)` is 1 from 22:00 to 08:00 next day."""
+
+    rollover_hour: int = 4
+    tz: tzinfo | None = None
+
+    def __call__(self, earlier: datetime, later: datetime) -> int:
+        days = study_day(later, self.rollover_hour, self.tz) - study_day(earlier, self.rollover_hour, self.tz)
+        return max(0, days.days)

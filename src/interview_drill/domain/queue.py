@@ -2,8 +2,11 @@
 
 Due cards first (learning steps due now, then review cards due before the study day ends, lowest
 recall first, capped by the daily review limit), then new cards up to the new limit (most common
-first, topics taking turns); learning cards due within LEARN_AHEAD wait in `later`. Also the cram
-order and a single card as a queue item (mock interviews). Pure: recall comes from the Scheduler.
+first, topics taking turns), which the review limit caps too unless `new_cards_ignore_review_limit`
+(as Anki). Learning cards due later today wait in `later`: a session serves each when its step is
+due, and learns ahead (LEARN_AHEAD) when nothing else is left. A learning step of a day or more is
+due for its whole study day, like a review. Also the cram order and a single card as a queue item
+(mock interviews). Pure: recall comes from the Scheduler.
 """
 
 from __future__ import annotations
@@ -43,12 +46,21 @@ class QueueItem:
 class Queue:
     due: list[QueueItem]
     new: list[QueueItem]
-    later: list[QueueItem]  # learning cards not yet due (may come back within a session)
+    later: list[QueueItem]  # learning cards due later today (served when due, within a session)
     next_due: datetime | None  # the earliest future due time among the filtered cards
+    now: datetime | None = None
 
     @property
     def items(self) -> list[QueueItem]:
         return self.due + self.new
+
+    @property
+    def ahead(self) -> list[QueueItem]:
+        """Learning cards a session would serve early now (nothing else due): within LEARN_AHEAD."""
+        if self.now is None or self.items:
+            return []
+        now = self.now
+        return [it for it in self.later if it.row.memory and it.row.memory.due - now <= LEARN_AHEAD]
 
 
 def build_queue(
@@ -82,24 +94,27 @@ def build_queue(
             fresh.append((order, card, row))
             continue
         learning = m.phase in (Phase.LEARNING, Phase.RELEARNING)
-        is_due = m.due <= now if learning else m.due < day_end
+        interday = m.due - m.last_review >= timedelta(days=1)  # a step of a day or more: due all day
+        is_due = m.due <= now if learning and not interday else m.due < day_end
         if is_due:
             due.append(QueueItem(card, row, scheduler.retrievability(m, now), max(now - m.due, timedelta(0))))
         else:
-            if learning and m.due - now <= LEARN_AHEAD:
+            if learning and m.due < day_end:
                 later.append(QueueItem(card, row, scheduler.retrievability(m, now), timedelta(0)))
             if next_due is None or m.due < next_due:
                 next_due = m.due
     due.sort(key=lambda it: (it.phase == Phase.REVIEW, it.retrievability, -it.overdue.total_seconds()))
-    # The daily review limit caps review-state cards only: learning steps due now are always served.
+    # The daily review limit caps review-state cards: learning steps due now are always served.
     review_left = max(0, settings.reviews_per_day - reviews_today)
-    due = [it for it in due if it.phase != Phase.REVIEW] + [it for it in due if it.phase == Phase.REVIEW][
-        :review_left
-    ]
+    reviews = [it for it in due if it.phase == Phase.REVIEW][:review_left]
+    due = [it for it in due if it.phase != Phase.REVIEW] + reviews
     later.sort(key=lambda it: it.row.memory.due if it.row.memory else now)
     new_left = max(0, new_limit) if new_limit is not None else max(0, settings.new_per_day - new_today)
+    if not settings.new_cards_ignore_review_limit and new_limit is None:
+        # As Anki: new cards count against the review limit too, so a backlog stops them.
+        new_left = min(new_left, max(0, review_left - len(reviews) - new_today))
     new = [QueueItem(c, r, 0.0, timedelta(0)) for c, r in order_new(fresh)[:new_left]]
-    return Queue(due=due, new=new, later=later, next_due=next_due)
+    return Queue(due=due, new=new, later=later, next_due=next_due, now=now)
 
 
 def order_new(fresh: list[tuple[int, Card, CardRow]]) -> list[tuple[Card, CardRow]]:

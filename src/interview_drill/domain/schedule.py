@@ -2,21 +2,32 @@
 
 The FSRS adapter (`Scheduler`): the next state for a rating (the four outcomes computed once, so the
 interval shown is the interval given), retrievability, replaying a card's history; and what the
-optimiser's reports need of FSRS: elapsed days as FSRS counts them, recall predictions, the bounds of
-valid weights. Today's queue is in `queue.py`; fitting personal weights is in `app/optimize.py`.
+optimiser's reports need of FSRS: elapsed days, recall predictions, the bounds of valid weights.
+Today's queue is in `queue.py`; fitting personal weights is in `app/optimize.py`.
+
+Three things differ from calling py-fsrs directly, as in Anki:
+- Elapsed time between reviews is counted in **study days** (the day rolls over at the user's hour),
+  not in 24-hour periods: a card reviewed at 22:00 and again the next study day at 08:00 has waited
+  one day. py-fsrs counts `(now - last_review).days`, so the card is handed to it with its last
+  review moved to exactly that many whole days before now. Learning steps keep minute precision.
+- Fuzz is ours (`fuzz.py`): seeded by the card and its review count, so the same state at the same
+  moment always gives the same buttons; py-fsrs's own fuzz (the process-global `random`) is off.
+- Review intervals are ordered Hard < Good < Easy after fuzz.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating as FsrsRating
-from fsrs import ReviewLog as FsrsLog
 from fsrs import Scheduler as FsrsScheduler
 from fsrs import State as FsrsState
 
+from interview_drill.domain.clock import StudyDays
+from interview_drill.domain.fuzz import fuzz_factor, passing_intervals
 from interview_drill.domain.review import CardRow, Memory, Phase, Rating
 from interview_drill.domain.settings import Settings
 from interview_drill.errors import ConfigError, Hint
@@ -28,12 +39,22 @@ def default_parameters() -> tuple[float, ...]:
     return tuple(FsrsScheduler().parameters)
 
 
-class Scheduler:
-    """FSRS with the user's settings. `fuzz=False` makes intervals exact (tests)."""
+MAXIMUM_INTERVAL = 36500  # days
 
-    def __init__(self, settings: Settings | None = None, *, fuzz: bool = True):
+
+class Scheduler:
+    """FSRS with the user's settings. `fuzz=False` makes intervals exact (tests).
+
+    `tz` is the zone study days are counted in (None: the system's local time), with the day
+    starting at `settings.rollover_hour`.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, fuzz: bool = True, tz: tzinfo | None = None):
         settings = settings or Settings()
         self.settings = settings
+        self.fuzz = fuzz
+        self.tz = tz
+        self.days = StudyDays(settings.rollover_hour, tz)
         try:
             self._fsrs = FsrsScheduler(
                 parameters=settings.parameters or FsrsScheduler().parameters,
@@ -41,7 +62,7 @@ class Scheduler:
                 learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
                 relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps),
                 maximum_interval=settings.maximum_interval,
-                enable_fuzzing=fuzz,
+                enable_fuzzing=False,  # ours is seeded per card: see fuzz.py
             )
         except ValueError as exc:  # py-fsrs bounds-checks each weight
             raise ConfigError(
@@ -53,57 +74,91 @@ class Scheduler:
 
     # ------------------------------------------------------------ one card
 
+    def elapsed_days(self, earlier: datetime, later: datetime) -> int:
+        """Study days from `earlier` to `later` (0 within one study day)."""
+        return self.days(earlier, later)
+
     def preview(self, row: CardRow, now: datetime) -> dict[Rating, Memory]:
         """The state each rating would lead to — computed once; persist the chosen one."""
         _require_aware(now)
-        card = _to_fsrs(row, now)
-        out = {}
-        for rating in Rating:
-            new, _ = self._fsrs.review_card(card, FsrsRating(int(rating)), review_datetime=now)
-            out[rating] = _from_fsrs(new)
-        return out
+        factor = fuzz_factor(row.slug, row.reps) if self.fuzz else None
+        return self._outcomes(row.memory, now, factor)
 
     def next_memory(self, row: CardRow, rating: Rating, now: datetime) -> Memory:
         return self.preview(row, now)[rating]
 
+    def _outcomes(self, memory: Memory | None, now: datetime, factor: float | None) -> dict[Rating, Memory]:
+        card = self._to_fsrs(memory, now)
+        out = {}
+        for rating in Rating:
+            new, _ = self._fsrs.review_card(card, FsrsRating(int(rating)), review_datetime=now)
+            out[rating] = _from_fsrs(new)
+        return self._spread(out, memory, now, factor)
+
+    def _spread(
+        self, out: dict[Rating, Memory], before: Memory | None, now: datetime, factor: float | None
+    ) -> dict[Rating, Memory]:
+        """Fuzz the passing outcomes that land in review and keep them Hard < Good < Easy (in days)."""
+        passing = [r for r in (Rating.HARD, Rating.GOOD, Rating.EASY) if out[r].phase == Phase.REVIEW]
+        if not passing:
+            return out
+        days = {r: (out[r].due - now) / timedelta(days=1) for r in passing}
+        if before is not None and before.phase == Phase.REVIEW and len(passing) == 3:
+            hard, good, easy = passing_intervals(days[Rating.HARD], days[Rating.GOOD], days[Rating.EASY],
+                                                 factor, self.settings.maximum_interval)  # fmt: skip
+            chosen = {Rating.HARD: hard, Rating.GOOD: good, Rating.EASY: easy}
+        else:  # graduating from learning: only the ratings that reach review, still in order
+            from interview_drill.domain.fuzz import fuzzed
+
+            chosen, floor = {}, 1
+            for r in passing:
+                chosen[r] = fuzzed(days[r], factor, floor, self.settings.maximum_interval)
+                floor = chosen[r] + 1
+        for r, ivl in chosen.items():
+            out[r] = replace(out[r], due=now + timedelta(days=ivl))
+        return out
+
     def retrievability(self, memory: Memory | None, now: datetime) -> float:
-        """Probability of recall now (0 for a card never studied). Same formula as py-fsrs."""
+        """Probability of recall now (0 for a card never studied), elapsed time in study days."""
         if memory is None:
             return 0.0
-        days = max(0, (now - memory.last_review).days)
+        days = self.elapsed_days(memory.last_review, now)
         return float((1 + self._factor * days / memory.stability) ** self._decay)
 
-    def replay(self, ratings: Sequence[tuple[Rating, datetime]], card_id: int = 1) -> Memory | None:
-        """The state a card reaches after these (rating, time) reviews under this scheduler's parameters."""
-        if not ratings:
-            return None
-        first = ratings[0][1]
-        card = FsrsCard(card_id=card_id, due=first)
-        logs = [
-            FsrsLog(card_id=card_id, rating=FsrsRating(int(r)), review_datetime=t, review_duration=None)
-            for r, t in ratings
-        ]
-        return _from_fsrs(self._fsrs.reschedule_card(card, logs))
+    def replay(
+        self, ratings: Sequence[tuple[Rating, datetime]], card_key: str = "", first_reps: int = 0
+    ) -> Memory | None:
+        """The state a card reaches after these (rating, time) reviews under this scheduler's parameters.
+
+        Each review is applied as the drill applies it (study days, the card's own fuzz seeded by its
+        key and review count, the first of these reviews being review number `first_reps`), so a
+        reschedule gives the due dates the drill would have given.
+        """
+        memory: Memory | None = None
+        for i, (rating, moment) in enumerate(ratings):
+            factor = fuzz_factor(card_key, first_reps + i) if self.fuzz and card_key else None
+            memory = self._outcomes(memory, moment, factor)[rating]
+        return memory
+
+    def _to_fsrs(self, memory: Memory | None, now: datetime) -> FsrsCard:
+        if memory is None:  # new: explicit id and due, so py-fsrs never reads the clock or sleeps
+            return FsrsCard(card_id=1, state=FsrsState.Learning, step=0, due=now.astimezone(UTC))
+        # py-fsrs counts whole 24-hour periods since the last review: hand it the study days instead.
+        last = now - timedelta(days=self.elapsed_days(memory.last_review, now))
+        return FsrsCard(
+            card_id=1,
+            state=FsrsState(int(memory.phase)),
+            step=memory.step,
+            stability=memory.stability,
+            difficulty=memory.difficulty,
+            due=memory.due.astimezone(UTC),
+            last_review=min(last, now).astimezone(UTC),
+        )
 
 
 def _require_aware(moment: datetime) -> None:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: use timezone-aware UTC")
-
-
-def _to_fsrs(row: CardRow, now: datetime) -> FsrsCard:
-    m = row.memory
-    if m is None:  # new: explicit id and due, so py-fsrs never reads the clock or sleeps
-        return FsrsCard(card_id=1, state=FsrsState.Learning, step=0, due=now.astimezone(UTC))
-    return FsrsCard(
-        card_id=1,
-        state=FsrsState(int(m.phase)),
-        step=m.step,
-        stability=m.stability,
-        difficulty=m.difficulty,
-        due=m.due.astimezone(UTC),
-        last_review=m.last_review.astimezone(UTC),
-    )
 
 
 def _from_fsrs(card: FsrsCard) -> Memory:
@@ -121,11 +176,6 @@ def _from_fsrs(card: FsrsCard) -> Memory:
 # ---------------------------------------------------------------- for the optimiser (`idrill optimize`)
 
 
-def elapsed_days(earlier: datetime, later: datetime) -> int:
-    """Whole days between two reviews, counted the way py-fsrs counts them when it schedules."""
-    return (later - earlier).days
-
-
 def within_bounds(values: Sequence[float]) -> tuple[float, ...]:
     """Rounded for a readable config file and clamped to what py-fsrs accepts."""
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
@@ -139,19 +189,21 @@ def within_bounds(values: Sequence[float]) -> tuple[float, ...]:
 
 
 def recall_predictions(
-    history: History, parameters: Sequence[float] = ()
+    history: History, parameters: Sequence[float] = (), days: StudyDays | None = None
 ) -> list[tuple[datetime, float, bool]]:
-    """(time, predicted recall, recalled?) for each review a day or more after the previous one.
+    """(time, predicted recall, recalled?) for each review a study day or more after the previous one.
 
-    The card is stepped through its history with these parameters (empty = FSRS defaults); the
-    prediction for a review uses only the reviews before it.
+    The card is stepped through its history with these parameters (empty = FSRS defaults), exactly
+    as the drill steps it (study days, no fuzz); the prediction for a review uses only the reviews
+    before it.
     """
-    scheduler = FsrsScheduler(parameters=tuple(parameters) or default_parameters(), enable_fuzzing=False)
+    days = days or StudyDays()
+    settings = Settings(parameters=tuple(parameters), rollover_hour=days.rollover_hour)
+    scheduler = Scheduler(settings, fuzz=False, tz=days.tz)
     out: list[tuple[datetime, float, bool]] = []
-    card = FsrsCard(card_id=1, due=history[0][1]) if history else None
+    memory: Memory | None = None
     for rating, moment in history:
-        assert card is not None
-        if card.last_review is not None and elapsed_days(card.last_review, moment) >= 1:
-            out.append((moment, scheduler.get_card_retrievability(card, moment), rating != Rating.AGAIN))
-        card, _ = scheduler.review_card(card, FsrsRating(int(rating)), review_datetime=moment)
+        if memory is not None and days(memory.last_review, moment) >= 1:
+            out.append((moment, scheduler.retrievability(memory, moment), rating != Rating.AGAIN))
+        memory = scheduler._outcomes(memory, moment, None)[rating]
     return out

@@ -18,10 +18,11 @@ class Settings:
     learning_steps: tuple[int, ...] = (1, 10)  # minutes
     relearning_steps: tuple[int, ...] = (10,)  # minutes
     parameters: tuple[float, ...] = ()  # personal FSRS weights from `idrill optimize`; empty = defaults
+    new_cards_ignore_review_limit: bool = False  # as Anki: by default the review limit caps new cards too
     leech_threshold: int = 8  # lapses that make a card a leech (0: never)
+    leech_action: str = "tag"  # tag | suspend
     maximum_interval: int = 36500  # days: no interval is longer
     retention: tuple[tuple[str, float], ...] = ()  # (topic, desired retention) overrides, sorted by topic
-    leech_action: str = "tag"  # tag | suspend
 
 
 # What each setting means, as message parts (the optimiser is named by a hint: cli/ words it).
@@ -33,12 +34,15 @@ HELP: dict[str, tuple[Part, ...]] = {
     "learning_steps": ("minutes between the first reviews of a new card, e.g. [1, 10]",),
     "relearning_steps": ("minutes between reviews after forgetting a card, e.g. [10]",),
     "parameters": ("21 personal FSRS weights (set by `", Hint.OPTIMIZE, "`; [] for the defaults)"),
+    "new_cards_ignore_review_limit": (
+        "true: new cards come even when the review limit is reached; false: they stop with it",
+    ),
     "leech_threshold": ("lapses that make a card a leech (0–99; 0: never)",),
+    "leech_action": ("what happens to a new leech: tag (say so) or suspend",),
     "maximum_interval": ("the longest interval a card may get, in days (1–36500)",),
     "retention": (
         "desired retention per topic, e.g. {peft = 0.95} (each 0.70–0.99; other topics: desired_retention)",
     ),
-    "leech_action": ("what happens to a new leech: tag (say so) or suspend",),
 }
 KEYS = tuple(f.name for f in fields(Settings))
 
@@ -57,6 +61,10 @@ def check(key: str, value: Any) -> Any:
         limit = 1000 if key == "new_per_day" else 100000
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
             raise bad(f"must be a whole number from 0 to {limit}")
+        return value
+    if key == "new_cards_ignore_review_limit":
+        if not isinstance(value, bool):
+            raise bad("must be true or false")
         return value
     if key == "rollover_hour":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 23:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from interview_drill.domain.review import CardRow, Memory, Rating
 from interview_drill.domain.schedule import Scheduler
@@ -16,11 +16,13 @@ from interview_drill.domain.settings import Settings
 class TopicScheduler(Scheduler):
     """`Scheduler` whose previews use the retention of the card's topic (looked up by slug)."""
 
-    def __init__(self, settings: Settings, topic_of: Mapping[str, str], *, fuzz: bool = True):
-        super().__init__(settings, fuzz=fuzz)
+    def __init__(
+        self, settings: Settings, topic_of: Mapping[str, str], *, fuzz: bool = True, tz: tzinfo | None = None
+    ):
+        super().__init__(settings, fuzz=fuzz, tz=tz)
         self._topic_of = topic_of
         self._by_topic = {
-            topic: Scheduler(replace(settings, desired_retention=r, retention=()), fuzz=fuzz)
+            topic: Scheduler(replace(settings, desired_retention=r, retention=()), fuzz=fuzz, tz=tz)
             for topic, r in settings.retention
         }
 
@@ -33,10 +35,10 @@ class TopicScheduler(Scheduler):
         return own.preview(row, now) if own is not None else super().preview(row, now)
 
 
-def scheduler_for(settings: Settings, topic_of: Mapping[str, str], *, fuzz: bool = True) -> Scheduler:
+def scheduler_for(
+    settings: Settings, topic_of: Mapping[str, str], *, fuzz: bool = True, tz: tzinfo | None = None
+) -> Scheduler:
     """A plain Scheduler, or a TopicScheduler when some topic has its own retention."""
-    return (
-        TopicScheduler(settings, topic_of, fuzz=fuzz)
-        if settings.retention
-        else Scheduler(settings, fuzz=fuzz)
-    )
+    if settings.retention:
+        return TopicScheduler(settings, topic_of, fuzz=fuzz, tz=tz)
+    return Scheduler(settings, fuzz=fuzz, tz=tz)

@@ -62,8 +62,19 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX number_answers_slug ON number_answers(slug)",
     ],
-    [  # interview plans (`idrill plan`): a date, a scope (filters as JSON), the recall wanted on the day;
-        # and the states `idrill reschedule` replaced
+    [  # 3: manual reschedules (`idrill postpone`), one batch per command, each row's state before/after
+        """CREATE TABLE reschedules (
+            id INTEGER PRIMARY KEY,
+            batch INTEGER NOT NULL,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL
+        )""",
+        "CREATE INDEX reschedules_batch ON reschedules(batch)",
+    ],
+    [  # 4: interview plans (`idrill plan`): a date, a scope (filters as JSON), the recall wanted on the day
         """CREATE TABLE plans (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
@@ -72,12 +83,6 @@ MIGRATIONS: list[list[str]] = [
             target TEXT,
             scope TEXT NOT NULL,
             created_at INTEGER NOT NULL
-        )""",
-        # `idrill reschedule`: the card states each run replaced, so `reschedule --undo` restores them
-        """CREATE TABLE reschedules (
-            id INTEGER PRIMARY KEY,
-            done_at INTEGER NOT NULL,
-            before TEXT NOT NULL
         )""",
     ],
 ]

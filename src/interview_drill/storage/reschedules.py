@@ -1,42 +1,56 @@
-"""What `idrill reschedule` replaced (table `reschedules`), so that one run can be undone as one step."""
+"""SQL for manual reschedules (`idrill postpone`): each moved card's state before and after, by batch.
+
+A batch is one command. Undo restores every card of the newest batch to its state before, as long
+as nothing changed it since (a rating afterwards makes the stored "after" stale: then undo refuses).
+Call the writers inside `Store.transaction()`.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
-from interview_drill.domain.review import CardRow, from_ms, to_ms
+from interview_drill.domain.review import CardRow, to_ms
 from interview_drill.storage.history import Store
 
 
-def record(store: Store, done_at: datetime, before: list[CardRow]) -> None:
-    """Remember the states a reschedule replaced; call inside the reschedule's `transaction()`."""
+@dataclass(frozen=True)
+class Moved:
+    card_id: int
+    before: CardRow
+    after: CardRow
+
+
+def next_batch(store: Store) -> int:
+    row = store.conn.execute("SELECT COALESCE(MAX(batch), 0) FROM reschedules").fetchone()
+    return int(row[0]) + 1
+
+
+def record(store: Store, batch: int, moved: Moved, at: datetime, kind: str) -> None:
     store.conn.execute(
-        "INSERT INTO reschedules (done_at, before) VALUES (?, ?)",
-        (to_ms(done_at), json.dumps([row.to_dict() for row in before])),
+        "INSERT INTO reschedules (batch, card_id, at, kind, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+        (batch, moved.card_id, to_ms(at), kind, json.dumps(moved.before.to_dict()), json.dumps(moved.after.to_dict())),
     )
 
 
-def latest(store: Store) -> tuple[int, datetime, list[CardRow]] | None:
-    found = store.conn.execute(
-        "SELECT id, done_at, before FROM reschedules ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    if found is None:
+def newest_batch(store: Store, kind: str | None = None) -> tuple[int, list[Moved]] | None:
+    """The newest batch (of one kind, if given) and its moves (oldest first), or None when there is none."""
+    sql, args = "SELECT MAX(batch) FROM reschedules", tuple[str, ...]()
+    if kind is not None:
+        sql, args = sql + " WHERE kind = ?", (kind,)
+    row = store.conn.execute(sql, args).fetchone()
+    if row is None or row[0] is None:
         return None
-    rid, at, before = found
-    return rid, from_ms(at), [CardRow.from_dict(d) for d in json.loads(before)]
+    batch = int(row[0])
+    moves = [
+        Moved(int(card_id), CardRow.from_dict(json.loads(before)), CardRow.from_dict(json.loads(after)))
+        for card_id, before, after in store.conn.execute(
+            "SELECT card_id, before, after FROM reschedules WHERE batch = ? ORDER BY id", (batch,)
+        )
+    ]
+    return batch, moves
 
 
-def forget(store: Store, reschedule_id: int) -> None:
-    store.conn.execute("DELETE FROM reschedules WHERE id = ?", (reschedule_id,))
-
-
-def reviewed_since(store: Store, slug: str, moment: datetime) -> bool:
-    return (
-        store.conn.execute(
-            "SELECT 1 FROM reviews r JOIN cards c ON c.id = r.card_id WHERE c.slug = ? AND r.reviewed_at > ? "
-            "AND r.kind != 'cram' LIMIT 1",
-            (slug, to_ms(moment)),
-        ).fetchone()
-        is not None
-    )
+def forget_batch(store: Store, batch: int) -> None:
+    store.conn.execute("DELETE FROM reschedules WHERE batch = ?", (batch,))

@@ -222,13 +222,16 @@ class Session:
         item, now = view.item, self.clock()
         spent = view.spent if view.spent is not None else (now - view.started).total_seconds()
         kind = "cram" if self.mode == "cram" else ("mock" if self.mode == "mock" else "scheduled")
+        # One moment per rating: the outcome is computed at the moment the rating is given (and logged),
+        # not when the answer was revealed. With study days and per-card fuzz it shows the same interval.
+        outcome = self.scheduler.preview(item.row, now)[rating] if view.outcomes else None
         given = GivenRating(
             item.card.id,
             rating,
             now,
             kind,
             shown=item.row,
-            outcome=view.outcomes[rating] if view.outcomes else None,
+            outcome=outcome,
             content_hash=item.card.content_hash,
             duration_ms=int(spent * 1000),
             session_id=self.session_id,
@@ -245,8 +248,9 @@ class Session:
         self.done += 1
         memory = applied.after.memory if kind != "cram" else None
         requeued = False
-        if memory and memory.phase in (Phase.LEARNING, Phase.RELEARNING) and memory.due - now <= LEARN_AHEAD:
-            # A learning step inside the session: the card comes back when its step is due.
+        day_end = self.bury_until(now) if self.bury_until else now + LEARN_AHEAD
+        if memory and memory.phase in (Phase.LEARNING, Phase.RELEARNING) and memory.due < day_end:
+            # A learning step due today: the card comes back in this session when its step is due.
             self.later.append((memory.due, QueueItem(item.card, applied.after, 1.0, timedelta(0))))
             self.total += 1
             requeued = True

@@ -96,16 +96,15 @@ def due(
     queue = ws.queue(filters.check(ws.bank), new_limit=new)
     states = ("new", "learning", "review", "relearning")
     counts: dict[str, dict[str, int]] = {}
-    for item in queue.items:
+    served = queue.items or queue.ahead  # with nothing else due, the drill learns ahead: say so here too
+    for item in served:
         per = counts.setdefault(item.card.topic, dict.fromkeys(states, 0))
         per[item.phase.label] += 1
     if as_json:
         payload = {
-            "total": len(queue.items),
+            "total": len(served),
             "by_topic": counts,
-            "cards": [
-                {"id": it.card.id, "topic": it.card.topic, "state": it.phase.label} for it in queue.items
-            ],
+            "cards": [{"id": it.card.id, "topic": it.card.topic, "state": it.phase.label} for it in served],
             "next_due": queue.next_due.isoformat() if queue.next_due else None,
         }
         typer.echo(json.dumps(payload, indent=2))
@@ -113,11 +112,12 @@ def due(
     from interview_drill.render.terminal import due_table
 
     console = opts.console()
-    if not queue.items:
+    if not served:
         _nothing_due(console, ws, queue.next_due, ws.now())
         return
     console.print(due_table(counts, states))
-    console.print(f"{len(queue.items)} cards in today's session")
+    ahead = " (learning steps due within 20 minutes, served early)" if not queue.items else ""
+    console.print(f"{plural(len(served), 'card')} in today's session{ahead}")
 
 
 @commands.command()
@@ -182,3 +182,64 @@ def reset(
         typer.echo(f"reset {card.id}: it is new again (its review log is kept)")
     else:
         typer.echo(f"{card.id} has no schedule to reset (never reviewed)")
+
+
+@commands.command()
+def postpone(
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=1, max=365, metavar="N", help="Spread today's due reviews over N days."),
+    ] = None,
+    until_recall: Annotated[
+        float | None,
+        typer.Option(
+            "--until-recall",
+            min=0.5,
+            max=0.99,
+            metavar="R",
+            help="Move each due review to the last day its predicted recall is still at least R.",
+        ),
+    ] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Put back the cards of the last postpone.")] = False,
+    filters: Filters = Filters(),
+    opts: Common = Common(),
+) -> None:
+    """Spread a backlog of due reviews over the next days; history and memory are kept (undoable)."""
+    from interview_drill.app.postpone import apply_moves, undo_newest
+    from interview_drill.domain import postpone as plan
+    from interview_drill.domain.review import Phase
+
+    if undo:
+        if days is not None or until_recall is not None:
+            raise UsageError("--undo takes no --days or --until-recall")
+        ws = opts.workspace()
+        restored = undo_newest(ws.store)
+        if restored is None:
+            typer.echo("nothing to undo: no postpone is on record")
+        else:
+            typer.echo(f"put back {plural(len(restored), 'card')} where the last postpone found them")
+        return
+    if (days is None) == (until_recall is None):
+        raise UsageError("give one of --days N or --until-recall R (or --undo)")
+    ws = opts.workspace()
+    now = ws.now()
+    _, day_end = ws.today(now)
+    rows = ws.rows()
+    backlog = []
+    from interview_drill.domain.review import row_for
+
+    for card in filters.check(ws.bank).apply(ws.bank.cards):
+        row = row_for(card, rows)
+        m = row.memory
+        if m is not None and m.phase == Phase.REVIEW and m.due < day_end and not row.suspended:
+            backlog.append(row)
+    if days is not None:
+        moves = plan.over_days([(r, ws.scheduler.retrievability(r.memory, now)) for r in backlog], days, now)
+    else:
+        assert until_recall is not None
+        moves = plan.until_recall(backlog, until_recall, now, lambda r, t: ws.scheduler.retrievability(r.memory, t))
+    moved = apply_moves(ws.store, moves, now)
+    typer.echo(
+        f"{plural(len(backlog), 'review')} due today; moved {plural(moved, 'card')} to later days "
+        f"({len(backlog) - moved} stay due today). Undo with `idrill postpone --undo`."
+    )

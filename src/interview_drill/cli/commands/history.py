@@ -117,7 +117,7 @@ def optimize(
 
     ws = opts.workspace(readonly=dry_run)
     console = opts.console()
-    report = fit_report(card_histories(ws.store), ws.settings.parameters)
+    report = fit_report(card_histories(ws.store), ws.settings.parameters, ws.scheduler.days)
     _print_report(console, report)
     if suggest_retention:
         from interview_drill.app.simulate import simulate_retentions
@@ -137,7 +137,7 @@ def optimize(
     if dry_run:
         typer.echo(f"Dry run: nothing saved. The parameters would be: {list(report.parameters)}")
         return
-    scheduler = Scheduler(replace(ws.settings, parameters=report.parameters), fuzz=ws.fuzz)
+    scheduler = Scheduler(replace(ws.settings, parameters=report.parameters), fuzz=ws.fuzz, tz=ws.tz)
     path = config_path()
     # Settings first: if that write fails, no card has been moved to the new parameters yet.
     config.save(path, replace(config.load(path), parameters=report.parameters), header=CONFIG_HEADER)
