@@ -147,6 +147,7 @@ def test_reschedule_applies_changed_settings_and_undoes_as_one_step(monkeypatch)
     assert "re-scheduled 4 cards with the current settings" in done.output
     later = dues()
     assert all(capped[c] < first[c] < later[c] for c in first)
+    assert "no postpone is on record" in run("postpone", "--undo", *SAMPLE).output  # each undoes its own
     assert "restored 4 cards" in run("reschedule", "--undo", *SAMPLE).output
     assert dues() == capped  # one step: the last run only
     assert "restored 4 cards" in run("reschedule", "--undo", *SAMPLE).output
