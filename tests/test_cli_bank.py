@@ -46,6 +46,9 @@ def test_list_piped_is_tab_separated(sample_args):
         "senior",
         "design",
         "How do you validate an LLM judge?",
+        "new",  # the browser's columns: state, due, recall (empty for a card never studied)
+        "",
+        "",
     ]
     assert len(lines) == 4
 

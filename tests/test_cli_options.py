@@ -63,7 +63,7 @@ def test_filter_options_are_the_same_five_wherever_they_appear():
 
 def test_a_group_stands_where_the_command_names_it():
     names = option_names(commands()["list"])
-    assert names == [*FILTERS, "--search", "--json", *COMMON]
+    assert names == [*FILTERS, "--search", "--due", "--state", "--sort", "--json", *COMMON]
 
 
 @pytest.mark.parametrize("args", [["undo"], ["due", "--json"], ["list"]])

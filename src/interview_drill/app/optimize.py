@@ -1,6 +1,6 @@
 """Personal FSRS parameters (`idrill optimize`): collect long-term review histories, fit them with
 fsrs-rs (the optional `optimize` extra, imported only here and only when needed), compare on held-out
-reviews, suggest a desired retention, and reschedule every card with the new parameters.
+reviews, and reschedule every card with the new parameters.
 
 py-fsrs itself is reached only through `domain/schedule.py` (recall predictions, weight bounds,
 replaying a card). No Typer, no Rich.
@@ -23,7 +23,6 @@ from interview_drill.errors import Hint, UsageError
 
 if TYPE_CHECKING:  # fsrs loads only when fitting or replaying: `idrill optimize --help` stays quick
     from interview_drill.domain.schedule import Scheduler
-    from interview_drill.domain.settings import Settings
     from interview_drill.storage.history import Store
 
 MIN_REVIEWS = 400  # long-term reviews (a day or more after the previous one): fsrs-rs needs a few hundred
@@ -165,21 +164,6 @@ def fit_parameters(histories: Iterable[History], days: StudyDays | None = None) 
     dated.sort(key=lambda pair: pair[0])
     fitted = fsrs_rs.FSRS(fsrs_rs.DEFAULT_PARAMETERS).compute_parameters([item for _, item in dated])
     return within_bounds(fitted)
-
-
-def suggest_retention(parameters: Sequence[float], settings: Settings, deck_size: int) -> float:
-    """The desired retention that costs least study time per card remembered, by fsrs-rs simulation."""
-    from interview_drill.domain.schedule import default_parameters
-
-    fsrs_rs = _fsrs_rs()
-    config = fsrs_rs.default_simulator_config()
-    config.deck_size = max(1, deck_size)
-    config.learn_span = 365
-    config.learn_limit = max(1, settings.new_per_day)
-    config.review_limit = max(1, settings.reviews_per_day)
-    config.learning_step_count = len(settings.learning_steps)
-    config.relearning_step_count = len(settings.relearning_steps)
-    return round(float(fsrs_rs.optimal_retention(config, list(parameters or default_parameters()))), 2)
 
 
 def fit_report(

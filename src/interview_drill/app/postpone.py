@@ -37,7 +37,7 @@ def apply_moves(store: Store, moves: list[Move], at: datetime) -> int:
 def undo_newest(store: Store) -> list[CardRow] | None:
     """Restore the cards of the newest postpone; None when there is nothing to undo."""
     with store.transaction():
-        found = reschedules.newest_batch(store)
+        found = reschedules.newest_batch(store, "postpone")  # `idrill reschedule` batches are undone apart
         if found is None:
             return None
         batch, moves = found

@@ -63,8 +63,11 @@ class Workspace:
 
     @property
     def scheduler(self) -> Scheduler:
-        if self._scheduler is None:
-            self._scheduler = Scheduler(self.settings, fuzz=self.fuzz, tz=self.tz)
+        if self._scheduler is None:  # per-topic retention, if any, needs each card's topic (issue 18)
+            from interview_drill.domain.topic_retention import scheduler_for
+
+            topic_of = {c.id: c.topic for c in self.bank.cards} if self.settings.retention else {}
+            self._scheduler = scheduler_for(self.settings, topic_of, fuzz=self.fuzz, tz=self.tz)
         return self._scheduler
 
     def now(self) -> datetime:
@@ -80,8 +83,9 @@ class Workspace:
         now = now or self.now()
         start, end = self.today(now)
         new_today, reviews_today = self.store.today_counts(start)
-        return build_queue(
-            flt.apply(self.bank.cards),
+        cards = flt.apply(self.bank.cards)
+        queue = build_queue(
+            cards,
             self.rows(),
             self.scheduler,
             now,
@@ -90,6 +94,9 @@ class Workspace:
             reviews_today=reviews_today,
             new_limit=new_limit,
         )
+        from interview_drill.app.plan import with_plans  # interview plans (issue 18)
+
+        return with_plans(self, cards, queue, now, new_limit)
 
     def card(self, card_id: str) -> Card:
         return self.bank.require(card_id)

@@ -119,18 +119,21 @@ def root(
 def _register_commands() -> None:
     from interview_drill.cli.commands import (
         bank,
+        cards,
         code,
         config,
         drill,
         export,
         history,
         import_sync,
+        plan,
         practice,
         reports,
+        simulate,
     )
 
     # This order is the order of `idrill --help`.
-    for module in (bank, drill, config, reports, practice, code, export, history, import_sync):
+    for module in (bank, cards, drill, plan, config, reports, practice, simulate, code, export, history, import_sync):
         module.commands.register(app, guarded)
 
 

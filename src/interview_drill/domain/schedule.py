@@ -61,7 +61,7 @@ class Scheduler:
                 desired_retention=settings.desired_retention,
                 learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
                 relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps),
-                maximum_interval=MAXIMUM_INTERVAL,
+                maximum_interval=settings.maximum_interval,
                 enable_fuzzing=False,  # ours is seeded per card: see fuzz.py
             )
         except ValueError as exc:  # py-fsrs bounds-checks each weight
@@ -105,14 +105,14 @@ class Scheduler:
         days = {r: (out[r].due - now) / timedelta(days=1) for r in passing}
         if before is not None and before.phase == Phase.REVIEW and len(passing) == 3:
             hard, good, easy = passing_intervals(days[Rating.HARD], days[Rating.GOOD], days[Rating.EASY],
-                                                 factor, MAXIMUM_INTERVAL)  # fmt: skip
+                                                 factor, self.settings.maximum_interval)  # fmt: skip
             chosen = {Rating.HARD: hard, Rating.GOOD: good, Rating.EASY: easy}
         else:  # graduating from learning: only the ratings that reach review, still in order
             from interview_drill.domain.fuzz import fuzzed
 
             chosen, floor = {}, 1
             for r in passing:
-                chosen[r] = fuzzed(days[r], factor, floor, MAXIMUM_INTERVAL)
+                chosen[r] = fuzzed(days[r], factor, floor, self.settings.maximum_interval)
                 floor = chosen[r] + 1
         for r, ivl in chosen.items():
             out[r] = replace(out[r], due=now + timedelta(days=ivl))

@@ -21,6 +21,10 @@ class Settings:
     new_cards_ignore_review_limit: bool = False  # as Anki: by default the review limit caps new cards too
     ai_model: str = ""  # an `llm` model name or alias for model help; "" = llm's default model
     ai_max_calls: int = 20  # model calls per session at most
+    leech_threshold: int = 8  # lapses that make a card a leech (0: never)
+    leech_action: str = "tag"  # tag | suspend
+    maximum_interval: int = 36500  # days: no interval is longer
+    retention: tuple[tuple[str, float], ...] = ()  # (topic, desired retention) overrides, sorted by topic
 
 
 # What each setting means, as message parts (the optimiser is named by a hint: cli/ words it).
@@ -37,6 +41,12 @@ HELP: dict[str, tuple[Part, ...]] = {
     ),
     "ai_model": ("the `llm` model (name or alias) that grades answers and interviews; \"\" for llm's default",),
     "ai_max_calls": ("model calls one session may make at most (0–1000)",),
+    "leech_threshold": ("lapses that make a card a leech (0–99; 0: never)",),
+    "leech_action": ("what happens to a new leech: tag (say so) or suspend",),
+    "maximum_interval": ("the longest interval a card may get, in days (1–36500)",),
+    "retention": (
+        "desired retention per topic, e.g. {peft = 0.95} (each 0.70–0.99; other topics: desired_retention)",
+    ),
 }
 KEYS = tuple(f.name for f in fields(Settings))
 
@@ -88,6 +98,28 @@ def check(key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
             raise bad("must be a whole number from 0 to 1000")
         return value
+    if key == "retention":
+        items = value.items() if isinstance(value, dict) else value
+        try:
+            pairs = sorted((str(t), r) for t, r in items)
+        except (TypeError, ValueError):
+            raise bad("must be a table of topic = retention, e.g. {peft = 0.95}") from None
+        for topic, r in pairs:
+            if isinstance(r, bool) or not isinstance(r, (int, float)) or not 0.7 <= r <= 0.99:
+                raise bad(f"{topic}: must be a number from 0.70 to 0.99")
+        return tuple((t, float(r)) for t, r in pairs)
+    if key == "maximum_interval":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 36500:
+            raise bad("must be a whole number of days from 1 to 36500")
+        return value
+    if key == "leech_threshold":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 99:
+            raise bad("must be a whole number from 0 to 99 (0: never)")
+        return value
+    if key == "leech_action":
+        if value not in ("tag", "suspend"):
+            raise bad("must be tag or suspend")
+        return value
     raise ConfigError(f"unknown setting `{key}`; known: {', '.join(KEYS)}")
 
 
@@ -100,6 +132,8 @@ def parse_value(key: str, raw: str) -> Any:
         raw = f"[{raw}]"  # `1,10` for `[1, 10]`
     if key == "ai_model" and not raw.startswith(('"', "'")):
         raw = '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'  # a bare model name
+    if key == "leech_action" and not raw.startswith(('"', "'")):
+        raw = f'"{raw}"'  # `suspend` for `"suspend"`
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO
+from datetime import datetime, timedelta, tzinfo
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -20,8 +21,12 @@ from rich.table import Table
 from rich.text import Text
 
 from interview_drill.domain.cards import SENIORITIES, Card
+from interview_drill.domain.clock import to_local
 from interview_drill.domain.textsafe import strip_controls
 from interview_drill.render.markup import parse
+
+if TYPE_CHECKING:  # the browser's entries need fsrs: not on the start-up path
+    from interview_drill.domain.browse import Entry
 
 LEVEL_STYLE = {"screen": "green", "mid": "cyan", "senior": "magenta", "staff": "red"}
 MARKUP_STYLE = {"code": "bold cyan", "bold": "bold", "emph": "italic"}
@@ -124,20 +129,59 @@ def render_card(card: Card, *, parts: Sequence[str] = ("outline", "numbers", "fo
     return Panel(Group(*body), title=Text(card.id), subtitle=card_meta(card), title_align="left")
 
 
-def cards_table(cards: Sequence[Card], width: int = 100) -> Table:
-    """One line per card; the question is cut with an ellipsis, and `kind` shows only when there is room."""
+def cards_table(
+    cards: Sequence[Card],
+    width: int = 100,
+    *,
+    entries: Sequence[Entry] | None = None,
+    tz: tzinfo | None = None,
+    now: datetime | None = None,
+) -> Table:
+    """One line per card; the question is cut with an ellipsis, and `kind` shows only when there is room.
+
+    With `entries` (the card browser), also each card's state, when it is due and its recall now.
+    """
     wide = width >= 110
     table = Table(show_edge=False, pad_edge=False, expand=False)
-    table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("topic", no_wrap=True)
-    table.add_column("level", no_wrap=True)
+    browser = entries is not None
+    show_level = not browser or wide  # the browser's columns take the level's room on a narrow screen
+    table.add_column("id", style="bold", no_wrap=True, min_width=max((len(c.id) for c in cards), default=2))
+    table.add_column("topic", no_wrap=True, min_width=max([5, *(len(c.topic) for c in cards)]))
+    if show_level:
+        table.add_column("level", no_wrap=True, min_width=6 if browser else None)
     if wide:
-        table.add_column("kind", no_wrap=True)
-    table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
-    for c in cards:
+        table.add_column("kind", no_wrap=True, min_width=10 if browser else None)
+    if entries is not None:
+        table.add_column("state", no_wrap=True, min_width=10)
+        table.add_column("due", no_wrap=True, min_width=10)
+        table.add_column("recall", no_wrap=True, justify="right", min_width=6)
+    if browser:  # Rich squeezes a narrow column to nothing before the flexible one: leave the others room
+        taken = sum((col.min_width or 0) + 3 for col in table.columns)
+        table.add_column(
+            "question", no_wrap=True, overflow="ellipsis", min_width=12, max_width=max(12, width - taken - 3)
+        )
+    else:
+        table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+    for i, c in enumerate(cards):
         level = Text(c.seniority, style=LEVEL_STYLE[c.seniority])
-        cells: list[str | Text] = [c.id, c.topic, level, *([c.kind] if wide else []), inline(c.question)]
-        table.add_row(*cells)
+        cells: list[str | Text] = [
+            c.id,
+            c.topic,
+            *([level] if show_level else []),
+            *([c.kind] if wide else []),
+        ]
+        if entries is not None:
+            e = entries[i]
+            due = ""
+            if e.due is not None:
+                soon = now is not None and e.due - now < timedelta(hours=12)
+                due = (
+                    "now"
+                    if now is not None and e.due <= now
+                    else f"{to_local(e.due, tz):{'%H:%M' if soon else '%Y-%m-%d'}}"
+                )
+            cells += [e.state, due, f"{e.recall * 100:.0f}%" if e.recall is not None else ""]
+        table.add_row(*cells, inline(c.question))
     return table
 
 

@@ -106,6 +106,17 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX reviews_figures_card ON reviews(card_id, kind, rating, reviewed_at)",
         "CREATE INDEX reviews_traps ON reviews(card_id, kind, traps_hit) WHERE traps_hit IS NOT NULL",
     ],
+    [  # 7: interview plans (`idrill plan`): a date, a scope (filters as JSON), the recall wanted on the day
+        """CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            interview_on TEXT NOT NULL,
+            recall REAL,
+            target TEXT,
+            scope TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        )""",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

@@ -34,9 +34,12 @@ def record(store: Store, batch: int, moved: Moved, at: datetime, kind: str) -> N
     )
 
 
-def newest_batch(store: Store) -> tuple[int, list[Moved]] | None:
-    """The newest batch and its moves (oldest first), or None when there is none."""
-    row = store.conn.execute("SELECT MAX(batch) FROM reschedules").fetchone()
+def newest_batch(store: Store, kind: str | None = None) -> tuple[int, list[Moved]] | None:
+    """The newest batch (of one kind, if given) and its moves (oldest first), or None when there is none."""
+    sql, args = "SELECT MAX(batch) FROM reschedules", tuple[str, ...]()
+    if kind is not None:
+        sql, args = sql + " WHERE kind = ?", (kind,)
+    row = store.conn.execute(sql, args).fetchone()
     if row is None or row[0] is None:
         return None
     batch = int(row[0])

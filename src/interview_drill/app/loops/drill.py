@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from interview_drill.app.leech import on_new_leech
 from interview_drill.app.loops.interaction import KEYS_HELP, PART_KEYS, PARTS, Interaction, View
 from interview_drill.app.rate import rate_card, undo_last
 from interview_drill.domain.clock import Clock
+from interview_drill.domain.leech import became_leech, is_leech
 from interview_drill.domain.queue import LEARN_AHEAD, QueueItem
 from interview_drill.domain.review import GivenRating, Phase, Rating
 from interview_drill.domain.schedule import Scheduler
@@ -150,6 +152,8 @@ class Session:
             view.notes.append("edited since you last reviewed it")
         if self.coding and self.coding.offers(item.card.id):
             view.notes.append("runnable: press c to write the code and run its tests")
+        if is_leech(item.row, self.scheduler.settings):
+            view.notes.append(f"leech: forgotten {item.row.lapses} times")
         self.ui.show_card(view)
         if self.write:
             self._write(view)
@@ -279,6 +283,8 @@ class Session:
             self.ui.notice(
                 "this card was reviewed in another session meanwhile; rescheduled from its latest state"
             )
+        if became_leech(applied.before, applied.after, self.scheduler.settings):
+            self.ui.notice(on_new_leech(self.store, applied.after, self.scheduler.settings))
         self.done += 1
         memory = applied.after.memory if kind != "cram" else None
         requeued = False

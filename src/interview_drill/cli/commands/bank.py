@@ -1,9 +1,9 @@
-"""The bank commands: `validate`, `list`, `show`, `topics` (they read cards, never the history)."""
+"""The bank commands: `validate`, `list` (a card browser: it also reads the history), `show`, `topics`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -44,28 +44,68 @@ def list_cards(
     search: Annotated[
         str | None, typer.Option("--search", "-s", metavar="TEXT", help="Text in the question or outline.")
     ] = None,
+    due: Annotated[bool, typer.Option("--due", help="Only cards due by the end of today's study day.")] = False,
+    state: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--state", metavar="STATE", help="Only cards in this state: new, learning, review, relearning, "
+            "suspended (repeatable).",
+        ),
+    ] = None,  # fmt: skip
+    sort: Annotated[
+        str | None,
+        typer.Option("--sort", metavar="KEY", help="Sort by due, recall (lowest first), lapses or stability."),
+    ] = None,
     as_json: JsonOpt = False,
     opts: Common = Common(),
 ) -> None:
-    """List cards, filtered. Piped output is one tab-separated line per card."""
+    """List cards, filtered, with their state, due date and recall now (a card browser).
+
+    Piped output is one tab-separated line per card: id, topic, level, kind, question, state, due, recall.
+    """
     import json
 
-    loaded = opts.load()
-    cards = filters.check(loaded, search=search).apply(loaded.cards)
+    from interview_drill.domain.browse import SORTS, STATES, browse
+    from interview_drill.domain.filters import check_values
+
+    check_values("state", state or (), STATES)
+    if sort is not None:
+        check_values("sort", (sort,), SORTS)
+    ws = opts.workspace(readonly=True)
+    cards = filters.check(ws.bank, search=search).apply(ws.bank.cards)
+    now = ws.now()
+    entries = browse(
+        cards, ws.rows(), ws.scheduler, now, day_end=ws.today(now)[1], states=state or (), due_only=due, sort=sort
+    )
     if as_json:
-        typer.echo(json.dumps([c.to_json() for c in cards], indent=2, ensure_ascii=False))
+        typer.echo(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False))
         return
     console = opts.console()
     if not console.is_terminal:
         from interview_drill.domain.textsafe import strip_controls
 
-        for c in cards:
-            typer.echo(f"{c.id}\t{c.topic}\t{c.seniority}\t{c.kind}\t{strip_controls(c.question)}")
+        for e in entries:
+            c = e.card
+            recall = f"{e.recall:.2f}" if e.recall is not None else ""
+            due_at = e.due.isoformat(timespec="minutes") if e.due else ""
+            typer.echo(f"{c.id}\t{c.topic}\t{c.seniority}\t{c.kind}\t{strip_controls(c.question)}\t{e.state}\t{due_at}\t{recall}")
         return
     from interview_drill.render.terminal import cards_table
 
-    console.print(cards_table(cards, console.width))
-    console.print(plural(len(cards), "card"), style="dim")
+    console.print(cards_table([e.card for e in entries], console.width, entries=entries, tz=ws.tz, now=now))
+    console.print(plural(len(entries), "card"), style="dim")
+
+
+def _entry_json(e: Any) -> dict[str, Any]:
+    m = e.row.memory
+    return {
+        **e.card.to_json(),
+        "state": e.state,
+        "due": e.due.isoformat() if e.due else None,
+        "recall": round(e.recall, 4) if e.recall is not None else None,
+        "stability": round(m.stability, 4) if m else None,
+        "lapses": e.row.lapses,
+    }
 
 
 @commands.command()

@@ -20,7 +20,10 @@ KeyArg = Annotated[str, typer.Argument(help="Setting name (see `idrill config li
 
 
 def _shown(value: object) -> object:
-    """Tuples (learning steps, parameters) print as lists, as they are written in the file."""
+    """Tuples (learning steps, parameters) print as lists, as they are written in the file; per-topic
+    retention as an inline table."""
+    if isinstance(value, tuple) and value and all(isinstance(v, tuple) for v in value):
+        return "{" + ", ".join(f"{k} = {v}" for k, v in value) + "}"
     return list(value) if isinstance(value, tuple) else value
 
 

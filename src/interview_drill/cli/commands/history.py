@@ -93,8 +93,8 @@ def optimize(
         bool,
         typer.Option(
             "--suggest-retention",
-            help="Also simulate a year of study and suggest the desired retention with the least work "
-            "per card remembered.",
+            help="Also simulate 90 days of study with your recorded answer times and the new parameters, "
+            "and suggest the desired retention with the least work per card remembered (see `idrill simulate`).",
         ),
     ] = False,
     opts: Common = Common(),
@@ -111,7 +111,6 @@ def optimize(
 
     from interview_drill.app import config
     from interview_drill.app.optimize import card_histories, fit_report, reschedule
-    from interview_drill.app.optimize import suggest_retention as suggest
     from interview_drill.cli.hints import CONFIG_HEADER
     from interview_drill.domain.schedule import Scheduler
     from interview_drill.paths import config_path
@@ -121,10 +120,15 @@ def optimize(
     report = fit_report(card_histories(ws.store), ws.settings.parameters, ws.scheduler.days)
     _print_report(console, report)
     if suggest_retention:
-        value = suggest(report.parameters, ws.settings, len(ws.bank.cards))
+        from interview_drill.app.simulate import simulate_retentions
+        from interview_drill.domain.simulate import cheapest
+
+        fitted = replace(ws, settings=replace(ws.settings, parameters=report.parameters), _scheduler=None)
+        value = cheapest(simulate_retentions(fitted, ws.bank.cards, 90)[1]).retention
         typer.echo(
-            f"Suggested desired retention: {value:.2f} (least study time per card remembered in a simulated "
-            f"year; yours is {ws.settings.desired_retention:.2f}). Nearer an interview you may want more: "
+            f"Suggested desired retention: {value:.2f} (least study time per card remembered in 90 simulated "
+            f"days, from your recorded answer times; yours is {ws.settings.desired_retention:.2f}; "
+            "`idrill simulate` shows the whole table). Nearer an interview you may want more: "
             f"`idrill config set desired_retention {value:.2f}`"
         )
     if not report.improves:

@@ -69,7 +69,14 @@ def ready(
     result = assess(cards, ws.rows(), ws.scheduler, ws.now(), ws.store.review_counts(), target,
                     titles=ws.bank.topics)  # fmt: skip
     result = replace(result, plan=[(plan_command(step), step.why) for step in result.steps])
-    opts.console().print(render_readiness(result))
+    console = opts.console()
+    console.print(render_readiness(result))
+    from interview_drill.app.plan import plan_views  # the interview plans, if any (issue 18)
+    from interview_drill.render.plan import render_plan_status
+
+    for view in plan_views(ws, ws.now()):
+        console.print()
+        console.print(render_plan_status(view.active, view.projection, view.projection.by_topic(view.scope)))
 
 
 @commands.command()

@@ -15,8 +15,10 @@ from interview_drill.cli.options import Commands, Common, Filters
 
 if TYPE_CHECKING:
     from interview_drill.app.workspace import Workspace
+    from interview_drill.domain.cards import Card
     from interview_drill.domain.figures.stats import Stats
     from interview_drill.domain.filters import CardFilter
+    from interview_drill.domain.review import CardRow
 
 commands = Commands()
 
@@ -45,7 +47,21 @@ def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common
     from interview_drill.render.stats import render_stats
 
     ws = opts.workspace(readonly=True)
-    opts.console().print(render_stats(_stats(ws, filters.check(ws.bank), days)))
+    flt = filters.check(ws.bank)
+    console = opts.console()
+    console.print(render_stats(_stats(ws, flt, days)))
+    found = _leeches(ws, flt)
+    if found:
+        from interview_drill.render.leeches import render_leeches
+
+        console.print()
+        console.print(render_leeches(found, ws.settings.leech_threshold))
+
+
+def _leeches(ws: Workspace, flt: CardFilter) -> list[tuple[Card, CardRow]]:
+    from interview_drill.domain.leech import leeches
+
+    return leeches(flt.apply(ws.bank.cards), ws.rows(), ws.settings)
 
 
 @commands.command("report")
@@ -92,7 +108,22 @@ def report_command(
     if per_card and fmt not in ("csv", "json"):
         raise UsageError("--cards applies to --format csv or json")
     ws = opts.workspace(readonly=True)
-    text = render(_stats(ws, filters.check(ws.bank), days), fmt, cards=per_card)
+    flt = filters.check(ws.bank)
+    text = render(_stats(ws, flt, days), fmt, cards=per_card)
+    if fmt == "md" and (found := _leeches(ws, flt)):
+        from interview_drill.render.leeches import leeches_markdown
+
+        text += leeches_markdown(found, ws.settings.leech_threshold)
+    if fmt == "html":  # interview plans and leeches, before the end of the page (issue 18)
+        from interview_drill.app.plan import plan_views
+        from interview_drill.render.plan_html import leeches_section, plan_section
+
+        extra = ""
+        if views := plan_views(ws, ws.now()):
+            extra += plan_section([(v.active, v.projection, v.scope) for v in views])
+        if found := _leeches(ws, flt):
+            extra += leeches_section(found, ws.settings.leech_threshold)
+        text = text.replace("</body></html>", extra + "</body></html>")
     if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return

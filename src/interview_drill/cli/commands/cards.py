@@ -1,0 +1,76 @@
+"""Card-level insight and upkeep: `card ID` (one card's memory and review log, as Anki's card info) and
+`reschedule` (apply changed settings to the cards already scheduled).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from interview_drill.cli.complete import complete_card_id
+from interview_drill.cli.options import Commands, Common, Filters, JsonOpt
+
+commands = Commands()
+
+
+@commands.command()
+def card(
+    card_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The card's id (or a former id).", autocompletion=complete_card_id),
+    ],
+    as_json: JsonOpt = False,
+    opts: Common = Common(),
+) -> None:
+    """One card's memory: state, stability, difficulty, recall now, due, lapses, and its review log."""
+    from interview_drill.domain.cardinfo import card_info
+    from interview_drill.domain.leech import is_leech
+    from interview_drill.domain.review import row_for
+    from interview_drill.render.cardinfo import card_info_data, render_card_info
+    from interview_drill.storage.cardlog import card_log
+
+    ws = opts.workspace(readonly=True)
+    found = ws.card(card_id)
+    row = row_for(found, ws.rows())
+    info = card_info(row, card_log(ws.store, row.slug), ws.scheduler, ws.now())
+    leech = is_leech(row, ws.settings)
+    if as_json:
+        typer.echo(json.dumps(card_info_data(found, info, leech), indent=2, ensure_ascii=False))
+        return
+    opts.console().print(render_card_info(found, info, ws.tz, leech))
+
+
+@commands.command()
+def reschedule(
+    filters: Filters = Filters(),
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Put back the states the last reschedule replaced.")
+    ] = False,
+    opts: Common = Common(),
+) -> None:
+    """Apply changed settings (desired retention, parameters, maximum interval) to scheduled cards."""
+    from interview_drill.app.reschedule import reschedule_cards, undo_reschedule
+    from interview_drill.render.fmt import plural
+    from interview_drill.render.terminal import progress_bar
+
+    ws = opts.workspace()
+    if undo:
+        undone = undo_reschedule(ws)
+        if undone is None:
+            typer.echo("nothing to undo: no reschedule is recorded")
+            return
+        typer.echo(f"restored {plural(undone.restored, 'card')} to their states before the last reschedule")
+        if undone.kept:
+            typer.echo(
+                f"kept the newer state of {plural(len(undone.kept), 'card')} reviewed since: {', '.join(undone.kept)}"
+            )
+        return
+    cards = filters.check(ws.bank).apply(ws.bank.cards)
+    with progress_bar(opts.console(), "re-scheduling") as step:
+        changed = reschedule_cards(ws, cards, step)
+    typer.echo(
+        f"re-scheduled {plural(changed, 'card')} with the current settings"
+        + ("; `idrill reschedule --undo` puts them back" if changed else "")
+    )
