@@ -392,7 +392,7 @@ def test_parse_then_import_keeps_phase_and_before(isolated_home):
 
 def test_out_follows_symlinks_and_writes_to_stdout_with_dash(tmp_path):
     target = tmp_path / "target.csv"
-    target.write_text("old\n")
+    target.write_text("card_id,review_time,review_rating,review_state,review_duration\n")  # an earlier export
     link = tmp_path / "link.csv"
     link.symlink_to(target)
     result = run("export", "revlog", "--out", str(link), *SAMPLE)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from interview_drill.app.workspace import Workspace
     from interview_drill.bank import Bank
     from interview_drill.domain.filters import CardFilter
+    from interview_drill.files import Target
     from interview_drill.storage.history import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,6 +111,14 @@ MinutesOpt = Annotated[
 ]
 WriteOpt = Annotated[
     bool, typer.Option("--write", "-w", help="Type an answer to every card before revealing it.")
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace an existing --out file that is not an earlier output of this kind, or write through a "
+        "symlink that leaves its folder (never over the history database, the settings or a bank file).",
+    ),
 ]
 CramOpt = Annotated[
     bool,
@@ -198,6 +207,27 @@ class Common(OptionGroup):
 
         ensure_data_dir(path, explicit=bool(self.db or os.environ.get("IDRILL_DB")))
         return Store.open(path)
+
+    def out_target(
+        self, recognise: Callable[[bytes], bool], *, force: bool, bank: Bank | None = None
+    ) -> Target:
+        """What an `--out` file must not replace: the history database in use, the settings file and
+        the bank files (those of `bank`, else those the bank options name); `recognise` tells an
+        earlier output of the same kind, which may be replaced without --force."""
+        from interview_drill.bank.discover import bank_files
+        from interview_drill.files import Target
+        from interview_drill.paths import config_path, db_path, user_bank_paths
+
+        protected: dict[Path, str] = {}
+        if bank is not None:
+            files = list(bank.files)
+        else:
+            files, _ = bank_files(user_bank_paths(self.bank))
+        for file in files:
+            protected[Path(file)] = "a bank file"
+        protected[config_path()] = "the settings file"
+        protected[db_path(self.db)] = "the history database"
+        return Target(protected=protected, recognise=recognise, force=force)
 
     def console(self) -> Console:
         from interview_drill.render.terminal import make_console

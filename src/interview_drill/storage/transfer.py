@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from interview_drill.domain.review import CardRow
 from interview_drill.errors import StoreError, UsageError
-from interview_drill.files import atomic_write
+from interview_drill.files import Target, atomic_write
 from interview_drill.storage.history import Store
 from interview_drill.storage.transfer_parse import (
     HISTORY_FORMAT,
@@ -33,6 +33,7 @@ __all__ = [
     "HistoryFileError",
     "ImportResult",
     "dump_history",
+    "earlier_history",
     "history_records",
     "import_history",
     "parse_history",
@@ -108,15 +109,21 @@ def dump_history(store: Store, fh: IO[str]) -> dict[str, int]:
     return dict(counts)
 
 
-def write_history(store: Store, out: Path) -> dict[str, int]:
-    """The history file at `out`, written atomically (the old file stays whole on failure)."""
+def earlier_history(head: bytes) -> bool:
+    """Whether a file's first bytes are an earlier history export (its header line)."""
+    return head.startswith(b'{"format":"%s"' % HISTORY_FORMAT.encode())
+
+
+def write_history(store: Store, out: Path, *, target: Target | None = None) -> dict[str, int]:
+    """The history file at `out`, written atomically (the old file stays whole on failure); `target`
+    says what it must not replace (see `files.Target`)."""
     counts: dict[str, int] = {}
 
     def write(target: Path) -> None:
         with open(target, "w", encoding="utf-8", newline="\n") as fh:
             counts.update(dump_history(store, fh))
 
-    atomic_write(out, write)
+    atomic_write(out, write, what="history export", target=target)
     return counts
 
 

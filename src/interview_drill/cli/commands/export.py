@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from interview_drill.cli.options import Commands, Common, Filters
+from interview_drill.cli.options import Commands, Common, Filters, ForceOpt
 from interview_drill.errors import UsageError
 from interview_drill.render.fmt import plural
 
@@ -24,31 +24,38 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="The f
 
 
 @export.command("anki")
-def export_anki(out_file: OutOpt, filters: Filters = Filters(), opts: Common = Common()) -> None:
+def export_anki(
+    out_file: OutOpt, filters: Filters = Filters(), force: ForceOpt = False, opts: Common = Common()
+) -> None:
     """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
-    from interview_drill.app.anki import ANKI_DECK_NAME, write_anki
+    from interview_drill.app.anki import ANKI_DECK_NAME, earlier_anki, write_anki
     from interview_drill.app.workspace import env_clock
+    from interview_drill.files import safe_name
     from interview_drill.render.anki import note_fields
 
     loaded = opts.load()
     cards = filters.check(loaded).apply(loaded.cards)
     if not cards:
         raise UsageError("no cards match these filters: nothing written")
-    n = write_anki(cards, out_file, timestamp=env_clock()().timestamp(), fields=note_fields)
+    target = opts.out_target(earlier_anki, force=force, bank=loaded)
+    n = write_anki(cards, out_file, timestamp=env_clock()().timestamp(), fields=note_fields, target=target)
     typer.echo(
-        f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
+        f"wrote {plural(n, 'note')} to {safe_name(out_file)} (Anki deck “{ANKI_DECK_NAME}”)",
+        err=str(out_file) == "-",
     )
 
 
 @export.command("revlog")
-def export_revlog(out_file: OutOpt, opts: Common = Common()) -> None:
+def export_revlog(out_file: OutOpt, force: ForceOpt = False, opts: Common = Common()) -> None:
     """The review log as CSV for the FSRS optimiser tools (cram reviews left out).
 
     Columns: card_id,review_time,review_rating,review_state,review_duration — times in ms,
     review_state is the state before the review (0 new, 1 learning, 2 review, 3 relearning).
     """
-    from interview_drill.storage.revlog import write_revlog
+    from interview_drill.files import safe_name
+    from interview_drill.storage.revlog import earlier_revlog, write_revlog
 
+    target = opts.out_target(earlier_revlog, force=force)
     with opts.history(readonly=True) as store:
-        n = write_revlog(store, out_file)
-    typer.echo(f"wrote {plural(n, 'review')} to {out_file}", err=str(out_file) == "-")
+        n = write_revlog(store, out_file, target=target)
+    typer.echo(f"wrote {plural(n, 'review')} to {safe_name(out_file)}", err=str(out_file) == "-")
