@@ -62,6 +62,9 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX number_answers_slug ON number_answers(slug)",
     ],
+    [  # reviews merged in by `history import` (1), not given on this device (0): undo never takes them
+        "ALTER TABLE reviews ADD COLUMN imported INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

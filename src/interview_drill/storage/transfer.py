@@ -12,12 +12,13 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from interview_drill.domain.review import CardRow
+from interview_drill.domain.review import CardRow, to_ms
 from interview_drill.errors import StoreError, UsageError
-from interview_drill.files import Target, atomic_write
+from interview_drill.files import Target, atomic_write, safe_name
 from interview_drill.storage.history import Store
 from interview_drill.storage.transfer_parse import (
     HISTORY_FORMAT,
@@ -130,17 +131,18 @@ def write_history(store: Store, out: Path, *, target: Target | None = None) -> d
 # ------------------------------------------------------------------ import
 
 
-def read_history(path: Path) -> HistoryData:
-    """A history file, read and validated whole (HistoryFileError lists every bad line)."""
+def read_history(path: Path, *, now: datetime | None = None) -> HistoryData:
+    """A history file, read and validated whole (HistoryFileError lists every bad line); with `now`,
+    moments more than a day after it are bad lines."""
     try:
         with open(path, "rb") as fh:
-            return parse_history(fh, str(path))
+            return parse_history(fh, safe_name(path), now_ms=None if now is None else to_ms(now))
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError(f"{safe_name(path)}: no such file") from None
     except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a history file") from None
+        raise UsageError(f"{safe_name(path)}: is a folder, not a history file") from None
     except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise UsageError(f"{safe_name(path)}: cannot be read ({exc.strerror or exc})") from None
 
 
 def import_history(store: Store, data: HistoryData) -> ImportResult:
@@ -303,7 +305,7 @@ def _add_review(
     """Insert one review as it was logged elsewhere; no state is applied."""
     conn.execute(
         "INSERT INTO reviews (card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before, "
-        "before, answer, traps_hit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "before, answer, traps_hit, imported) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
         (
             card_id, session_id, rating, reviewed_at, duration_ms, kind, phase_before,
             json.dumps(before.to_dict()) if before else None,

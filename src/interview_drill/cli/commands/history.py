@@ -65,13 +65,15 @@ def history_import(
 ) -> None:
     """Merge an exported history into this one: reviews already here are skipped, so importing
     twice changes nothing. The whole file is checked first; a bad line imports nothing."""
+    from interview_drill.app.workspace import env_clock
+    from interview_drill.files import safe_name
     from interview_drill.storage.transfer import import_history, read_history
 
-    data = read_history(file)
+    data = read_history(file, now=env_clock()())
     with opts.history() as store:
         result = import_history(store, data)
     if not result.changed:
-        typer.echo(f"nothing new in {file}: the history already holds all of it")
+        typer.echo(f"nothing new in {safe_name(file)}: the history already holds all of it")
     else:
         typer.echo(
             f"imported {plural(result.reviews_added, 'review')} "
