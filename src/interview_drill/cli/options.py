@@ -169,11 +169,19 @@ class Common(OptionGroup):
     db: DbOpt = None
     no_color: NoColorOpt = False
 
+    META_KEY = "interview_drill.common"  # where the merged options are kept for error messages
+
     @classmethod
     def from_options(cls, ctx: typer.Context, values: dict[str, Any]) -> Common:
         # Options before the command name were stored on the context by the root callback.
         before = ctx.obj if isinstance(ctx.obj, Common) else Common()
         after = cls(**values)
+        merged = cls._merge(before, after)
+        ctx.meta[cls.META_KEY] = merged  # shared by the whole context chain: `cli.app` names the --db
+        return merged
+
+    @staticmethod
+    def _merge(before: Common, after: Common) -> Common:
         return Common(
             bank=list(before.bank or []) + list(after.bank or []),
             no_builtin=before.no_builtin or after.no_builtin,

@@ -84,7 +84,11 @@ class Store:
     def open(cls, path: Path, *, backup_clock: Callable[[], datetime] | None = None) -> Store:
         """Open (creating if needed) and migrate. Foreign, newer or damaged files are refused untouched."""
         path = Path(path)
-        return cls(opening.connect(path, backup_clock=backup_clock), path)
+        conn = opening.connect(path, backup_clock=backup_clock)
+        from interview_drill.storage.merge import recover
+
+        recover(conn)  # an import killed half-way is rolled back: imports are all or nothing
+        return cls(conn, path)
 
     @classmethod
     def memory(cls) -> Store:

@@ -69,9 +69,10 @@ def history_import(
     from interview_drill.files import safe_name
     from interview_drill.storage.transfer import import_history, read_history
 
-    data = read_history(file, now=env_clock()())
+    now = env_clock()()
+    data = read_history(file, now=now)
     with opts.history() as store:
-        result = import_history(store, data)
+        result = import_history(store, data, now=now)
     if not result.changed:
         typer.echo(f"nothing new in {safe_name(file)}: the history already holds all of it")
     else:
