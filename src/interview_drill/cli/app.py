@@ -96,7 +96,7 @@ def _database_in_use(given: dict[str, Any]) -> Path:
     """The history database a command uses (its --db, given before or after the command name)."""
     from interview_drill.paths import db_path
 
-    ctx = next((v for v in given.values() if isinstance(v, typer.Context)), None)
+    ctx = next((v for v in given.values() if hasattr(v, "meta") and hasattr(v, "find_root")), None)
     common = ctx.meta.get(Common.META_KEY) if ctx is not None else None
     if not isinstance(common, Common) and ctx is not None:
         common = ctx.find_root().obj

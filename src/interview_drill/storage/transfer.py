@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from interview_drill.domain.review import to_ms
+from interview_drill.domain.textsafe import inert_json
 from interview_drill.errors import StoreError, UsageError
 from interview_drill.files import Target, atomic_write, safe_name
 from interview_drill.storage.history import Store
@@ -105,7 +106,7 @@ def dump_history(store: Store, fh: IO[str]) -> dict[str, int]:
     """Write the history as JSON Lines; returns how many records of each type were written."""
     counts: dict[str, int] = defaultdict(int)
     for record in history_records(store):
-        fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        fh.write(inert_json(json.dumps(record, ensure_ascii=False, separators=(",", ":"))) + "\n")
         counts[record.get("type", "header")] += 1
     return dict(counts)
 

@@ -53,14 +53,16 @@ def list_cards(
     loaded = opts.load()
     cards = filters.check(loaded, search=search).apply(loaded.cards)
     if as_json:
-        typer.echo(json.dumps([c.to_json() for c in cards], indent=2, ensure_ascii=False))
+        from interview_drill.domain.textsafe import inert_json
+
+        typer.echo(inert_json(json.dumps([c.to_json() for c in cards], indent=2, ensure_ascii=False)))
         return
     console = opts.console()
     if not console.is_terminal:
-        from interview_drill.domain.textsafe import strip_controls
+        from interview_drill.domain.textsafe import tsv_field
 
-        for c in cards:
-            typer.echo(f"{c.id}\t{c.topic}\t{c.seniority}\t{c.kind}\t{strip_controls(c.question)}")
+        for c in cards:  # one line a card, whatever its text holds: a tab or newline is escaped
+            typer.echo("\t".join(tsv_field(str(v)) for v in (c.id, c.topic, c.seniority, c.kind, c.question)))
         return
     from interview_drill.render.terminal import cards_table
 
@@ -82,7 +84,9 @@ def show(
 
     card = opts.load().require(card_id)
     if as_json:
-        typer.echo(json.dumps(card.to_json(), indent=2, ensure_ascii=False))
+        from interview_drill.domain.textsafe import inert_json
+
+        typer.echo(inert_json(json.dumps(card.to_json(), indent=2, ensure_ascii=False)))
         return
     from interview_drill.render.terminal import render_card
 
