@@ -133,6 +133,9 @@ cards:
   - id: odd-tab
     question: "a\\tforged\\trow\\nodd-fake\\tx\\ty\\tz\\tforged back\\\\slash"
     outline: ["see https://evil.example/a and ~~gone~~, x\\u009b31m"]
+  - id: odd-link
+    question: "Why does https://evil.example/a_b?x=1 load, and ~~this~~ or www.evil.example?"
+    outline: [an answer]
   - id: odd-c1
     question: "CSI \\u009b2J here \\u0085 and \\u2028"
     outline: [an answer]
@@ -150,7 +153,7 @@ def test_piped_list_is_one_row_a_card_whatever_the_text(odd):
     result = run("list", *odd)
     assert result.exit_code == 0, result.output
     rows = result.stdout.splitlines()
-    assert len(rows) == 2
+    assert len(rows) == 3
     assert all(row.count("\t") == 4 for row in rows)
     assert rows[0].split("\t")[4] == "a\\tforged\\trow\\nodd-fake\\tx\\ty\\tz\\tforged back\\\\slash"
 
@@ -182,10 +185,10 @@ def test_markdown_report_links_nothing_and_strikes_nothing(odd, tmp_path: Path, 
     isolated_home.mkdir(parents=True, exist_ok=True)
     with Store.open(isolated_home / "history.db") as store:  # a weak card: listed with its question
         for day in (1, 2):
-            rate_as_user(store, "odd-tab", Rating.AGAIN, datetime(2026, 3, day, tzinfo=UTC))
+            rate_as_user(store, "odd-link", Rating.AGAIN, datetime(2026, 3, day, tzinfo=UTC))
     out = run("report", "--format", "md", *odd).stdout
-    assert "odd-tab" in out
-    assert "~~" not in out.replace("\\~\\~", "")
+    assert "Why does `https://evil.example/a_b?x=1` load, and ~\\~this\\~\\~ or `www.evil.example`?" in out
+    assert "~~" not in out
 
 
 def test_csv_cells_behind_invisible_or_fullwidth_signs_are_not_formulas():
