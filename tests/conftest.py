@@ -81,6 +81,7 @@ def rate_as_user(
     kind: str = "scheduled",
     shown: CardRow | None | object = _STORED,
     scheduler: Scheduler | None = None,
+    patience: float | None = None,
     **given: Any,
 ) -> Applied:
     """Rate a card as a session would, through `app.rate`: the screen showed `shown` (by default the
@@ -97,7 +98,10 @@ def rate_as_user(
     on_screen = store.row(slug) if shown is _STORED else shown
     assert on_screen is None or isinstance(on_screen, CardRow)
     outcome = scheduler.preview(on_screen or CardRow(slug), at)[rating] if kind != "cram" else None
-    return rate_card(store, scheduler, GivenRating(slug, rating, at, kind, on_screen, outcome, **given))
+    rating_given = GivenRating(slug, rating, at, kind, on_screen, outcome, **given)
+    if patience is not None:  # how long to wait for a locked database (app.rate's default otherwise)
+        return rate_card(store, scheduler, rating_given, patience=patience)
+    return rate_card(store, scheduler, rating_given)
 
 
 @pytest.fixture

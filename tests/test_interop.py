@@ -35,6 +35,11 @@ def review(store: Store, slug: str, rating: Rating, at: datetime, kind: str = "s
     return rate_as_user(store, slug, rating, at, kind=kind, **kw).after
 
 
+def later(monkeypatch) -> None:
+    """The clock a week after T0: the seeded history is in the past (imports refuse the future)."""
+    monkeypatch.setenv("IDRILL_NOW", (T0 + timedelta(days=7)).isoformat())
+
+
 def history_db(home: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     return home / "history.db"
@@ -221,7 +226,8 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     }
 
 
-def test_history_round_trip_to_a_new_machine(tmp_path, isolated_home):
+def test_history_round_trip_to_a_new_machine(tmp_path, isolated_home, monkeypatch):
+    later(monkeypatch)
     db = seeded(isolated_home)
     backup = tmp_path / "history.jsonl"
     result = run("history", "export", "--out", str(backup))
@@ -249,7 +255,8 @@ def test_history_round_trip_to_a_new_machine(tmp_path, isolated_home):
     assert second.read_text(encoding="utf-8") == backup.read_text(encoding="utf-8")
 
 
-def test_history_import_into_the_default_place_on_a_new_machine(tmp_path, isolated_home):
+def test_history_import_into_the_default_place_on_a_new_machine(tmp_path, isolated_home, monkeypatch):
+    later(monkeypatch)
     seeded(isolated_home)
     backup = tmp_path / "h.jsonl"
     run("history", "export", "--out", str(backup))
@@ -268,8 +275,9 @@ def test_history_export_to_stdout(isolated_home):
     assert len(rest) == 3 + 1 + 6 + 1
 
 
-def test_merge_keeps_the_newer_side_of_each_card(tmp_path, isolated_home):
+def test_merge_keeps_the_newer_side_of_each_card(tmp_path, isolated_home, monkeypatch):
     """Machine A exports; A and B both study; B imports A's file (see the merge rule in the docs)."""
+    later(monkeypatch)
     a = seeded(isolated_home)
     b = tmp_path / "b.db"
     backup = tmp_path / "a.jsonl"
@@ -392,7 +400,7 @@ def test_parse_then_import_keeps_phase_and_before(isolated_home):
 
 def test_out_follows_symlinks_and_writes_to_stdout_with_dash(tmp_path):
     target = tmp_path / "target.csv"
-    target.write_text("old\n")
+    target.write_text("card_id,review_time,review_rating,review_state,review_duration\n")  # an earlier export
     link = tmp_path / "link.csv"
     link.symlink_to(target)
     result = run("export", "revlog", "--out", str(link), *SAMPLE)
@@ -419,3 +427,67 @@ def test_importing_a_file_that_is_not_a_history_export_is_one_line(tmp_path):
     assert errors == [f"{junk}:1: the first line must be the header "
                       '{"format": "idrill-history", "version": 1}: is this an `idrill history export` file?',
                       "nothing was imported"]  # fmt: skip
+
+
+# ------------------------------------------------------------------ issue 26 item 4: imports from the future
+
+
+def test_undo_after_importing_future_dated_history_undoes_the_rating_just_given(tmp_path, isolated_home):
+    path = history_db(isolated_home)
+    backup = tmp_path / "other.jsonl"
+    with Store.open(tmp_path / "other.db") as other:  # another machine, a day ahead (within the slack)
+        review(other, "sample-judge", Rating.EASY, T0 + timedelta(hours=20))
+        transfer.write_history(other, backup)
+    with Store.open(path) as store:
+        review(store, "sample-lora-rank", Rating.AGAIN, T0)
+    assert run("history", "import", str(backup)).exit_code == 0
+    result = run("undo")
+    assert result.exit_code == 0
+    assert "undid Again (scheduled) on sample-lora-rank" in result.output
+    with Store.open(path) as store:
+        assert [r.slug for r in store.reviews()] == ["sample-judge"]
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"type": "review", "slug": "sample-judge", "reviewed_at": 32_503_000_000_000, "rating": 3,
+          "kind": "scheduled", "duration_ms": None, "phase_before": 0}, "reviewed_at"),  # 2999
+        ({"type": "session", "mode": "drill", "started_at": 1_900_000_000_000, "ended_at": None,
+          "cards_done": 0}, "started_at"),  # 2030
+        ({"type": "number_answer", "slug": "sample-judge", "figure_index": 0, "answer": "1", "correct": True,
+          "answered_at": 1_900_000_000_000}, "answered_at"),
+        ({"type": "card", "slug": "sample-judge", "memory": {"phase": 2, "step": None, "stability": 3.0,
+          "difficulty": 5.0, "due": 1_900_000_000_000, "last_review": 1_800_000_000_000}, "reps": 1,
+          "lapses": 0, "content_hash": None, "buried_until": None, "suspended": False}, "memory.last_review"),
+    ],
+)  # fmt: skip
+def test_import_refuses_moments_beyond_a_day_from_now(tmp_path, isolated_home, record, field):
+    path = history_db(isolated_home)
+    with Store.open(path) as store:
+        review(store, "sample-lora-rank", Rating.GOOD, T0)
+    before = dump_tables(path)
+    bad = tmp_path / "future.jsonl"
+    bad.write_text('{"format":"idrill-history","version":1}\n' + json.dumps(record) + "\n")
+    result = run("history", "import", str(bad))
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[0].startswith(f"{bad}:2: {field}: ") and "is in the future" in lines[0]
+    assert lines[1:] == ["nothing was imported"]
+    assert dump_tables(path) == before
+
+
+def test_a_future_due_date_or_burial_is_fine(tmp_path, isolated_home):
+    ok = tmp_path / "ok.jsonl"
+    card = {"type": "card", "slug": "sample-judge", "memory": {"phase": 2, "step": None, "stability": 300.0,
+            "difficulty": 5.0, "due": 1_900_000_000_000, "last_review": 1_772_000_000_000}, "reps": 1,
+            "lapses": 0, "content_hash": None, "buried_until": 1_900_000_000_000, "suspended": False}  # fmt: skip
+    ok.write_text('{"format":"idrill-history","version":1}\n' + json.dumps(card) + "\n")
+    history_db(isolated_home)
+    result = run("history", "import", str(ok))
+    assert result.exit_code == 0, result.output
+
+
+def dump_tables(path: Path) -> list[tuple]:
+    with Store.open_readonly(path) as store:
+        return [*store.conn.execute("SELECT * FROM reviews"), *store.conn.execute("SELECT * FROM cards")]

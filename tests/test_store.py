@@ -6,6 +6,7 @@ Ratings and undo go through `app.rate`, as every session's do (`rate_as_user` in
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -215,11 +216,21 @@ def test_readonly_open_of_a_missing_file_creates_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_undo_takes_the_latest_rating_by_time_not_by_row_order(tmp_path):
+def test_undo_takes_this_devices_latest_rating_never_an_imported_review(tmp_path):
+    from interview_drill.storage.transfer import history_records, import_history, parse_history
+
+    other = Store.open(tmp_path / "other.db")  # another machine: one review older, one newer than ours
+    rate(other, "older", Rating.EASY, T0)
+    rate(other, "newer", Rating.HARD, T0 + timedelta(days=5))
+    lines = [json.dumps(r).encode() for r in history_records(other)]
     store = Store.open(tmp_path / "h.db")
-    rate(store, "recent", Rating.GOOD, T0 + timedelta(days=2))
-    rate(store, "imported-older", Rating.EASY, T0)  # e.g. merged in later from another machine
-    assert undo_last(store).slug == "recent"
+    rate(store, "mine", Rating.GOOD, T0 + timedelta(days=2))
+    rate(store, "mine-earlier-clock", Rating.AGAIN, T0 + timedelta(days=1))  # given last, clock behind
+    import_history(store, parse_history(lines, "other.jsonl"))
+    assert undo_last(store).slug == "mine-earlier-clock"  # by insertion, not by time
+    assert undo_last(store).slug == "mine"
+    assert undo_last(store) is None  # only imported reviews are left, and they stay
+    assert store.review_count() == 2
 
 
 def test_undo_is_refused_when_another_session_reviewed_the_card_since(tmp_path):

@@ -87,8 +87,16 @@ def test_anki(text: str, anki: str) -> None:
         ),
         (
             "[link](javascript:x) ![img](http://e.example/p.png)",
-            "\\[link\\](javascript:x) !\\[img\\](http://e.example/p.png)",
+            "\\[link\\](javascript:x) !\\[img\\](`http://e.example/p.png`)",
         ),
+        # bare links that GitHub-flavoured renderers would turn into links: code spans, linking nowhere
+        (
+            "see https://evil.example/a_b?x=1. or www.evil.example, mail me@evil.example!",
+            "see `https://evil.example/a_b?x=1`. or `www.evil.example`, mail `me@evil.example`!",
+        ),
+        ("(HTTPS://x.example/|y)", "(`HTTPS://x.example/\\|y`)"),
+        ("~~strike~~ and *emph* in card text", "\\~\\~strike\\~\\~ and *emph* in card text"),  # *emph* is bank markup
+        ("*a ~~b~~ c*", "*a ~\\~b\\~\\~ c*"),  # no strikethrough inside our emphasis either
         ("a|b and `c|d`", "a\\|b and `c\\|d`"),  # a table cell stays one cell
         ("2*3*4, **open, `open", "2\\*3\\*4, \\*\\*open, \\`open"),  # stray markers stay literal
         ("**a `b` c**", "**a \\`b\\` c**"),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from interview_drill.domain.cards import Card
-from interview_drill.files import atomic_write
+from interview_drill.files import Target, atomic_write
 
 # Fixed forever: Anki recognises the note type and the deck by these ids, and each note by its GUID
 # (from the card id), so importing a newer export updates the notes instead of duplicating them.
@@ -52,6 +52,11 @@ def anki_guid(card_id: str) -> str:
     return genanki.guid_for(card_id)
 
 
+def earlier_anki(head: bytes) -> bool:
+    """Whether a file's first bytes are an Anki package (a zip holding `collection.anki2`)."""
+    return head.startswith(b"PK\x03\x04") and b"collection.anki2" in head
+
+
 def write_anki(
     cards: Sequence[Card],
     out: Path,
@@ -59,6 +64,7 @@ def write_anki(
     timestamp: float,
     fields: Callable[[Card], Mapping[str, str]],
     schedule: Callable[[sqlite3.Connection], None] | None = None,
+    target: Target | None = None,
 ) -> int:
     """Write an .apkg with one note per card; returns the number of notes.
 
@@ -106,5 +112,5 @@ def write_anki(
                 for name, payload in (("collection.anki2", collection.read_bytes()), ("media", b"{}")):
                     archive.writestr(zipfile.ZipInfo(name, date_time=stamp), payload, zipfile.ZIP_DEFLATED)
 
-    atomic_write(out, write)
+    atomic_write(out, write, what="Anki deck", target=target)
     return len(cards)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from interview_drill.errors import Hint, IdrillError, Part, Words, meaning, spell
+from interview_drill.files import safe_name
+from interview_drill.storage.history import Store
+from interview_drill.storage.opening import explain
 
 
 @dataclass
@@ -41,7 +46,6 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
     from interview_drill.app import config
     from interview_drill.bank import load_bank
     from interview_drill.paths import config_path, db_path, user_bank_paths
-    from interview_drill.storage.history import Store
     from interview_drill.storage.migrations import LATEST
 
     d = Diagnosis()
@@ -75,8 +79,11 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
                 d.ok(f"history: {len(rows)} cards with history, {reviews} reviews")
                 if bank is not None:
                     _bank_vs_history(d, bank, rows)
+                _writable(d, store, path)
         except IdrillError as exc:
             d.fail(*exc.parts)
+        except sqlite3.Error as exc:  # found mid-check: never "all is well" after it
+            d.fail(*explain(path, exc))
     _sync(d, path)
     if found:
         d.warn(f"backups made before schema upgrades ({len(found)}):")
@@ -99,6 +106,27 @@ def _sync(d: Diagnosis, db: Path) -> None:
     d.ok(f"sync: {folder} ({len(devices)} device(s))")
     for device, when in devices.items():
         d.more(f"        {device}: last synced {when}")
+MIN_FREE_BYTES = 1 << 20  # less free space than this and the next rating may not fit
+PROBE_TIMEOUT_MS = 2000  # how long doctor waits for the write lock before calling the file busy
+
+
+def _writable(d: Diagnosis, store: Store, path: Path) -> None:
+    """Whether the next rating can be written: the write lock can be had and the disk has room."""
+    try:
+        store.conn.execute(f"PRAGMA busy_timeout = {PROBE_TIMEOUT_MS}")
+        store.conn.execute("BEGIN IMMEDIATE")
+        store.conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        d.fail(*explain(path, exc))
+        return
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return
+    if free < MIN_FREE_BYTES:
+        d.fail(f"{safe_name(path)}: the disk is full ({free} bytes free); free some space before the next drill")
+    else:
+        d.ok("history: writable")
 
 
 def _bank_vs_history(d: Diagnosis, bank, rows) -> None:

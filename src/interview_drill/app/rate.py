@@ -9,9 +9,13 @@ through here; the store only runs the SQL and the domain only decides.
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, TypeVar
 
 from interview_drill.domain.review import (
     CardRow,
@@ -25,6 +29,9 @@ from interview_drill.domain.review import (
 )
 from interview_drill.errors import StoreError
 from interview_drill.storage.history import Store
+from interview_drill.storage.opening import explain
+
+T = TypeVar("T")
 
 
 class NextMemory(Protocol):
@@ -52,12 +59,50 @@ class Undone:
     reviewed_at: datetime | None = None
 
 
-def rate_card(store: Store, scheduler: NextMemory, given: GivenRating) -> Applied:
+PATIENCE_S = 300.0  # how long a rating waits for the write lock (on top of SQLite's busy timeout)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def retrying(
+    work: Callable[[], T],
+    store: Store,
+    *,
+    patience: float = PATIENCE_S,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> T:
+    """`work()` (one transaction), tried again while the database stays locked by another writer
+    (e.g. a long `history import`), for up to `patience` seconds: a rating given is never dropped
+    because someone else held the lock. Still locked after that: a StoreError naming the file."""
+    deadline = clock() + patience
+    pause = 0.05
+    while True:
+        try:
+            return work()
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or clock() >= deadline:
+                raise StoreError(*explain(store.path or Path(":memory:"), exc)) from None
+        sleep(pause)
+        pause = min(pause * 2, 2.0)
+
+
+def rate_card(
+    store: Store, scheduler: NextMemory, given: GivenRating, *, patience: float = PATIENCE_S
+) -> Applied:
     """Log a rating and apply it to the card's current state, committed before this returns.
 
     The outcome the screen showed is kept unless the card changed meanwhile (another session rated
     it): then the rating is applied to the current state, so a rating never lands on a stale one.
+    While another process holds the write lock, the rating waits and tries again (`retrying`).
     """
+    return retrying(lambda: _rate_card(store, scheduler, given), store, patience=patience)
+
+
+def _rate_card(store: Store, scheduler: NextMemory, given: GivenRating) -> Applied:
     with store.transaction():
         card_id, known = store.read_for_update(given.slug)
         before = known or CardRow(given.slug)
@@ -74,11 +119,16 @@ def rate_card(store: Store, scheduler: NextMemory, given: GivenRating) -> Applie
 
 
 def undo_last(store: Store, session_id: int | None = None) -> Undone | None:
-    """Remove the newest review (of a session, if given) and restore the card exactly as before it.
+    """Remove the newest rating given here (of a session, if given) and restore the card exactly as
+    before it; waits for the write lock like `rate_card`.
 
     Refused (StoreError) when the card was reviewed again afterwards, e.g. in another session:
     restoring the old state would silently drop that later review's effect.
     """
+    return retrying(lambda: _undo_last(store, session_id), store)
+
+
+def _undo_last(store: Store, session_id: int | None) -> Undone | None:
     with store.transaction():
         logged = store.latest_review(session_id)
         if logged is None:

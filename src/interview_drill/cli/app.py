@@ -29,6 +29,8 @@ from interview_drill.cli.options import Common, DrillOpts, Filters, shared_optio
 from interview_drill.errors import IdrillError  # noqa: E402
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,23 +70,37 @@ def guarded(fn: F) -> F:
             return fn(*args, **kwargs)
         except IdrillError as exc:
             from interview_drill.cli.hints import error_lines
+            from interview_drill.files import safe_name
             from interview_drill.render.terminal import print_error_lines
 
-            print_error_lines(_err_console(), error_lines(exc))
+            # A name with a newline or an escape in it (a path, a value) stays on its line, escaped.
+            print_error_lines(_err_console(), [safe_name(line) for line in error_lines(exc)])
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             _err_console().print("interrupted")
             raise typer.Exit(130) from None
-        except _database_errors() as exc:  # damage found mid-command, past the checks at open
+        except _database_errors() as exc:  # past the checks at open: damage, a full disk, a lock…
+            from interview_drill.cli.hints import text
+            from interview_drill.files import safe_name
             from interview_drill.render.terminal import print_error_lines
+            from interview_drill.storage.opening import explain
 
-            print_error_lines(
-                _err_console(),
-                [f"history database error: {exc}; run `idrill doctor` to check the file and its backups"],
-            )
+            line = text(explain(_database_in_use(kwargs), exc))  # type: ignore[arg-type]  # an sqlite3.Error
+            print_error_lines(_err_console(), [safe_name(f"{line}; run `idrill doctor` to check the file")])
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _database_in_use(given: dict[str, Any]) -> Path:
+    """The history database a command uses (its --db, given before or after the command name)."""
+    from interview_drill.paths import db_path
+
+    ctx = next((v for v in given.values() if hasattr(v, "meta") and hasattr(v, "find_root")), None)
+    common = ctx.meta.get(Common.META_KEY) if ctx is not None else None
+    if not isinstance(common, Common) and ctx is not None:
+        common = ctx.find_root().obj
+    return db_path(common.db if isinstance(common, Common) else None)
 
 
 # ------------------------------------------------------------------ the app

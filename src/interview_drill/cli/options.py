@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from interview_drill.app.workspace import Workspace
     from interview_drill.bank import Bank
     from interview_drill.domain.filters import CardFilter
+    from interview_drill.files import Target
     from interview_drill.storage.history import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -111,6 +112,14 @@ MinutesOpt = Annotated[
 WriteOpt = Annotated[
     bool, typer.Option("--write", "-w", help="Type an answer to every card before revealing it.")
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace an existing --out file that is not an earlier output of this kind, or write through a "
+        "symlink that leaves its folder (never over the history database, the settings or a bank file).",
+    ),
+]
 CramOpt = Annotated[
     bool,
     typer.Option("--cram", help="Practise the filtered cards regardless of due dates; schedules unchanged."),
@@ -160,11 +169,19 @@ class Common(OptionGroup):
     db: DbOpt = None
     no_color: NoColorOpt = False
 
+    META_KEY = "interview_drill.common"  # where the merged options are kept for error messages
+
     @classmethod
     def from_options(cls, ctx: typer.Context, values: dict[str, Any]) -> Common:
         # Options before the command name were stored on the context by the root callback.
         before = ctx.obj if isinstance(ctx.obj, Common) else Common()
         after = cls(**values)
+        merged = cls._merge(before, after)
+        ctx.meta[cls.META_KEY] = merged  # shared by the whole context chain: `cli.app` names the --db
+        return merged
+
+    @staticmethod
+    def _merge(before: Common, after: Common) -> Common:
         return Common(
             bank=list(before.bank or []) + list(after.bank or []),
             no_builtin=before.no_builtin or after.no_builtin,
@@ -198,6 +215,27 @@ class Common(OptionGroup):
 
         ensure_data_dir(path, explicit=bool(self.db or os.environ.get("IDRILL_DB")))
         return Store.open(path)
+
+    def out_target(
+        self, recognise: Callable[[bytes], bool], *, force: bool, bank: Bank | None = None
+    ) -> Target:
+        """What an `--out` file must not replace: the history database in use, the settings file and
+        the bank files (those of `bank`, else those the bank options name); `recognise` tells an
+        earlier output of the same kind, which may be replaced without --force."""
+        from interview_drill.bank.discover import bank_files
+        from interview_drill.files import Target
+        from interview_drill.paths import config_path, db_path, user_bank_paths
+
+        protected: dict[Path, str] = {}
+        if bank is not None:
+            files = list(bank.files)
+        else:
+            files, _ = bank_files(user_bank_paths(self.bank))
+        for file in files:
+            protected[Path(file)] = "a bank file"
+        protected[config_path()] = "the settings file"
+        protected[db_path(self.db)] = "the history database"
+        return Target(protected=protected, recognise=recognise, force=force)
 
     def console(self) -> Console:
         from interview_drill.render.terminal import make_console

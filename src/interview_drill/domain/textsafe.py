@@ -16,3 +16,20 @@ def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters, keeping tabs and newlines."""
     return _CONTROL.sub("", _ANSI.sub("", text))
 
+
+# JSON written with ensure_ascii=False keeps these raw; a terminal reading U+009B as CSI would act on
+# what follows. As \uXXXX escapes they are the same JSON value, and inert.
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+
+
+def inert_json(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with DEL, C1 controls and line separators escaped."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_TSV = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tsv_field(text: str) -> str:
+    """A field of a tab-separated line: inert, and a backslash, tab or line break written as an escape."""
+    return strip_controls(text).translate(_TSV)

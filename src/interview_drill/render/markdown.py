@@ -136,7 +136,15 @@ def _activity(stats: Stats) -> list[str]:
     return lines
 
 
-def scorecard(result: Any, *, title: str = "Mock interview scorecard") -> str:
+SCORECARD_TITLE = "Mock interview scorecard"
+
+
+def earlier_scorecard(head: bytes) -> bool:
+    """Whether a file's first bytes are an earlier scorecard of ours."""
+    return head.startswith(f"# {SCORECARD_TITLE}".encode())
+
+
+def scorecard(result: Any, *, title: str = SCORECARD_TITLE) -> str:
     """A finished mock interview (app.loops' MockResult): one row a question, then the questions."""
     lines = [f"# {title}", ""]
     if result.started:

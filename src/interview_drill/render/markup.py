@@ -108,7 +108,27 @@ _MD_ESCAPE = re.compile(r"[\\`*\[\]|]|(?<![^\W_])_|_(?![^\W_])|(?<!\s)~")
 _MD_AMP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " "})
 
 
+# A bare URL (`https://…`, `www.…`) or e-mail address: GitHub-flavoured renderers link it by
+# themselves, so card text could plant a link. Shown as a code span, it reads the same and links
+# nowhere. Trailing punctuation stays outside, as the autolinker would leave it.
+_MD_BARE_LINK = re.compile(
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s<>`]*[^\s<>`.,;:!?'\")\]}*_~]"
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+)
+
+
 def _escape_markdown(text: str) -> str:
+    pieces = []
+    last = 0
+    for link in _MD_BARE_LINK.finditer(text):
+        pieces.append(_escape_markdown_text(text[last : link.start()]))
+        pieces.append("`" + _escape_markdown_code(link.group()) + "`")
+        last = link.end()
+    pieces.append(_escape_markdown_text(text[last:]))
+    return "".join(pieces)
+
+
+def _escape_markdown_text(text: str) -> str:
     return _MD_ESCAPE.sub(lambda m: "\\" + m.group(), text.translate(_MD_AMP))
 
 

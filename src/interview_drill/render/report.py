@@ -10,9 +10,21 @@ from __future__ import annotations
 
 from interview_drill.domain.figures.stats import Stats
 from interview_drill.errors import UsageError
+from interview_drill.render.contents import TITLE
 
 FORMATS = ("md", "html", "json", "csv")
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}
+
+
+def earlier_report(head: bytes) -> bool:
+    """Whether a file's first bytes are an earlier report of ours, in any of its formats."""
+    title = TITLE.encode()
+    return (
+        head.startswith(b"# " + title)  # md
+        or (head.startswith(b"<!DOCTYPE html>") and title in head)  # html
+        or (head.lstrip().startswith(b"{") and b'"generated_at"' in head)  # json
+        or head.startswith((b"rank,topic,title,", b"id,topic,level,kind,question"))  # csv
+    )
 
 
 def render(stats: Stats, fmt: str, *, cards: bool = False) -> str:

@@ -85,7 +85,11 @@ class Store:
     def open(cls, path: Path, *, backup_clock: Callable[[], datetime] | None = None) -> Store:
         """Open (creating if needed) and migrate. Foreign, newer or damaged files are refused untouched."""
         path = Path(path)
-        return cls(opening.connect(path, backup_clock=backup_clock), path)
+        conn = opening.connect(path, backup_clock=backup_clock)
+        from interview_drill.storage.merge import recover
+
+        recover(conn)  # an import killed half-way is rolled back: imports are all or nothing
+        return cls(conn, path)
 
     @classmethod
     def memory(cls) -> Store:
@@ -291,17 +295,18 @@ class Store:
         )
 
     def latest_review(self, session_id: int | None = None) -> Logged | None:
-        """The latest review given, by time (of one session, if given); an imported older review with a
-        higher row id is not it."""
+        """The latest rating given on this device (of one session, if given), by insertion: never a
+        review merged in by an import, whatever its time."""
         sql = (
             "SELECT r.id, r.card_id, c.slug, r.rating, r.reviewed_at, r.kind, r.phase_before, r.before, "
-            "r.duration_ms, r.session_id, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id"
+            "r.duration_ms, r.session_id, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
+            "WHERE r.imported = 0"
         )
         args: tuple[int, ...] = ()
         if session_id is not None:
-            sql += " WHERE r.session_id = ?"
+            sql += " AND r.session_id = ?"
             args = (session_id,)
-        found = self.conn.execute(sql + " ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1", args).fetchone()
+        found = self.conn.execute(sql + " ORDER BY r.id DESC LIMIT 1", args).fetchone()
         if found is None:
             return None
         review_id, card_id, slug, rating, at, kind, phase, before, duration, sid, answer, traps = found

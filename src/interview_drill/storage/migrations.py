@@ -117,6 +117,23 @@ MIGRATIONS: list[list[str]] = [
             created_at INTEGER NOT NULL
         )""",
     ],
+    [  # 8: `history import` in bounded transactions (storage/merge.py): a review merged in carries its
+        # import's id (0: given on this device; undo never takes the others); a pending import's record
+        # and the sessions and cards it created, so that a killed import can be rolled back
+        "ALTER TABLE reviews ADD COLUMN imported INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX reviews_imported ON reviews(imported) WHERE imported != 0",
+        """CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            pid INTEGER,
+            host TEXT
+        )""",
+        """CREATE TABLE import_created (
+            import_id INTEGER NOT NULL,
+            tbl TEXT NOT NULL CHECK (tbl IN ('cards', 'sessions')),
+            row_id INTEGER NOT NULL
+        )""",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from interview_drill.errors import Hint, Part, StoreError
+from interview_drill.files import safe_name
 from interview_drill.storage.migrations import APPLICATION_ID, LATEST, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -163,21 +164,26 @@ def _now() -> datetime:
 def explain(path: Path, exc: sqlite3.Error) -> tuple[Part, ...]:
     """SQLite's error as a message for the user: what is wrong with the file and what to do."""
     text = str(exc)
+    name = safe_name(path)
     if "not a database" in text or "malformed" in text:
         return (
-            f"{path}: the history database is damaged ({text}); it was left untouched — ",
+            f"{name}: the history database is damaged ({text}); it was left untouched — ",
             Hint.RESTORE_BACKUP,
         )
     if "readonly" in text or "read-only" in text:
         return (
-            f"{path}: cannot write the history database (read-only file or folder); ",
+            f"{name}: cannot write the history database (read-only file or folder); ",
             Hint.CHECK_PERMISSIONS_OR_OTHER_DB,
         )
     if "unable to open" in text:
         return (
-            f"{path}: cannot open the history database (missing folder or no permission); ",
+            f"{name}: cannot open the history database (missing folder or no permission); ",
             Hint.CHECK_PATH_OR_OTHER_DB,
         )
     if "locked" in text or "busy" in text:
-        return (f"{path}: the history database is busy (another idrill is writing); try again in a moment",)
-    return (f"{path}: history database error: {text}",)
+        return (f"{name}: the history database is busy (another idrill is writing); try again in a moment",)
+    if "full" in text:
+        return (f"{name}: cannot write the history database: the disk is full ({text}); free some space",)
+    if "I/O" in text or "disk" in text:
+        return (f"{name}: cannot read or write the history database ({text}); check the disk",)
+    return (f"{name}: history database error: {text}",)

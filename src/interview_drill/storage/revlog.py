@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from interview_drill.files import atomic_write
+from interview_drill.files import Target, atomic_write
 from interview_drill.storage.history import Store
 
 REVLOG_COLUMNS = ("card_id", "review_time", "review_rating", "review_state", "review_duration")
@@ -26,8 +26,15 @@ def revlog_rows(store: Store) -> list[tuple[int, int, int, int, int]]:
     return [(int(a), int(b), int(c), int(d), int(e)) for a, b, c, d, e in cur]
 
 
-def write_revlog(store: Store, out: Path) -> int:
-    """The CSV at `out` (atomically; `-` is standard output); returns the number of reviews."""
+def earlier_revlog(head: bytes) -> bool:
+    """Whether a file's first bytes are an earlier revlog export (its header row)."""
+    return head.startswith(",".join(REVLOG_COLUMNS[:3]).encode())
+
+
+def write_revlog(store: Store, out: Path, *, target: Target | None = None) -> int:
+    """The CSV at `out` (atomically; `-` is standard output); returns the number of reviews.
+
+    `target` says what it must not replace (see `files.Target`)."""
     rows = revlog_rows(store)
 
     def write(target: Path) -> None:
@@ -36,5 +43,5 @@ def write_revlog(store: Store, out: Path) -> int:
             writer.writerow(REVLOG_COLUMNS)
             writer.writerows(rows)
 
-    atomic_write(out, write)
+    atomic_write(out, write, what="revlog", target=target)
     return len(rows)

@@ -214,8 +214,41 @@ def last_review_ms(row: CardRow) -> int:
     return to_ms(row.memory.last_review) if row.memory else -1
 
 
-def parse_history(lines: Iterable[bytes], name: str) -> HistoryData:
-    """Validate every line of a history file; raise HistoryFileError listing every bad line."""
+FUTURE_SLACK_MS = 86_400_000  # a day: clocks and time zones differ between machines, not by more
+
+
+def _not_after(limit_ms: int | None, kind: object, obj: dict[str, Any], parsed: object) -> None:
+    """Refuse a moment that has not happened yet (beyond `limit_ms`): a review dated 2999 would
+    outrank every real one. Due dates and burials are in the future by nature and are not checked."""
+    if limit_ms is None:
+        return
+    moments: list[tuple[str, int | None]] = []
+    if isinstance(parsed, CardRow):
+        moments.append(("memory.last_review", last_review_ms(parsed) if parsed.memory else None))
+    elif isinstance(parsed, HistoryReview):
+        moments.append(("reviewed_at", parsed.reviewed_at))
+        if parsed.before is not None and parsed.before.memory is not None:
+            moments.append(("before.memory.last_review", last_review_ms(parsed.before)))
+        if parsed.session is not None:
+            moments.append(("session", parsed.session[1]))
+    elif kind == "session":
+        moments += [("started_at", obj.get("started_at")), ("ended_at", obj.get("ended_at"))]
+    elif kind == "number_answer":
+        moments.append(("answered_at", obj.get("answered_at")))
+    for key, ms in moments:
+        if isinstance(ms, int) and ms > limit_ms:
+            raise _Bad(
+                f"{key}: {from_ms(ms):%Y-%m-%d %H:%M} UTC is in the future (later than "
+                f"{from_ms(limit_ms):%Y-%m-%d %H:%M} UTC, a day from now); fix that machine's clock"
+            )
+
+
+def parse_history(lines: Iterable[bytes], name: str, *, now_ms: int | None = None) -> HistoryData:
+    """Validate every line of a history file; raise HistoryFileError listing every bad line.
+
+    With `now_ms`, a moment later than a day from then (a review, a session, a last review) is a bad
+    line too."""
+    limit_ms = None if now_ms is None else now_ms + FUTURE_SLACK_MS
     problems: list[str | tuple[Part, ...]] = []
     data = HistoryData(cards={}, sessions={}, reviews=[], number_answers=[])
     seen_header = False
@@ -274,13 +307,16 @@ def parse_history(lines: Iterable[bytes], name: str) -> HistoryData:
             kind = obj.get("type")
             if kind == "card":
                 row = parse_card_row(obj)
+                _not_after(limit_ms, kind, obj, row)
                 known = data.cards.get(row.slug)
                 if known is None or last_review_ms(row) >= last_review_ms(known):
                     data.cards[row.slug] = row  # the same card twice (merged files): the later state wins
             elif kind == "review":
                 data.reviews.append(_parse_review(obj))
+                _not_after(limit_ms, kind, obj, data.reviews[-1])
             elif kind == "session":
                 key = (_text(obj, "mode"), _int(obj, "started_at"))
+                _not_after(limit_ms, kind, obj, None)
                 data.sessions.setdefault(
                     key, (_int(obj, "ended_at", null=True), _int(obj, "cards_done", 0, 10**9))
                 )
@@ -294,6 +330,7 @@ def parse_history(lines: Iterable[bytes], name: str) -> HistoryData:
                         _int(obj, "answered_at"),
                     )
                 )
+                _not_after(limit_ms, kind, obj, None)
             else:
                 raise _Bad(f"type: must be card, review, session or number_answer (got {_show(kind)})")
         except _Bad as exc:

@@ -78,17 +78,20 @@ def list_cards(
         cards, ws.rows(), ws.scheduler, now, day_end=ws.today(now)[1], states=state or (), due_only=due, sort=sort
     )
     if as_json:
-        typer.echo(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False))
+        from interview_drill.domain.textsafe import inert_json
+
+        typer.echo(inert_json(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False)))
         return
     console = opts.console()
     if not console.is_terminal:
-        from interview_drill.domain.textsafe import strip_controls
+        from interview_drill.domain.textsafe import tsv_field
 
-        for e in entries:
+        for e in entries:  # one line a card, whatever its text holds: a tab or newline is escaped
             c = e.card
             recall = f"{e.recall:.2f}" if e.recall is not None else ""
             due_at = e.due.isoformat(timespec="minutes") if e.due else ""
-            typer.echo(f"{c.id}\t{c.topic}\t{c.seniority}\t{c.kind}\t{strip_controls(c.question)}\t{e.state}\t{due_at}\t{recall}")
+            fields = (c.id, c.topic, c.seniority, c.kind, c.question, e.state, due_at, recall)
+            typer.echo("\t".join(tsv_field(str(v)) for v in fields))
         return
     from interview_drill.render.terminal import cards_table
 
@@ -122,7 +125,9 @@ def show(
 
     card = opts.load().require(card_id)
     if as_json:
-        typer.echo(json.dumps(card.to_json(), indent=2, ensure_ascii=False))
+        from interview_drill.domain.textsafe import inert_json
+
+        typer.echo(inert_json(json.dumps(card.to_json(), indent=2, ensure_ascii=False)))
         return
     from interview_drill.render.terminal import render_card
 

@@ -149,7 +149,7 @@ def undo(opts: Common = Common()) -> None:
     with Store.open(db_path(opts.db)) as store:
         undone = undo_last(store)
     if undone is None:
-        typer.echo("nothing to undo: the review log is empty")
+        typer.echo("nothing to undo: no rating was given on this device (imported reviews are not undone)")
         return
     from interview_drill.app.workspace import env_tz
     from interview_drill.domain.clock import to_local

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from interview_drill.cli.options import Commands, Common, Filters
+from interview_drill.cli.options import Commands, Common, Filters, ForceOpt
 from interview_drill.errors import UsageError
 from interview_drill.render.fmt import plural
 
@@ -34,22 +34,26 @@ def export_anki(
         ),
     ] = False,
     filters: Filters = Filters(),
+    force: ForceOpt = False,
     opts: Common = Common(),
 ) -> None:
     """An Anki deck (.apkg), one note per card; re-importing a newer export updates the same notes."""
-    from interview_drill.app.anki import ANKI_DECK_NAME, write_anki
+    from interview_drill.app.anki import ANKI_DECK_NAME, earlier_anki, write_anki
     from interview_drill.app.workspace import env_clock
+    from interview_drill.files import safe_name
     from interview_drill.render.anki import note_fields
 
     loaded = opts.load()
     cards = filters.check(loaded).apply(loaded.cards)
     if not cards:
         raise UsageError("no cards match these filters: nothing written")
+    target = opts.out_target(earlier_anki, force=force, bank=loaded)
     now = env_clock()()
     if not with_schedule:
-        n = write_anki(cards, out_file, timestamp=now.timestamp(), fields=note_fields)
+        n = write_anki(cards, out_file, timestamp=now.timestamp(), fields=note_fields, target=target)
         typer.echo(
-            f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”)", err=str(out_file) == "-"
+            f"wrote {plural(n, 'note')} to {safe_name(out_file)} (Anki deck “{ANKI_DECK_NAME}”)",
+            err=str(out_file) == "-",
         )
         return
     from interview_drill.app.anki_schedule import schedule_writer
@@ -57,23 +61,25 @@ def export_anki(
 
     with opts.history(readonly=True) as store:
         hook, counts = schedule_writer(store, {c.id for c in cards}, load_settings(), now)
-        n = write_anki(cards, out_file, timestamp=now.timestamp(), fields=note_fields, schedule=hook)
+        n = write_anki(cards, out_file, timestamp=now.timestamp(), fields=note_fields, schedule=hook, target=target)
     typer.echo(
-        f"wrote {plural(n, 'note')} to {out_file} (Anki deck “{ANKI_DECK_NAME}”), with the schedule of "
+        f"wrote {plural(n, 'note')} to {safe_name(out_file)} (Anki deck “{ANKI_DECK_NAME}”), with the schedule of "
         f"{plural(counts['cards'], 'studied card')} and {plural(counts['reviews'], 'review')}",
         err=str(out_file) == "-",
     )
 
 
 @export.command("revlog")
-def export_revlog(out_file: OutOpt, opts: Common = Common()) -> None:
+def export_revlog(out_file: OutOpt, force: ForceOpt = False, opts: Common = Common()) -> None:
     """The review log as CSV for the FSRS optimiser tools (cram reviews left out).
 
     Columns: card_id,review_time,review_rating,review_state,review_duration — times in ms,
     review_state is the state before the review (0 new, 1 learning, 2 review, 3 relearning).
     """
-    from interview_drill.storage.revlog import write_revlog
+    from interview_drill.files import safe_name
+    from interview_drill.storage.revlog import earlier_revlog, write_revlog
 
+    target = opts.out_target(earlier_revlog, force=force)
     with opts.history(readonly=True) as store:
-        n = write_revlog(store, out_file)
-    typer.echo(f"wrote {plural(n, 'review')} to {out_file}", err=str(out_file) == "-")
+        n = write_revlog(store, out_file, target=target)
+    typer.echo(f"wrote {plural(n, 'review')} to {safe_name(out_file)}", err=str(out_file) == "-")

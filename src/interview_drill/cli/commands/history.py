@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interview_drill.cli.options import Commands, Common
+from interview_drill.cli.options import Commands, Common, ForceOpt
 from interview_drill.render.fmt import plural
 
 if TYPE_CHECKING:
@@ -39,19 +39,22 @@ def history_export(
     out_file: Annotated[
         Path, typer.Option("--out", "-o", metavar="FILE", help="The .jsonl file to write (`-` for stdout).")
     ],
+    force: ForceOpt = False,
     opts: Common = Common(),
 ) -> None:
     """Every card's state and the whole review log as JSON Lines (stable order: diffs well in git)."""
-    from interview_drill.storage.transfer import dump_history, write_history
+    from interview_drill.files import safe_name
+    from interview_drill.storage.transfer import dump_history, earlier_history, write_history
 
+    target = opts.out_target(earlier_history, force=force)
     with opts.history(readonly=True) as store:
         if str(out_file) == "-":
             dump_history(store, sys.stdout)
             return
-        counts = write_history(store, out_file)
+        counts = write_history(store, out_file, target=target)
     typer.echo(
         f"wrote {plural(counts.get('card', 0), 'card state')} and {plural(counts.get('review', 0), 'review')} "
-        f"to {out_file}"
+        f"to {safe_name(out_file)}"
     )
 
 
@@ -62,13 +65,16 @@ def history_import(
 ) -> None:
     """Merge an exported history into this one: reviews already here are skipped, so importing
     twice changes nothing. The whole file is checked first; a bad line imports nothing."""
+    from interview_drill.app.workspace import env_clock
+    from interview_drill.files import safe_name
     from interview_drill.storage.transfer import import_history, read_history
 
-    data = read_history(file)
+    now = env_clock()()
+    data = read_history(file, now=now)
     with opts.history() as store:
-        result = import_history(store, data)
+        result = import_history(store, data, now=now)
     if not result.changed:
-        typer.echo(f"nothing new in {file}: the history already holds all of it")
+        typer.echo(f"nothing new in {safe_name(file)}: the history already holds all of it")
     else:
         typer.echo(
             f"imported {plural(result.reviews_added, 'review')} "

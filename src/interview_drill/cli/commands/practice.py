@@ -13,7 +13,7 @@ import typer
 
 from interview_drill.cli.complete import complete_card_id, complete_level
 from interview_drill.cli.keys import key_reader, line_reader
-from interview_drill.cli.options import Commands, Common, Filters, Only, WriteOpt
+from interview_drill.cli.options import Commands, Common, Filters, ForceOpt, Only, WriteOpt
 from interview_drill.errors import UsageError
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ def mock(
             "--ai", help="A model (setting ai_model) reads your typed answers, follows up and scores them."
         ),
     ] = False,
+    force: ForceOpt = False,
     filters: Filters = Filters(),
     opts: Common = Common(),
 ) -> None:
@@ -110,11 +111,15 @@ def mock(
     from interview_drill.domain.figures.mock import pick_questions
     from interview_drill.domain.queue import as_item
     from interview_drill.domain.review import row_for
-    from interview_drill.render.markdown import scorecard
+    from interview_drill.files import check_target
+    from interview_drill.render.markdown import earlier_scorecard, scorecard
     from interview_drill.render.session import TerminalInteraction, render_scorecard
 
     _check_level(target)
     ws = opts.workspace()
+    out_target = opts.out_target(earlier_scorecard, force=force, bank=ws.bank)
+    if save is not None and str(save) != "-":
+        check_target(save, out_target, "scorecard")  # refused now, not after the interview
     cards = filters.check(ws.bank).apply(ws.bank.cards)
     now = ws.now()
     rows = ws.rows()
@@ -136,10 +141,10 @@ def mock(
     console.print(render_scorecard(result))
     extra = _ai_scorecard(console, interview, target) if ai else ""
     if save is not None:
-        from interview_drill.files import write_text
+        from interview_drill.files import safe_name, write_text
 
-        write_text(save, scorecard(result) + extra, what="scorecard")
-        console.print(f"scorecard saved to {save}")
+        write_text(save, scorecard(result) + extra, what="scorecard", target=out_target)
+        console.print(f"scorecard saved to {safe_name(save)}", markup=False)
     if result.interrupted:
         raise typer.Exit(130)
 

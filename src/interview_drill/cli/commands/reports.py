@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from interview_drill.cli.options import Commands, Common, Filters
+from interview_drill.cli.options import Commands, Common, Filters, ForceOpt
 
 if TYPE_CHECKING:
     from interview_drill.app.workspace import Workspace
@@ -91,12 +91,13 @@ def report_command(
     per_card: Annotated[
         bool, typer.Option("--cards", help="One row per card (csv), or add a `cards` list (json).")
     ] = False,
+    force: ForceOpt = False,
     opts: Common = Common(),
 ) -> None:
     """The weak-topic report: weakest topics and cards to review, coverage gaps, traps, readiness."""
     from interview_drill.errors import UsageError
-    from interview_drill.files import write_text
-    from interview_drill.render.report import FORMATS, SUFFIXES, render
+    from interview_drill.files import safe_name, write_text
+    from interview_drill.render.report import FORMATS, SUFFIXES, earlier_report, render
 
     if fmt is None:
         fmt = SUFFIXES.get(out_file.suffix.lower(), "md") if out_file else "md"
@@ -127,5 +128,7 @@ def report_command(
     if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return
-    write_text(out_file, text, what="report")
-    typer.echo(f"wrote {out_file} ({fmt})")
+    write_text(
+        out_file, text, what="report", target=opts.out_target(earlier_report, force=force, bank=ws.bank)
+    )
+    typer.echo(f"wrote {safe_name(out_file)} ({fmt})")
