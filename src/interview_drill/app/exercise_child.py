@@ -83,7 +83,9 @@ def main() -> None:
         tests = _load(tests_py, "exercise_tests")
         for name in sorted(n for n in vars(tests) if n.startswith("test_")):
             fn = getattr(tests, name)
-            label = ((fn.__doc__ or "").strip().splitlines() or [name.removeprefix("test_").replace("_", " ")])[0]
+            label = (
+                (fn.__doc__ or "").strip().splitlines() or [name.removeprefix("test_").replace("_", " ")]
+            )[0]
             try:
                 fn(attempt)
                 report["tests"].append([label, True, ""])

@@ -40,4 +40,3 @@ def day_bounds(moment: datetime, rollover_hour: int, tz: tzinfo | None = None) -
     """Start and end (UTC) of the study day containing `moment`."""
     day = study_day(moment, rollover_hour, tz)
     return day_start(day, rollover_hour, tz), day_start(day + timedelta(days=1), rollover_hour, tz)
-

@@ -15,4 +15,3 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters, keeping tabs and newlines."""
     return _CONTROL.sub("", _ANSI.sub("", text))
-

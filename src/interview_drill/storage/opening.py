@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from interview_drill.errors import Hint, Part, StoreError
+from interview_drill.paths import open_regular
 from interview_drill.storage.migrations import APPLICATION_ID, LATEST, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -24,15 +25,18 @@ def inspect_file(path: Path) -> int | None:
 
     Reads only, through a read-only connection, and refuses anything that is not ours or is newer.
     """
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
-    except FileNotFoundError:
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a history database; ", Hint.DB_MUST_BE_A_FILE)
+    # A FIFO or a device (`--db /dev/null`) is refused before SQLite opens it (and creates `-journal`
+    # beside it); no size cap: a history grows with use.
+    fh = open_regular(path, what="a history database", error=StoreError)
+    if fh is None:
         return None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a history database; ", Hint.DB_MUST_BE_A_FILE) from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    with fh:
+        try:
+            header = fh.read(100)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not header:
         return None
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:

@@ -18,10 +18,13 @@ from typing import IO, Any
 from interview_drill.domain.review import CardRow
 from interview_drill.errors import StoreError, UsageError
 from interview_drill.files import atomic_write
+from interview_drill.paths import open_regular, safe_path
 from interview_drill.storage.history import Store
 from interview_drill.storage.transfer_parse import (
     HISTORY_FORMAT,
     HISTORY_VERSION,
+    MAX_FILE_BYTES,
+    MAX_LINE_BYTES,
     HistoryData,
     HistoryFileError,
     last_review_ms,
@@ -124,16 +127,30 @@ def write_history(store: Store, out: Path) -> dict[str, int]:
 
 
 def read_history(path: Path) -> HistoryData:
-    """A history file, read and validated whole (HistoryFileError lists every bad line)."""
+    """A history file, read and validated whole (HistoryFileError lists every bad line).
+
+    Only a regular file is read (a FIFO would block, `/dev/zero` never ends), and no line longer
+    than a record can be is ever held whole.
+    """
     try:
-        with open(path, "rb") as fh:
-            return parse_history(fh, str(path))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a history file") from None
+        fh = open_regular(path, what="a history file", limit=MAX_FILE_BYTES)
+        if fh is None:
+            raise UsageError(f"{safe_path(path)}: no such file")
+        with fh:
+            return parse_history(_lines(fh, str(path)), str(path))
     except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise UsageError(f"{safe_path(path)}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _lines(fh: IO[bytes], name: str) -> Iterator[bytes]:
+    for number, line in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""), 1):
+        if len(line) > MAX_LINE_BYTES:
+            raise HistoryFileError(
+                [
+                    f"{name}:{number}: the line is longer than {MAX_LINE_BYTES // 2**20} MB; no history record is"
+                ]
+            )
+        yield line
 
 
 def import_history(store: Store, data: HistoryData) -> ImportResult:
