@@ -37,6 +37,7 @@ class Hint(Enum):
     SHOW_BANK_PROBLEMS = "validate the same banks to see the problems"
     NO_BANK_GIVEN = "the built-in bank was left out and no other bank was given"
     DEFAULT_PARAMETERS = "setting the parameters to [] restores the defaults"
+    REPAIR_HISTORY = "the doctor lists damaged rows and can repair them (after a backup)"
 
 
 Part = str | Hint
@@ -101,3 +102,14 @@ class ConfigError(IdrillError):
     """The config file or a config value is invalid."""
 
     exit_code = 2
+
+
+# How `notice` words hints: their meaning, until the CLI puts its own words here.
+notice_words: Words = meaning
+
+
+def notice(*parts: Part) -> None:
+    """One line on stderr that is not an error: a crash recovered, damaged rows skipped."""
+    import sys
+
+    sys.stderr.write(spell(parts, notice_words) + "\n")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_drill.errors import Hint, IdrillError, Part, Words, meaning, spell
+
+if TYPE_CHECKING:
+    from interview_drill.storage.history import Store
 
 
 @dataclass
@@ -37,7 +41,9 @@ def backups(db: Path) -> list[Path]:
     return sorted(db.parent.glob(f"{db.name}.v*-*.bak")) if db.parent.is_dir() else []
 
 
-def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | None) -> Diagnosis:
+def diagnose(
+    bank_paths: list[Path], include_builtin: bool, db_override: Path | None, *, repair: bool = False
+) -> Diagnosis:
     from interview_drill.app import config
     from interview_drill.bank import load_bank
     from interview_drill.paths import config_path, db_path, user_bank_paths
@@ -65,6 +71,7 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
         try:
             with Store.open(path) as store:
                 d.ok(f"history: {path} (schema v{LATEST})")
+                _damaged_rows(d, store, path, repair)
                 damage = store.integrity()
                 if damage:
                     d.fail("history: integrity check failed: " + "; ".join(damage[:5]))
@@ -86,6 +93,31 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
             f"(with any {path.name}-wal / -shm beside it), then copy the backup to {path}"
         )
     return d
+
+
+def _damaged_rows(d: Diagnosis, store: Store, path: Path, repair: bool) -> None:
+    """List rows no command can use; with `repair`, back up, then reset or move them out."""
+    from interview_drill.app.workspace import env_clock
+    from interview_drill.storage import damage
+
+    found = damage.find(store.conn)
+    if not found:
+        d.ok("history: every row is readable")
+        return
+    if repair:
+        done = damage.repair(store.conn, path, env_clock()())
+        d.ok(f"history: repaired {len(found)} damaged row(s); a copy from before is at {done.backup}")
+        if done.cards_reset:
+            d.more(f"        reset to new (their reviews kept): {', '.join(done.cards_reset)}")
+        if done.quarantine_file:
+            d.more(f"        moved {done.quarantined} log row(s) out to {done.quarantine_file}")
+        return
+    d.fail(f"history: {len(found)} damaged row(s), skipped by every command until repaired:")
+    for row in found[:50]:
+        d.more(f"        {row.describe()}")
+    if len(found) > 50:
+        d.more(f"        … and {len(found) - 50} more")
+    d.more("      ", Hint.REPAIR_HISTORY)
 
 
 def _bank_vs_history(d: Diagnosis, bank, rows) -> None:

@@ -20,12 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
+from interview_drill.errors import Hint, StoreError
 from interview_drill.storage import opening
+from interview_drill.storage.damage import VALID_CARD, VALID_REVIEW, valid_review
 from interview_drill.storage.migrations import LATEST
 
 _ROW_COLS = "slug, phase, step, stability, difficulty, due, last_review, reps, lapses, content_hash, buried_until, suspended"
 
 
+_VALID_BARE = valid_review("reviews")  # for queries on `reviews` without an alias
 _PHASES = {int(p): p for p in Phase}  # a dict lookup: calling the enum costs ~1 µs a row
 
 
@@ -124,13 +127,16 @@ class Store:
     # ------------------------------------------------------------ reading
 
     def rows(self) -> dict[str, CardRow]:
-        """Every card the history knows, by slug."""
-        cur = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards")
+        """Every card the history knows, by slug; damaged rows (`damaged_slugs`) left out."""
+        cur = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards WHERE {VALID_CARD}")
         return {r[0]: _row(r) for r in cur}
 
+    def damaged_slugs(self) -> set[str]:
+        """Cards whose row no reader can use (see `storage/damage.py`): skipped until repaired."""
+        return {s for (s,) in self.conn.execute(f"SELECT slug FROM cards WHERE NOT {VALID_CARD}")}
+
     def row(self, slug: str) -> CardRow | None:
-        r = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)).fetchone()
-        return _row(r) if r else None
+        return self.read_for_update(slug)[1]
 
     def reviews(
         self,
@@ -142,7 +148,8 @@ class Store:
         kinds = tuple(kinds)
         sql = (
             "SELECT r.id, c.slug, r.rating, r.reviewed_at, r.duration_ms, r.kind, r.phase_before, r.session_id "
-            f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.kind IN ({','.join('?' * len(kinds))})"
+            f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {VALID_REVIEW} "
+            f"AND r.kind IN ({','.join('?' * len(kinds))})"
         )
         args: list[Any] = list(kinds)
         if since is not None:
@@ -162,7 +169,7 @@ class Store:
         new, seen = self.conn.execute(
             "SELECT count(DISTINCT CASE WHEN phase_before = 0 THEN card_id END), "
             "count(CASE WHEN phase_before = 2 THEN 1 END) "
-            "FROM reviews WHERE reviewed_at >= ? AND kind != 'cram'",
+            f"FROM reviews WHERE reviewed_at >= ? AND kind != 'cram' AND {_VALID_BARE}",
             (to_ms(since),),
         ).fetchone()
         return new, seen
@@ -174,7 +181,7 @@ class Store:
         return [
             r[0]
             for r in self.conn.execute(
-                "SELECT reviewed_at FROM reviews NOT INDEXED WHERE kind != 'cram' ORDER BY reviewed_at"
+                f"SELECT reviewed_at FROM reviews NOT INDEXED WHERE kind != 'cram' AND {_VALID_BARE} ORDER BY reviewed_at"
             )
         ]
 
@@ -188,11 +195,11 @@ class Store:
         """
         reviews = self.conn.execute(
             "SELECT c.slug, r.rating, r.reviewed_at, r.phase_before FROM reviews r "
-            "JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram'"
+            f"JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram' AND {VALID_REVIEW}"
         ).fetchall()
         traps = self.conn.execute(
             "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram'"
+            f"WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram' AND {VALID_REVIEW}"
         ).fetchall()
         numbers = self.conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
         return reviews, traps, numbers
@@ -207,7 +214,7 @@ class Store:
             slug: (n, again)
             for slug, n, again in self.conn.execute(
                 "SELECT c.slug, count(*), sum(r.rating = 1) FROM reviews r JOIN cards c ON c.id = r.card_id "
-                "WHERE r.kind != 'cram' GROUP BY c.slug"
+                f"WHERE r.kind != 'cram' AND {VALID_REVIEW} GROUP BY c.slug"
             )
         }
 
@@ -215,8 +222,16 @@ class Store:
 
     def read_for_update(self, slug: str) -> tuple[int | None, CardRow | None]:
         """(row id, state) of a card; call inside `transaction()` so the state stays current."""
-        r = self.conn.execute(f"SELECT id, {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)).fetchone()
-        return (r[0], _row(r[1:])) if r else (None, None)
+        r = self.conn.execute(
+            f"SELECT id, {VALID_CARD}, {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)
+        ).fetchone()
+        if r is None:
+            return None, None
+        if not r[1]:
+            raise StoreError(
+                f"history: the row of card {slug} (cards row {r[0]}) is damaged; ", Hint.REPAIR_HISTORY
+            )
+        return r[0], _row(r[2:])
 
     def upsert_row(self, card_id: int | None, row: CardRow) -> int:
         """Insert (card_id None) or overwrite a card's state; call inside `transaction()`. Returns the id."""
@@ -264,23 +279,31 @@ class Store:
         higher row id is not it."""
         sql = (
             "SELECT r.id, r.card_id, c.slug, r.rating, r.reviewed_at, r.kind, r.phase_before, r.before, "
-            "r.duration_ms, r.session_id, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id"
+            "r.duration_ms, r.session_id, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
+            f"WHERE {VALID_REVIEW}"
         )
         args: tuple[int, ...] = ()
         if session_id is not None:
-            sql += " WHERE r.session_id = ?"
+            sql += " AND r.session_id = ?"
             args = (session_id,)
         found = self.conn.execute(sql + " ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1", args).fetchone()
         if found is None:
             return None
         review_id, card_id, slug, rating, at, kind, phase, before, duration, sid, answer, traps = found
+        try:
+            restored = CardRow.from_dict(json.loads(before)) if before is not None else None
+        except (TypeError, ValueError, KeyError, AttributeError):
+            raise StoreError(
+                f"history: the card state kept with review {review_id} (card {slug}) is damaged; ",
+                Hint.REPAIR_HISTORY,
+            ) from None
         entry = LogEntry(
             slug=slug,
             rating=Rating(rating),
             reviewed_at=from_ms(at),
             kind=kind,
             phase_before=Phase(phase),
-            before=CardRow.from_dict(json.loads(before)) if before is not None else None,
+            before=restored,
             duration_ms=duration,
             session_id=sid,
             answer=answer,
@@ -294,7 +317,7 @@ class Store:
         return (
             self.conn.execute(
                 "SELECT 1 FROM reviews WHERE card_id = ? AND kind != 'cram' AND id != ? "
-                "AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) LIMIT 1",
+                f"AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) AND {_VALID_BARE} LIMIT 1",
                 (logged.card_id, logged.review_id, at, at, logged.review_id),
             ).fetchone()
             is not None
@@ -332,6 +355,13 @@ class Store:
     def reset(self, slug: str) -> bool:
         """Forget a card's schedule (it becomes new again); its review log is kept."""
         with self.transaction():
+            found = self.conn.execute(
+                f"SELECT id, {VALID_CARD}, suspended FROM cards WHERE slug = ?", (slug,)
+            )
+            damaged = found.fetchone()
+            if damaged is not None and not damaged[1]:  # forgetting is also the way out of a damaged row
+                self.upsert_row(damaged[0], CardRow(slug, suspended=damaged[2] == 1))
+                return True
             card_id, row = self.read_for_update(slug)
             if row is None or row.memory is None:
                 return False
@@ -379,7 +409,7 @@ class Store:
         """Past typed answers for a card: (when, rating, kind, text), oldest first."""
         cur = self.conn.execute(
             "SELECT r.reviewed_at, r.rating, r.kind, r.answer FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE c.slug = ? AND r.answer IS NOT NULL ORDER BY r.reviewed_at, r.id",
+            f"WHERE c.slug = ? AND r.answer IS NOT NULL AND {VALID_REVIEW} ORDER BY r.reviewed_at, r.id",
             (slug,),
         )
         return [(from_ms(at), Rating(rt), kind, text) for at, rt, kind, text in cur]

@@ -9,26 +9,17 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from interview_drill.errors import Hint, Part, StoreError
+from interview_drill.errors import Hint, Part, StoreError, notice
 from interview_drill.paths import open_regular, safe_path
 from interview_drill.storage.migrations import APPLICATION_ID, LATEST, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")  # the first bytes of a live rollback journal
-
-
-def _stderr(message: str) -> None:
-    sys.stderr.write(message + "\n")
-
-
-# Where one-line notices go (e.g. a crash recovered); the CLI or a test may replace it.
-notice: Callable[[str], None] = _stderr
 
 
 def inspect_file(path: Path) -> int | None:

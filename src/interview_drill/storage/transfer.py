@@ -19,6 +19,7 @@ from interview_drill.domain.review import CardRow
 from interview_drill.errors import StoreError, UsageError
 from interview_drill.files import atomic_write
 from interview_drill.paths import open_regular, safe_path
+from interview_drill.storage.damage import VALID_NUMBER_ANSWER, VALID_REVIEW, VALID_SESSION
 from interview_drill.storage.history import Store
 from interview_drill.storage.transfer_parse import (
     HISTORY_FORMAT,
@@ -71,7 +72,10 @@ class ImportResult:
 
 
 def history_records(store: Store) -> Iterator[dict[str, Any]]:
-    """Everything the history holds, as JSON-ready objects in a stable order (diffable in git)."""
+    """Everything the history holds, as JSON-ready objects in a stable order (diffable in git).
+
+    Damaged rows (`storage/damage.py`) are left out: the rest is still saved; `damage.find` lists them.
+    """
     yield {"format": HISTORY_FORMAT, "version": HISTORY_VERSION}
     for _, row in sorted(store.rows().items()):
         yield {"type": "card", **row.to_dict()}
@@ -246,7 +250,7 @@ def _merge(store: Store, data: HistoryData) -> ImportResult:
 def _sessions(conn: sqlite3.Connection) -> list[tuple[str, int, int | None, int]]:
     """(mode, started_at, ended_at, cards_done) of every session, oldest first."""
     return conn.execute(
-        "SELECT mode, started_at, ended_at, cards_done FROM sessions ORDER BY started_at, id"
+        f"SELECT mode, started_at, ended_at, cards_done FROM sessions WHERE {VALID_SESSION} ORDER BY started_at, id"
     ).fetchall()
 
 
@@ -256,14 +260,16 @@ def _reviews(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     return conn.execute(
         "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, r.answer, r.traps_hit, "
         "r.before, s.mode, s.started_at FROM reviews r JOIN cards c ON c.id = r.card_id "
-        "LEFT JOIN sessions s ON s.id = r.session_id ORDER BY r.reviewed_at, r.id"
+        f"LEFT JOIN sessions s ON s.id = r.session_id AND {VALID_SESSION} "  # its columns are only in sessions
+        f"WHERE {VALID_REVIEW} ORDER BY r.reviewed_at, r.id"
     ).fetchall()
 
 
 def _number_answers(conn: sqlite3.Connection) -> list[tuple[str, int, str, int, int]]:
     """(slug, figure_index, answer, correct, answered_at) of the numbers quiz, oldest first."""
     return conn.execute(
-        "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers ORDER BY answered_at, id"
+        "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers "
+        f"WHERE {VALID_NUMBER_ANSWER} ORDER BY answered_at, id"
     ).fetchall()
 
 
