@@ -61,13 +61,27 @@ def damaged_ids(db: Path, table: str) -> list[int]:
 @pytest.mark.parametrize("damaged", DAMAGE, indirect=True)
 @pytest.mark.parametrize(
     "command",
-    [["due"], ["drill"], ["stats"], ["answers", CARDS[0]], ["undo"], ["list"], ["ready", "--target", "mid"], ["report"], ["mock", "--count", "2"], ["reset", CARDS[0], "--yes"], ["export", "revlog", "--out", "-"]],
+    [
+        ["due"],
+        ["drill"],
+        ["stats"],
+        ["answers", CARDS[0]],
+        ["undo"],
+        ["list"],
+        ["ready", "--target", "mid"],
+        ["report"],
+        ["mock", "--count", "2"],
+        ["reset", CARDS[0], "--yes"],
+        ["export", "revlog", "--out", "-"],
+    ],
     ids=lambda c: " ".join(c),
 )
 def test_every_command_runs_past_a_damaged_value(damaged, sample_args, command):
     result = run(*sample_args, *command, input="3\n" * 5 + "q\n")
     assert "Error" not in result.output
-    if result.exit_code != 0:  # only an action on the damaged card itself (undo its rating) may fail, in one line
+    if (
+        result.exit_code != 0
+    ):  # only an action on the damaged card itself (undo its rating) may fail, in one line
         (line,) = result.output.splitlines()
         assert "is damaged; run `idrill doctor` to list them" in line
 

@@ -205,3 +205,23 @@ def test_dev_null_as_the_database_is_refused_and_nothing_is_created_beside_it(sa
     result = run(*sample_args, "--db", "/dev/null", "due")
     assert "/dev/null: is a device, not a history database" in one_line(result, "/dev/null")
     assert not Path("/dev/null-journal").exists()
+
+
+def test_a_huge_answer_already_in_the_database_is_shown_and_exported_capped(
+    tmp_path, isolated_home, sample_args
+):
+    """A history imported before the cap existed may hold a 2 MB answer: `answers` and exports cap it."""
+    result = run("history", "import", str(history_file(tmp_path, CARD, {**REVIEW, "answer": "short"})))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(isolated_home / "history.db") as conn:
+        conn.execute("UPDATE reviews SET answer = ?", ("z" * 2_000_000,))
+    shown = run(*sample_args, "answers", "sample-lora-rank")
+    assert shown.exit_code == 0
+    assert shown.output.count("z") <= MAX_ANSWER_CHARS
+    out = tmp_path / "out.jsonl"
+    assert run("history", "export", "--out", str(out)).exit_code == 0
+    (review,) = [
+        r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines()) if r.get("type") == "review"
+    ]
+    assert len(review["answer"]) == MAX_ANSWER_CHARS
+    assert run("history", "import", str(out), "--db", str(tmp_path / "again.db")).exit_code == 0

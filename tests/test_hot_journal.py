@@ -45,7 +45,9 @@ CHILD = textwrap.dedent(
 
 
 def crash_mid_write(db: Path, mode: str, app_id: int = 0, version: int = 0) -> None:
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(db), mode, str(app_id), str(version)], check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(db), mode, str(app_id), str(version)], check=False
+    )
     assert proc.returncode == -signal.SIGKILL
     journal = Path(f"{db}-journal")
     assert journal.exists() and journal.stat().st_size > 0, "no hot journal: the test made nothing to recover"
@@ -62,7 +64,9 @@ def test_a_hot_journal_is_rolled_back_with_a_notice_and_every_command_works(tmp_
     result = run(*sample_args, "--db", str(db), "doctor")
     assert result.exit_code == 0, result.output
     notices = [line for line in result.output.splitlines() if "interrupted write" in line]
-    assert notices == [f"{db}: recovered from an interrupted write (a crash); the unfinished change was rolled back"]
+    assert notices == [
+        f"{db}: recovered from an interrupted write (a crash); the unfinished change was rolled back"
+    ]
     assert not Path(f"{db}-journal").exists()
     assert run(*sample_args, "--db", str(db), "due").exit_code == 0
     with sqlite3.connect(db) as conn:

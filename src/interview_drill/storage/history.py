@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from interview_drill.domain.bounds import MAX_ANSWER_CHARS
 from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
 from interview_drill.errors import Hint, StoreError
 from interview_drill.storage import opening
@@ -262,7 +263,7 @@ class Store:
                 entry.kind,
                 int(entry.phase_before),
                 json.dumps(entry.before.to_dict()) if entry.before else None,
-                entry.answer,
+                entry.answer[:MAX_ANSWER_CHARS] if entry.answer is not None else None,
                 json.dumps(list(entry.traps_hit)) if entry.traps_hit is not None else None,
             ),
         )
@@ -408,7 +409,8 @@ class Store:
     def answers(self, slug: str) -> list[tuple[datetime, Rating, str, str]]:
         """Past typed answers for a card: (when, rating, kind, text), oldest first."""
         cur = self.conn.execute(
-            "SELECT r.reviewed_at, r.rating, r.kind, r.answer FROM reviews r JOIN cards c ON c.id = r.card_id "
+            f"SELECT r.reviewed_at, r.rating, r.kind, substr(r.answer, 1, {MAX_ANSWER_CHARS}) "
+            "FROM reviews r JOIN cards c ON c.id = r.card_id "
             f"WHERE c.slug = ? AND r.answer IS NOT NULL AND {VALID_REVIEW} ORDER BY r.reviewed_at, r.id",
             (slug,),
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from interview_drill.domain.bounds import MAX_ANSWER_CHARS
 from interview_drill.domain.review import CardRow
 from interview_drill.errors import StoreError, UsageError
 from interview_drill.files import atomic_write
@@ -258,7 +259,8 @@ def _reviews(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     """Every review with its session's natural key, oldest first: (slug, reviewed_at, rating, kind,
     duration_ms, phase_before, answer, traps_hit JSON, before JSON, session mode, session start)."""
     return conn.execute(
-        "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, r.answer, r.traps_hit, "
+        "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, "
+        f"substr(r.answer, 1, {MAX_ANSWER_CHARS}), r.traps_hit, "
         "r.before, s.mode, s.started_at FROM reviews r JOIN cards c ON c.id = r.card_id "
         f"LEFT JOIN sessions s ON s.id = r.session_id AND {VALID_SESSION} "  # its columns are only in sessions
         f"WHERE {VALID_REVIEW} ORDER BY r.reviewed_at, r.id"
