@@ -83,7 +83,7 @@ def test_every_command_runs_past_a_damaged_value(damaged, sample_args, command):
         result.exit_code != 0
     ):  # only an action on the damaged card itself (undo its rating) may fail, in one line
         (line,) = result.output.splitlines()
-        assert "is damaged; run `idrill doctor` to list them" in line
+        assert "is damaged; `idrill doctor` lists them" in line
 
 
 @pytest.mark.parametrize("damaged", ["phase 9", "stability NULL on a review card"], indirect=True)
@@ -91,7 +91,7 @@ def test_the_drill_skips_a_damaged_card_and_says_so(damaged, sample_args):
     result = run(*sample_args, "drill", "--cram", input="3\n" * 5 + "q\n")
     assert result.exit_code == 0, result.output
     assert "skipped 1 card(s) whose history row is damaged (sample-lora-rank)" in result.output
-    assert "idrill doctor --repair" in result.output
+    assert "`idrill doctor --repair` fixes them" in result.output
 
 
 @pytest.mark.parametrize("damaged", DAMAGE, indirect=True)
@@ -102,7 +102,7 @@ def test_doctor_lists_the_damaged_row_by_id(damaged, sample_args):
     assert result.exit_code == 1
     assert "history: 1 damaged row(s)" in result.output
     assert f"{table} row {row_id} (card {slug}): " in result.output
-    assert "idrill doctor --repair" in result.output
+    assert "`idrill doctor --repair` fixes them" in result.output
 
 
 @pytest.mark.parametrize("damaged", DAMAGE, indirect=True)
@@ -147,3 +147,4 @@ def test_doctor_repair_backs_up_then_fixes_and_says_what_it_did(damaged, sample_
     again = run(*sample_args, "doctor")
     assert again.exit_code == 0, again.output
     assert "every row is readable" in again.output
+    assert f"        {backup}" in again.output  # listed with the other backups

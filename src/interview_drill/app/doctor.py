@@ -38,7 +38,9 @@ class Diagnosis:
 
 
 def backups(db: Path) -> list[Path]:
-    return sorted(db.parent.glob(f"{db.name}.v*-*.bak")) if db.parent.is_dir() else []
+    if not db.parent.is_dir():
+        return []
+    return sorted([*db.parent.glob(f"{db.name}.v*-*.bak"), *db.parent.glob(f"{db.name}.repair-*.bak")])
 
 
 def diagnose(
@@ -85,7 +87,7 @@ def diagnose(
         except IdrillError as exc:
             d.fail(*exc.parts)
     if found:
-        d.warn(f"backups made before schema upgrades ({len(found)}):")
+        d.warn(f"backups made before schema upgrades and repairs ({len(found)}):")
         for b in found:
             d.more(f"        {b}")
         d.more(
