@@ -225,3 +225,9 @@ def test_a_huge_answer_already_in_the_database_is_shown_and_exported_capped(
     ]
     assert len(review["answer"]) == MAX_ANSWER_CHARS
     assert run("history", "import", str(out), "--db", str(tmp_path / "again.db")).exit_code == 0
+
+
+def test_a_fifo_given_as_a_bank_is_named_as_such(fifo):
+    result = run("--no-builtin", "--bank", str(fifo), "list")
+    assert result.exit_code == 2
+    assert f"{fifo}: bank: is not a regular file or a folder" in result.output

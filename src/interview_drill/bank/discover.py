@@ -43,6 +43,8 @@ def bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
             files += found
         elif path.is_file():
             files.append(path)
+        elif path.exists():  # a FIFO or a device: never opened (a FIFO would block for ever)
+            problems.append(f"{path}: bank: is not a regular file or a folder")
         else:
             problems.append(f"{path}: bank: no such file or directory")
     unique = []
