@@ -114,7 +114,7 @@ def _damaged_rows(d: Diagnosis, store: Store, path: Path, repair: bool) -> None:
         if done.quarantine_file:
             d.more(f"        moved {done.quarantined} log row(s) out to {done.quarantine_file}")
         return
-    d.fail(f"history: {len(found)} damaged row(s), skipped by every command until repaired:")
+    d.fail(f"history: {len(found)} damaged row(s) (commands leave them out):")
     for row in found[:50]:
         d.more(f"        {row.describe()}")
     if len(found) > 50:

@@ -29,7 +29,8 @@ from interview_drill.storage.migrations import LATEST
 _ROW_COLS = "slug, phase, step, stability, difficulty, due, last_review, reps, lapses, content_hash, buried_until, suspended"
 
 
-_VALID_BARE = valid_review("reviews")  # for queries on `reviews` without an alias
+_VALID_BARE = valid_review("reviews", whole=False)  # figures on `reviews` without an alias
+_VALID_FIGURES = valid_review(whole=False)  # the columns the figures read
 _PHASES = {int(p): p for p in Phase}  # a dict lookup: calling the enum costs ~1 µs a row
 
 
@@ -149,7 +150,7 @@ class Store:
         kinds = tuple(kinds)
         sql = (
             "SELECT r.id, c.slug, r.rating, r.reviewed_at, r.duration_ms, r.kind, r.phase_before, r.session_id "
-            f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {VALID_REVIEW} "
+            f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {_VALID_FIGURES} "
             f"AND r.kind IN ({','.join('?' * len(kinds))})"
         )
         args: list[Any] = list(kinds)
@@ -196,7 +197,7 @@ class Store:
         """
         reviews = self.conn.execute(
             "SELECT c.slug, r.rating, r.reviewed_at, r.phase_before FROM reviews r "
-            f"JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram' AND {VALID_REVIEW}"
+            f"JOIN cards c ON c.id = r.card_id WHERE r.kind != 'cram' AND {_VALID_FIGURES}"
         ).fetchall()
         traps = self.conn.execute(
             "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
@@ -215,7 +216,7 @@ class Store:
             slug: (n, again)
             for slug, n, again in self.conn.execute(
                 "SELECT c.slug, count(*), sum(r.rating = 1) FROM reviews r JOIN cards c ON c.id = r.card_id "
-                f"WHERE r.kind != 'cram' AND {VALID_REVIEW} GROUP BY c.slug"
+                f"WHERE r.kind != 'cram' AND {_VALID_FIGURES} GROUP BY c.slug"
             )
         }
 
