@@ -28,8 +28,9 @@ from interview_drill.domain.bounds import (
 from interview_drill.domain.review import KINDS_OF_REVIEW
 
 
-# Text and blobs sort above every number in SQLite and NULL compares to nothing, so a BETWEEN or an
-# IN on a number column refuses them too, without a typeof() per row (it doubles a 100k-row scan).
+# Text and blobs sort above every number in SQLite, so a BETWEEN or an IN on a number column refuses
+# them without a typeof() per row (it doubles a 100k-row scan). A NULL makes a comparison NULL, not
+# false: each condition is wrapped in coalesce(…, 0) so that `NOT` of it finds the NULL rows too.
 def _time(col: str) -> str:
     return f"({col} BETWEEN 0 AND {MAX_MS})"
 
@@ -42,7 +43,7 @@ _KINDS = ", ".join(f"'{k}'" for k in KINDS_OF_REVIEW)
 
 # A card row the scheduler can use (domain/bounds.py's memory_problem, in SQL).
 VALID_CARD = (
-    "(typeof(slug) = 'text' AND phase IN (0, 1, 2, 3)"
+    "coalesce((typeof(slug) = 'text' AND phase IN (0, 1, 2, 3)"
     f" AND {_count('reps')} AND {_count('lapses')}"
     f" AND (buried_until IS NULL OR {_time('buried_until')})"
     " AND (content_hash IS NULL OR typeof(content_hash) = 'text')"
@@ -50,8 +51,13 @@ VALID_CARD = (
     f"(step IS NULL OR (typeof(step) = 'integer' AND step BETWEEN 0 AND {MAX_STEP}))"
     f" AND stability > 0 AND stability <= {MAX_STABILITY}"
     f" AND difficulty BETWEEN {MIN_DIFFICULTY} AND {MAX_DIFFICULTY}"
-    f" AND {_time('due')} AND {_time('last_review')})))"
+    f" AND {_time('due')} AND {_time('last_review')}))), 0)"
 )
+
+
+def _json(col: str, kind: str) -> str:
+    # CASE, not AND: SQLite may evaluate json_type() first, and it raises on malformed JSON.
+    return f"(CASE WHEN json_valid({col}) THEN json_type({col}) = '{kind}' ELSE 0 END)"
 
 
 def valid_review(r: str = "r", *, whole: bool = True) -> str:
@@ -63,21 +69,19 @@ def valid_review(r: str = "r", *, whole: bool = True) -> str:
         f" AND ({r}.duration_ms IS NULL OR {_count(f'{r}.duration_ms')})"
     )
     if not whole:
-        return f"({core})"
+        return f"coalesce(({core}), 0)"
     return (
-        f"({core} AND ({r}.answer IS NULL OR typeof({r}.answer) = 'text')"
-        f" AND ({r}.before IS NULL OR (json_valid({r}.before) AND json_type({r}.before) = 'object'))"
-        f" AND ({r}.traps_hit IS NULL OR (json_valid({r}.traps_hit) AND json_type({r}.traps_hit) = 'array')))"
+        f"coalesce(({core} AND ({r}.answer IS NULL OR typeof({r}.answer) = 'text')"
+        f" AND ({r}.before IS NULL OR {_json(f'{r}.before', 'object')})"
+        f" AND ({r}.traps_hit IS NULL OR {_json(f'{r}.traps_hit', 'array')})), 0)"
     )
 
 
 VALID_REVIEW = valid_review()
-VALID_SESSION = (
-    f"(typeof(mode) = 'text' AND {_time('started_at')} AND (ended_at IS NULL OR {_time('ended_at')}))"
-)
+VALID_SESSION = f"coalesce((typeof(mode) = 'text' AND {_time('started_at')} AND (ended_at IS NULL OR {_time('ended_at')})), 0)"
 VALID_NUMBER_ANSWER = (
-    f"(typeof(slug) = 'text' AND typeof(answer) = 'text' AND {_time('answered_at')}"
-    " AND typeof(figure_index) = 'integer' AND figure_index >= 0 AND correct IN (0, 1))"
+    f"coalesce((typeof(slug) = 'text' AND typeof(answer) = 'text' AND {_time('answered_at')}"
+    " AND typeof(figure_index) = 'integer' AND figure_index >= 0 AND correct IN (0, 1)), 0)"
 )
 
 
