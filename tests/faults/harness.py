@@ -39,6 +39,7 @@ class Outcome:
     delay_s: float
     acked: int = 0
     finished: bool = False  # the child was done before the kill (nothing interrupted)
+    journal: bool = False  # the kill left a rollback journal for the next command to recover
     problem: str | None = None
 
 
@@ -106,6 +107,7 @@ def one(scenario: str, work: Path, rng: random.Random) -> Outcome:
         acked += _acks(lines)
         outcome.finished = "DONE" in lines
     outcome.acked = len(acked)
+    outcome.journal = Path(f"{db}-journal").exists()
 
     after = subprocess.run(
         [str(IDRILL), "--no-builtin", "--bank", str(DATA / "sample_bank"), "doctor"],
@@ -186,9 +188,11 @@ def main() -> int:
     for o in failed:
         print(f"FAIL  {o.scenario} (killed {o.delay_s * 1000:.0f} ms in): {o.problem}")
     early = sum(o.finished for o in outcomes)
+    journals = sum(o.journal for o in outcomes)
     print(
         f"{len(outcomes) - len(failed)} of {len(outcomes)} kills recovered ({early} landed after the work was done) "
-        f"({', '.join(f'{k} {n}' for k, n in kills.items())}); {acked} acknowledged ratings checked"
+        f"({', '.join(f'{k} {n}' for k, n in kills.items())}); {journals} left a rollback journal; "
+        f"{acked} acknowledged ratings checked"
     )
     return 1 if failed else 0
 
