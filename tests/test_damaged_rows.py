@@ -148,3 +148,15 @@ def test_doctor_repair_backs_up_then_fixes_and_says_what_it_did(damaged, sample_
     assert again.exit_code == 0, again.output
     assert "every row is readable" in again.output
     assert f"        {backup}" in again.output  # listed with the other backups
+
+
+def test_a_damaged_numbers_answer_is_left_out_of_stats_and_listed(isolated_home, pinned, sample_args):
+    db = isolated_home / "history.db"
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    with Store.open(db) as store:
+        store.record_number_answer("sample-lora-rank", 0, "8", True, datetime.fromisoformat(PINNED_NOW))
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE number_answers SET answered_at = 'x'")
+    assert run(*sample_args, "stats").exit_code == 0
+    result = run(*sample_args, "doctor")
+    assert "number_answers row 1 (card sample-lora-rank): " in result.output

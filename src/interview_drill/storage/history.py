@@ -23,7 +23,7 @@ from interview_drill.domain.bounds import MAX_ANSWER_CHARS
 from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
 from interview_drill.errors import Hint, StoreError
 from interview_drill.storage import opening
-from interview_drill.storage.damage import VALID_CARD, VALID_REVIEW, valid_review
+from interview_drill.storage.damage import VALID_CARD, VALID_NUMBER_ANSWER, VALID_REVIEW, valid_review
 from interview_drill.storage.migrations import LATEST
 
 _ROW_COLS = "slug, phase, step, stability, difficulty, due, last_review, reps, lapses, content_hash, buried_until, suspended"
@@ -203,7 +203,9 @@ class Store:
             "SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
             f"WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram' AND {VALID_REVIEW}"
         ).fetchall()
-        numbers = self.conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
+        numbers = self.conn.execute(
+            f"SELECT slug, correct, answered_at FROM number_answers WHERE {VALID_NUMBER_ANSWER}"
+        ).fetchall()
         return reviews, traps, numbers
 
     def review_count(self) -> int:
