@@ -231,3 +231,13 @@ def test_a_fifo_given_as_a_bank_is_named_as_such(fifo):
     result = run("--no-builtin", "--bank", str(fifo), "list")
     assert result.exit_code == 2
     assert f"{fifo}: bank: is not a regular file or a folder" in result.output
+
+
+def test_a_fifo_in_the_bank_cache_is_a_miss_not_a_hang(tmp_path):
+    from interview_drill.bank.cache import BankCache
+
+    cache = BankCache(tmp_path / "cache")
+    cache.folder.mkdir()
+    key = {"path": "/x/bank.yaml"}
+    os.mkfifo(cache._entry(key))
+    assert cache.read(key) is None
