@@ -127,6 +127,8 @@ def _recover_hot_journal(path: Path, header: bytes) -> bool:
             conn.close()
     except sqlite3.Error as exc:
         raise StoreError(*explain(path, exc)) from None
+    if _journal_start(path) is not None:
+        return False  # still there: it was another process's live write (it holds the lock), not a crash
     notice(
         f"{safe_path(path)}: recovered from an interrupted write (a crash); the unfinished change was rolled back"
     )
