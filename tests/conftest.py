@@ -114,7 +114,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark the command-line tests `cli`: scripts/test runs them again with IDRILL_NO_SPEEDUPS=1."""
     for item in items:
         path = item.path.as_posix()
-        if "/tests/cli/" in path or item.path.name.startswith(("test_cli", "test_terminal", "test_completion")):
+        if "/tests/cli/" in path or item.path.name.startswith(
+            ("test_cli", "test_terminal", "test_completion")
+        ):
             item.add_marker(pytest.mark.cli)
 
 

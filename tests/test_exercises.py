@@ -57,7 +57,10 @@ def test_a_naive_softmax_passes_some_and_says_why_the_rest_fail(tmp_path: Path):
         ("import sys\nsys.exit(3)\n", "the attempt failed while loading: SystemExit: 3"),
         ("import os\nos._exit(0)\n", "the attempt ended the checker early (exit code 0)"),
         ("x = bytearray(10 * 1024**3)\n", "the attempt failed while loading: MemoryError"),
-        ("print('garbage' * 100000)\nraise ValueError('boom')\n", "the attempt failed while loading: ValueError: boom"),
+        (
+            "print('garbage' * 100000)\nraise ValueError('boom')\n",
+            "the attempt failed while loading: ValueError: boom",
+        ),
     ],
 )
 def test_a_broken_attempt_is_one_clear_line(tmp_path: Path, text: str, error: str):

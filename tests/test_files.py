@@ -35,7 +35,9 @@ def target(ours: dict[Path, str], force: bool = False) -> Target:
     return Target(protected=ours, recognise=earlier_report, force=force)
 
 
-@pytest.mark.parametrize("name", ["data/history.db", "data/history.db-wal", "data/history.db-shm", "config.toml", "bank.yaml"])
+@pytest.mark.parametrize(
+    "name", ["data/history.db", "data/history.db-wal", "data/history.db-shm", "config.toml", "bank.yaml"]
+)
 @pytest.mark.parametrize("force", [False, True])
 def test_our_own_files_are_never_overwritten(tmp_path: Path, ours: dict[Path, str], name: str, force: bool):
     path = tmp_path / name
@@ -118,7 +120,9 @@ def test_a_link_out_of_its_folder_or_dangling_is_refused_unless_forced(tmp_path:
     with pytest.raises(UsageError, match="symlink to a missing file"):
         write_text(folder / "dangling.md", "x", what="report", target=target(ours))
     assert not (tmp_path / "missing").exists()
-    write_text(folder / "out.md", "# Interview-drill report\nnew\n", what="report", target=target(ours, force=True))
+    write_text(
+        folder / "out.md", "# Interview-drill report\nnew\n", what="report", target=target(ours, force=True)
+    )
     assert outside.read_text().endswith("new\n")
 
 

@@ -103,7 +103,11 @@ def test_the_real_command_runs_either_way(tmp_path: Path, switch: str):
     env = {"IDRILL_HOME": str(tmp_path), speedups.SWITCH: switch, "PATH": "/usr/bin:/bin"}
     for args in (["--help"], ["list", "--no-builtin", "--bank", str(SAMPLE_BANK)]):
         done = subprocess.run(
-            [sys.executable, "-m", "interview_drill", *args], capture_output=True, text=True, env=env, timeout=60
+            [sys.executable, "-m", "interview_drill", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
         )
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr

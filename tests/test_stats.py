@@ -336,4 +336,3 @@ def test_performance_100k_reviews_10k_cards():
     st = run(cards, rows, reviews, traps)  # its speed is a figure of scripts/bench (`stats`)
     assert st.totals.reviews == 100_000 and len(st.topics) == 20
     assert sum(t.cards for t in st.topics) == 10_000
-

@@ -42,6 +42,7 @@ class Hint(Enum):
     INSTALL_AI = "install the optional AI extra"
     SET_AI_MODEL = "choose an installed model in the settings"
     AI_BUDGET = "the setting that limits model calls per session"
+    REPAIR_HISTORY = "the doctor lists damaged rows and can repair them (after a backup)"
 
 
 Part = str | Hint
@@ -106,3 +107,14 @@ class ConfigError(IdrillError):
     """The config file or a config value is invalid."""
 
     exit_code = 2
+
+
+# How `notice` words hints: their meaning, until the CLI puts its own words here.
+notice_words: Words = meaning
+
+
+def notice(*parts: Part) -> None:
+    """One line on stderr that is not an error: a crash recovered, damaged rows skipped."""
+    import sys
+
+    sys.stderr.write(spell(parts, notice_words) + "\n")

@@ -76,7 +76,9 @@ def check_target(path: Path, target: Target, what: str) -> Path:
         for mine, description in target.protected.items():  # the link may point at one of ours
             for candidate in (Path(mine), *(Path(f"{mine}{s}") for s in _SIDECARS)):
                 if _same(path, candidate):
-                    raise UsageError(f"{shown}: points to {description}; refusing to write the {what} over it")
+                    raise UsageError(
+                        f"{shown}: points to {description}; refusing to write the {what} over it"
+                    )
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -133,7 +135,9 @@ def atomic_write(
     if path.is_dir():
         raise UsageError(f"{shown}: is a folder; give a file name")
     if not folder.is_dir():
-        raise UsageError(f"{shown}: its folder {safe_name(folder)} does not exist; create it or choose another path")
+        raise UsageError(
+            f"{shown}: its folder {safe_name(folder)} does not exist; create it or choose another path"
+        )
     try:
         mode = stat.S_IMODE(path.stat().st_mode)  # keep a replaced file's permissions: never widen them
     except OSError:
@@ -177,4 +181,6 @@ def _write_in_place(path: Path, write: Callable[[Path], object], what: str) -> N
 
 def write_text(path: Path, text: str, *, what: str = "file", target: Target | None = None) -> None:
     """A text file (UTF-8, newlines as given), written atomically (see `atomic_write`)."""
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""), what=what, target=target)
+    atomic_write(
+        path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""), what=what, target=target
+    )

@@ -106,6 +106,7 @@ def paused() -> Iterator[None]:
 
 # ---------------------------------------------------------------- Typer
 
+
 def resolve_annotations(typer_app: Any) -> None:
     """Evaluate the commands' string annotations once, in place.
 
@@ -150,6 +151,7 @@ def _resolve(typer_app: Any) -> None:
 
 
 # ---------------------------------------------------------------- pydantic
+
 
 def model_builder(cls: type[BaseModel]) -> Callable[[dict[str, Any], set[str]], Any]:
     """A function (values, fields_set) -> instance of the pydantic model `cls`, without validation.

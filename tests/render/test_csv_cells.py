@@ -14,7 +14,7 @@ from interview_drill.render.data import csv_cell
         ("+SUM(A1)", "'+SUM(A1)"),
         ("-2", "'-2"),
         ("@cmd", "'@cmd"),
-        ("\u200b=HYPERLINK(\"x\")", "'\u200b=HYPERLINK(\"x\")"),  # zero-width space in front
+        ('\u200b=HYPERLINK("x")', '\'\u200b=HYPERLINK("x")'),  # zero-width space in front
         ("\ufeff=1", "'\ufeff=1"),
         ("  =1", "'  =1"),
         ("\uff1d1+1", "'\uff1d1+1"),  # fullwidth equals sign

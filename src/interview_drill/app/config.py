@@ -16,6 +16,7 @@ from typing import Any
 
 from interview_drill.domain.settings import HELP, KEYS, Settings, check, parse_value
 from interview_drill.errors import ConfigError, Hint
+from interview_drill.paths import read_regular
 
 __all__ = ["HELP", "KEYS", "Settings", "load", "parse_value", "save", "set_value"]
 
@@ -26,12 +27,16 @@ def load(path: Path) -> Settings:
     return Settings() if text is None else _parse(path, text)
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a settings file is a few hundred bytes
+
+
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    raw = read_regular(path, what="a settings file", limit=MAX_CONFIG_BYTES, error=ConfigError)
+    if raw is None:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from None
 
 

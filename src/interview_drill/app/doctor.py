@@ -6,11 +6,15 @@ import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_drill.errors import Hint, IdrillError, Part, Words, meaning, spell
 from interview_drill.files import safe_name
 from interview_drill.storage.history import Store
 from interview_drill.storage.opening import explain
+
+if TYPE_CHECKING:
+    from interview_drill.storage.history import Store
 
 
 @dataclass
@@ -39,10 +43,14 @@ class Diagnosis:
 
 
 def backups(db: Path) -> list[Path]:
-    return sorted(db.parent.glob(f"{db.name}.v*-*.bak")) if db.parent.is_dir() else []
+    if not db.parent.is_dir():
+        return []
+    return sorted([*db.parent.glob(f"{db.name}.v*-*.bak"), *db.parent.glob(f"{db.name}.repair-*.bak")])
 
 
-def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | None) -> Diagnosis:
+def diagnose(
+    bank_paths: list[Path], include_builtin: bool, db_override: Path | None, *, repair: bool = False
+) -> Diagnosis:
     from interview_drill.app import config
     from interview_drill.bank import load_bank
     from interview_drill.paths import config_path, db_path, user_bank_paths
@@ -69,6 +77,7 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
         try:
             with Store.open(path) as store:
                 d.ok(f"history: {path} (schema v{LATEST})")
+                _damaged_rows(d, store, path, repair)
                 damage = store.integrity()
                 if damage:
                     d.fail("history: integrity check failed: " + "; ".join(damage[:5]))
@@ -86,7 +95,7 @@ def diagnose(bank_paths: list[Path], include_builtin: bool, db_override: Path | 
             d.fail(*explain(path, exc))
     _sync(d, path)
     if found:
-        d.warn(f"backups made before schema upgrades ({len(found)}):")
+        d.warn(f"backups made before schema upgrades and repairs ({len(found)}):")
         for b in found:
             d.more(f"        {b}")
         d.more(
@@ -106,6 +115,8 @@ def _sync(d: Diagnosis, db: Path) -> None:
     d.ok(f"sync: {folder} ({len(devices)} device(s))")
     for device, when in devices.items():
         d.more(f"        {device}: last synced {when}")
+
+
 MIN_FREE_BYTES = 1 << 20  # less free space than this and the next rating may not fit
 PROBE_TIMEOUT_MS = 2000  # how long doctor waits for the write lock before calling the file busy
 
@@ -127,6 +138,31 @@ def _writable(d: Diagnosis, store: Store, path: Path) -> None:
         d.fail(f"{safe_name(path)}: the disk is full ({free} bytes free); free some space before the next drill")
     else:
         d.ok("history: writable")
+
+
+def _damaged_rows(d: Diagnosis, store: Store, path: Path, repair: bool) -> None:
+    """List rows no command can use; with `repair`, back up, then reset or move them out."""
+    from interview_drill.app.workspace import env_clock
+    from interview_drill.storage import damage
+
+    found = damage.find(store.conn)
+    if not found:
+        d.ok("history: every row is readable")
+        return
+    if repair:
+        done = damage.repair(store.conn, path, env_clock()())
+        d.ok(f"history: repaired {len(found)} damaged row(s); a copy from before is at {done.backup}")
+        if done.cards_reset:
+            d.more(f"        reset to new (their reviews kept): {', '.join(done.cards_reset)}")
+        if done.quarantine_file:
+            d.more(f"        moved {done.quarantined} log row(s) out to {done.quarantine_file}")
+        return
+    d.fail(f"history: {len(found)} damaged row(s) (commands leave them out):")
+    for row in found[:50]:
+        d.more(f"        {row.describe()}")
+    if len(found) > 50:
+        d.more(f"        … and {len(found) - 50} more")
+    d.more("      ", Hint.REPAIR_HISTORY)
 
 
 def _bank_vs_history(d: Diagnosis, bank, rows) -> None:

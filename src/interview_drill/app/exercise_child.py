@@ -86,7 +86,9 @@ def main() -> None:
         tests = _load(tests_py, "exercise_tests")
         for name in [n for n, f in vars(tests).items() if n.startswith("test_") and callable(f)]:  # as written
             fn = getattr(tests, name)
-            label = ((fn.__doc__ or "").strip().splitlines() or [name.removeprefix("test_").replace("_", " ")])[0]
+            label = (
+                (fn.__doc__ or "").strip().splitlines() or [name.removeprefix("test_").replace("_", " ")]
+            )[0]
             try:
                 fn(attempt)
                 report["tests"].append([label, True, ""])

@@ -6,7 +6,7 @@ Plain Python (no Typer, no Rich), so the CLI, the benchmark and tests share one 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from interview_drill.domain.filters import CardFilter
 from interview_drill.domain.queue import Queue, build_queue
 from interview_drill.domain.review import CardRow
 from interview_drill.domain.schedule import Scheduler
-from interview_drill.errors import Hint, UsageError
+from interview_drill.errors import Hint, UsageError, notice
 from interview_drill.storage.history import Store
 
 
@@ -60,6 +60,7 @@ class Workspace:
     tz: tzinfo | None = None
     fuzz: bool = True
     _scheduler: Scheduler | None = field(default=None, repr=False)
+    whole_bank: Bank | None = None  # `bank` less the cards whose history row is damaged, if any
 
     @property
     def scheduler(self) -> Scheduler:
@@ -99,7 +100,7 @@ class Workspace:
         return with_plans(self, cards, queue, now, new_limit)
 
     def card(self, card_id: str) -> Card:
-        return self.bank.require(card_id)
+        return (self.whole_bank or self.bank).require(card_id)
 
     def tomorrow_due(self) -> int:
         """Cards that will be due by the end of the next study day."""
@@ -136,7 +137,31 @@ def open_workspace(bank: Bank, db: Path | None, *, readonly: bool = False) -> Wo
         store = Store.open(path)
         store.rename(bank.alias_of)  # renamed cards take their history along, whatever the command
     fuzz = os.environ.get("IDRILL_FUZZ", "1") != "0"
-    return Workspace(bank, store, settings, clock=env_clock(), tz=env_tz(), fuzz=fuzz)
+    usable = _without_damaged(bank, store)
+    return Workspace(
+        usable,
+        store,
+        settings,
+        clock=env_clock(),
+        tz=env_tz(),
+        fuzz=fuzz,
+        whole_bank=bank if usable is not bank else None,
+    )
+
+
+def _without_damaged(bank: Bank, store: Store) -> Bank:
+    """The bank less the cards whose history row no reader can use: queues, mocks and quizzes skip
+    them (said once) instead of crashing; `card()` still finds them, so `reset` can clear one."""
+    damaged = store.damaged_slugs()
+    skipped = sorted(c.id for c in bank.cards if c.id in damaged) if damaged else []
+    if not skipped:
+        return bank
+    notice(
+        f"skipped {len(skipped)} card(s) whose history row is damaged ({', '.join(skipped[:5])}"
+        f"{' …' if len(skipped) > 5 else ''}); ",
+        Hint.REPAIR_HISTORY,
+    )
+    return replace(bank, cards=[c for c in bank.cards if c.id not in damaged])
 
 
 def ensure_data_dir(path: Path, explicit: bool = False) -> None:

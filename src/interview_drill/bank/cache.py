@@ -28,6 +28,8 @@ from typing import Any
 
 from interview_drill import speedups
 from interview_drill.domain.cards import BankFile, Card, FollowUp, Number
+from interview_drill.errors import UsageError
+from interview_drill.paths import read_regular
 
 CACHE_FORMAT = 2  # bump when what a cache file holds changes (2: a marshal body)
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
@@ -42,6 +44,9 @@ def worth_caching(files: Iterable[Path]) -> bool:
         with suppress(OSError):
             total += path.stat().st_size
     return total >= CACHE_MIN_BYTES
+
+
+_MAX_ENTRY_BYTES = 512 * 1024 * 1024  # far above any entry of a 5 MB bank file
 
 
 class BankCache:
@@ -77,9 +82,9 @@ class BankCache:
 
     def read(self, key: dict[str, Any]) -> bytes | None:
         """The raw entry for the file `key` describes (not yet checked), or None."""
-        try:
-            return self._entry(key).read_bytes()
-        except OSError:
+        try:  # a FIFO or a device planted in the cache folder is a miss, never a hang
+            return read_regular(self._entry(key), what="a cache entry", limit=_MAX_ENTRY_BYTES)
+        except (OSError, UsageError):
             return None
 
     def get(self, key: dict[str, Any], blob: bytes | None = None) -> tuple[str, str, list[Card]] | None:

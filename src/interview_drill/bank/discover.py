@@ -8,8 +8,12 @@ is a problem line rather than an exception.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from interview_drill.errors import UsageError
+from interview_drill.paths import open_regular, safe_path
 
 BANK_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -39,6 +43,8 @@ def bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
             files += found
         elif path.is_file():
             files.append(path)
+        elif path.exists():  # a FIFO or a device: never opened (a FIFO would block for ever)
+            problems.append(f"{path}: bank: is not a regular file or a folder")
         else:
             problems.append(f"{path}: bank: no such file or directory")
     unique = []
@@ -67,12 +73,17 @@ def read_text(path: Path) -> tuple[str | None, list[str]]:
 def read_bytes(path: Path) -> tuple[bytes | None, int, list[str]]:
     """(bytes, mtime_ns, problems): at most the size limit is ever read."""
     try:
-        stat = path.stat()
-        size = stat.st_size
-        if size <= MAX_FILE_BYTES:
-            with path.open("rb") as f:  # never more than the limit, even if the file grows meanwhile
+        f = open_regular(path, what="a bank file")  # a FIFO would block for ever
+        if f is None:
+            raise FileNotFoundError(2, "No such file or directory")
+        with f:
+            stat = os.fstat(f.fileno())
+            size = stat.st_size
+            if size <= MAX_FILE_BYTES:  # never more than the limit, even if the file grows meanwhile
                 raw = f.read(MAX_FILE_BYTES + 1)
-            size = max(size, len(raw))
+                size = max(size, len(raw))
+    except UsageError as exc:
+        return None, 0, [f"{path}:1: file: {str(exc).removeprefix(f'{safe_path(path)}: ')}"]
     except OSError as exc:
         return None, 0, [f"{path}:1: file: cannot be read ({exc.strerror or exc})"]
     if size > MAX_FILE_BYTES:

@@ -66,6 +66,10 @@ def guarded(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         speedups.command_starts()
+        from interview_drill import errors
+        from interview_drill.cli.hints import words
+
+        errors.notice_words = words  # notices from below the CLI name commands as the CLI spells them
         try:
             return fn(*args, **kwargs)
         except IdrillError as exc:

@@ -22,6 +22,7 @@ WORDS: dict[Hint, str] = {
     Hint.MOVE_AWAY_OR_OTHER_DB: "move it away or choose another --db",
     Hint.OTHER_DB: "choose another --db",
     Hint.RESTORE_BACKUP: "run `idrill doctor` to see backups you can restore",
+    Hint.REPAIR_HISTORY: "`idrill doctor` lists them and `idrill doctor --repair` fixes them (after a backup)",
     Hint.CHECK_PERMISSIONS_OR_OTHER_DB: "check permissions or use --db",
     Hint.CHECK_PATH_OR_OTHER_DB: "check the path or use --db",
     Hint.OTHER_DATA_FOLDER: "use --db",

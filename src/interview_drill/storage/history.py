@@ -19,14 +19,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from interview_drill.domain.bounds import MAX_ANSWER_CHARS
 from interview_drill.domain.figures.log import DayWindow, LogSummary
 from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
+from interview_drill.errors import Hint, StoreError
 from interview_drill.storage import opening
+from interview_drill.storage.damage import VALID_CARD, VALID_NUMBER_ANSWER, VALID_REVIEW, valid_review
 from interview_drill.storage.migrations import LATEST
 
 _ROW_COLS = "slug, phase, step, stability, difficulty, due, last_review, reps, lapses, content_hash, buried_until, suspended"
 
 
+_VALID_BARE = valid_review("reviews", whole=False)  # figures on `reviews` without an alias
+_VALID_FIGURES = valid_review(whole=False)  # the columns the figures read
 _PHASES = {int(p): p for p in Phase}  # a dict lookup: calling the enum costs ~1 µs a row
 
 
@@ -129,13 +134,16 @@ class Store:
     # ------------------------------------------------------------ reading
 
     def rows(self) -> dict[str, CardRow]:
-        """Every card the history knows, by slug."""
-        cur = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards")
+        """Every card the history knows, by slug; damaged rows (`damaged_slugs`) left out."""
+        cur = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards WHERE {VALID_CARD}")
         return {r[0]: _row(r) for r in cur}
 
+    def damaged_slugs(self) -> set[str]:
+        """Cards whose row no reader can use (see `storage/damage.py`): skipped until repaired."""
+        return {s for (s,) in self.conn.execute(f"SELECT slug FROM cards WHERE NOT {VALID_CARD}")}
+
     def row(self, slug: str) -> CardRow | None:
-        r = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)).fetchone()
-        return _row(r) if r else None
+        return self.read_for_update(slug)[1]
 
     def reviews(
         self,
@@ -147,7 +155,8 @@ class Store:
         kinds = tuple(kinds)
         sql = (
             "SELECT r.id, c.slug, r.rating, r.reviewed_at, r.duration_ms, r.kind, r.phase_before, r.session_id "
-            f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.kind IN ({','.join('?' * len(kinds))})"
+            f"FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {_VALID_FIGURES} "
+            f"AND r.kind IN ({','.join('?' * len(kinds))})"
         )
         args: list[Any] = list(kinds)
         if since is not None:
@@ -167,7 +176,7 @@ class Store:
         new, seen = self.conn.execute(
             "SELECT count(DISTINCT CASE WHEN phase_before = 0 THEN card_id END), "
             "count(CASE WHEN phase_before = 2 THEN 1 END) "
-            "FROM reviews WHERE reviewed_at >= ? AND kind != 'cram'",
+            f"FROM reviews WHERE reviewed_at >= ? AND kind != 'cram' AND {_VALID_BARE}",
             (to_ms(since),),
         ).fetchone()
         return new, seen
@@ -179,7 +188,7 @@ class Store:
         return [
             r[0]
             for r in self.conn.execute(
-                "SELECT reviewed_at FROM reviews NOT INDEXED WHERE kind != 'cram' ORDER BY reviewed_at"
+                f"SELECT reviewed_at FROM reviews NOT INDEXED WHERE kind != 'cram' AND {_VALID_BARE} ORDER BY reviewed_at"
             )
         ]
 
@@ -217,7 +226,7 @@ class Store:
             slug: (n, again)
             for slug, n, again in self.conn.execute(
                 "SELECT c.slug, g.n, g.again FROM (SELECT r.card_id, count(*) AS n, sum(r.rating = 1) AS again "
-                f"FROM reviews r WHERE r.kind != 'cram' AND r.reviewed_at < ?{selected} GROUP BY r.card_id) g "
+                f"FROM reviews r WHERE r.kind != 'cram' AND r.reviewed_at < ? AND {_VALID_FIGURES}{selected} GROUP BY r.card_id) g "
                 "JOIN cards c ON c.id = g.card_id",
                 [end, *sel_args],
             )
@@ -225,11 +234,13 @@ class Store:
         days = self.conn.execute(
             f"SELECT {day} AS d, count(*), sum(r.rating = 1), sum(r.phase_before = 2), "
             "sum(r.phase_before = 2 AND r.rating = 1) "
-            f"FROM reviews r WHERE r.kind != 'cram' AND r.reviewed_at < ?{selected} GROUP BY d",
+            f"FROM reviews r WHERE r.kind != 'cram' AND r.reviewed_at < ? AND {_VALID_FIGURES}{selected} GROUP BY d",
             [*day_args, end, *sel_args],
         ).fetchall()
         traps = self.conn.execute(_TRAPS_SQL).fetchall()
-        numbers = self.conn.execute("SELECT slug, correct, answered_at FROM number_answers").fetchall()
+        numbers = self.conn.execute(
+            f"SELECT slug, correct, answered_at FROM number_answers WHERE {VALID_NUMBER_ANSWER}"
+        ).fetchall()
         return LogSummary(window.first_ms, end, per_slug, days, traps, numbers)
 
     def review_count(self) -> int:
@@ -242,7 +253,7 @@ class Store:
             slug: (n, again)
             for slug, n, again in self.conn.execute(
                 "SELECT c.slug, count(*), sum(r.rating = 1) FROM reviews r JOIN cards c ON c.id = r.card_id "
-                "WHERE r.kind != 'cram' GROUP BY c.slug"
+                f"WHERE r.kind != 'cram' AND {_VALID_FIGURES} GROUP BY c.slug"
             )
         }
 
@@ -250,8 +261,16 @@ class Store:
 
     def read_for_update(self, slug: str) -> tuple[int | None, CardRow | None]:
         """(row id, state) of a card; call inside `transaction()` so the state stays current."""
-        r = self.conn.execute(f"SELECT id, {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)).fetchone()
-        return (r[0], _row(r[1:])) if r else (None, None)
+        r = self.conn.execute(
+            f"SELECT id, {VALID_CARD}, {_ROW_COLS} FROM cards WHERE slug = ?", (slug,)
+        ).fetchone()
+        if r is None:
+            return None, None
+        if not r[1]:
+            raise StoreError(
+                f"history: the row of card {slug} (cards row {r[0]}) is damaged; ", Hint.REPAIR_HISTORY
+            )
+        return r[0], _row(r[2:])
 
     def upsert_row(self, card_id: int | None, row: CardRow) -> int:
         """Insert (card_id None) or overwrite a card's state; call inside `transaction()`. Returns the id."""
@@ -282,7 +301,7 @@ class Store:
                 entry.kind,
                 int(entry.phase_before),
                 json.dumps(entry.before.to_dict()) if entry.before else None,
-                entry.answer,
+                entry.answer[:MAX_ANSWER_CHARS] if entry.answer is not None else None,
                 json.dumps(list(entry.traps_hit)) if entry.traps_hit is not None else None,
             ),
         )
@@ -300,7 +319,7 @@ class Store:
         sql = (
             "SELECT r.id, r.card_id, c.slug, r.rating, r.reviewed_at, r.kind, r.phase_before, r.before, "
             "r.duration_ms, r.session_id, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE r.imported = 0"
+            f"WHERE r.imported = 0 AND {VALID_REVIEW}"
         )
         args: tuple[int, ...] = ()
         if session_id is not None:
@@ -310,13 +329,20 @@ class Store:
         if found is None:
             return None
         review_id, card_id, slug, rating, at, kind, phase, before, duration, sid, answer, traps = found
+        try:
+            restored = CardRow.from_dict(json.loads(before)) if before is not None else None
+        except (TypeError, ValueError, KeyError, AttributeError):
+            raise StoreError(
+                f"history: the card state kept with review {review_id} (card {slug}) is damaged; ",
+                Hint.REPAIR_HISTORY,
+            ) from None
         entry = LogEntry(
             slug=slug,
             rating=Rating(rating),
             reviewed_at=from_ms(at),
             kind=kind,
             phase_before=Phase(phase),
-            before=CardRow.from_dict(json.loads(before)) if before is not None else None,
+            before=restored,
             duration_ms=duration,
             session_id=sid,
             answer=answer,
@@ -330,7 +356,7 @@ class Store:
         return (
             self.conn.execute(
                 "SELECT 1 FROM reviews WHERE card_id = ? AND kind != 'cram' AND id != ? "
-                "AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) LIMIT 1",
+                f"AND (reviewed_at > ? OR (reviewed_at = ? AND id > ?)) AND {_VALID_BARE} LIMIT 1",
                 (logged.card_id, logged.review_id, at, at, logged.review_id),
             ).fetchone()
             is not None
@@ -368,6 +394,13 @@ class Store:
     def reset(self, slug: str) -> bool:
         """Forget a card's schedule (it becomes new again); its review log is kept."""
         with self.transaction():
+            found = self.conn.execute(
+                f"SELECT id, {VALID_CARD}, suspended FROM cards WHERE slug = ?", (slug,)
+            )
+            damaged = found.fetchone()
+            if damaged is not None and not damaged[1]:  # forgetting is also the way out of a damaged row
+                self.upsert_row(damaged[0], CardRow(slug, suspended=damaged[2] == 1))
+                return True
             card_id, row = self.read_for_update(slug)
             if row is None or row.memory is None:
                 return False
@@ -414,8 +447,9 @@ class Store:
     def answers(self, slug: str) -> list[tuple[datetime, Rating, str, str]]:
         """Past typed answers for a card: (when, rating, kind, text), oldest first."""
         cur = self.conn.execute(
-            "SELECT r.reviewed_at, r.rating, r.kind, r.answer FROM reviews r JOIN cards c ON c.id = r.card_id "
-            "WHERE c.slug = ? AND r.answer IS NOT NULL ORDER BY r.reviewed_at, r.id",
+            f"SELECT r.reviewed_at, r.rating, r.kind, substr(r.answer, 1, {MAX_ANSWER_CHARS}) "
+            "FROM reviews r JOIN cards c ON c.id = r.card_id "
+            f"WHERE c.slug = ? AND r.answer IS NOT NULL AND {VALID_REVIEW} ORDER BY r.reviewed_at, r.id",
             (slug,),
         )
         return [(from_ms(at), Rating(rt), kind, text) for at, rt, kind, text in cur]

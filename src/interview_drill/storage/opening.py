@@ -8,32 +8,32 @@ foreign, newer and damaged files are recognised first on a read-only connection 
 from __future__ import annotations
 
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from interview_drill.errors import Hint, Part, StoreError
+from interview_drill.errors import Hint, Part, StoreError, notice
 from interview_drill.files import safe_name
+from interview_drill.paths import open_regular, safe_path
 from interview_drill.storage.migrations import APPLICATION_ID, LATEST, migrate, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")  # the first bytes of a live rollback journal
 
 
 def inspect_file(path: Path) -> int | None:
     """The schema version of an existing idrill file, None if there is no file (or it is empty).
 
-    Reads only, through a read-only connection, and refuses anything that is not ours or is newer.
+    Reads only, through a read-only connection, and refuses anything that is not ours or is newer;
+    the one write is rolling back a crashed write of ours (`_recover_hot_journal`).
     """
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
-    except FileNotFoundError:
+    header = _read_header(path)
+    if header is None:
         return None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a history database; ", Hint.DB_MUST_BE_A_FILE) from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if _recover_hot_journal(path, header):
+        header = _read_header(path) or b""
     if not header:
         return None
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
@@ -70,6 +70,70 @@ def inspect_file(path: Path) -> int | None:
             f"v{LATEST}); upgrade interview-drill — the file was left untouched"
         )
     return version
+
+
+def _read_header(path: Path) -> bytes | None:
+    """The file's first 100 bytes, None if there is no file."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a history database; ", Hint.DB_MUST_BE_A_FILE)
+    # A FIFO or a device (`--db /dev/null`) is refused before SQLite opens it (and creates `-journal`
+    # beside it); no size cap: a history grows with use.
+    fh = open_regular(path, what="a history database", error=StoreError)
+    if fh is None:
+        return None
+    with fh:
+        try:
+            return fh.read(100)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _journal_start(path: Path) -> int | None:
+    """The database's size in pages before the interrupted write, if a rollback journal is beside it."""
+    journal = Path(f"{path}-journal")
+    try:
+        info = journal.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size < 28:
+            return None
+        with open(journal, "rb") as fh:
+            head = fh.read(28)
+    except OSError:
+        return None
+    if not head.startswith(JOURNAL_MAGIC):
+        return None  # zeroed or truncated: the transaction committed, nothing to roll back
+    return int.from_bytes(head[16:20], "big")
+
+
+def _recover_hot_journal(path: Path, header: bytes) -> bool:
+    """Roll back a write a crash interrupted (a `-journal` beside the file); True if one was.
+
+    A read-only connection cannot roll a hot journal back and then fails as if the file were
+    unwritable, so this opens the file read-write, once, and only when it is ours: its header has
+    our application id (and a schema we know), or the journal says the file was empty before the
+    write (a crash while creating it). Anything else is left to the checks that refuse it untouched.
+    """
+    start = _journal_start(path)
+    if start is None:
+        return False
+    ours = header.startswith(SQLITE_HEADER) and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+    if not ours and start != 0:
+        return False
+    if ours and int.from_bytes(header[60:64], "big") > LATEST:
+        return False  # a newer idrill's file: refused below, untouched
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()  # the first read rolls the journal back
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(*explain(path, exc)) from None
+    if _journal_start(path) is not None:
+        return False  # still there: it was another process's live write (it holds the lock), not a crash
+    notice(
+        f"{safe_path(path)}: recovered from an interrupted write (a crash); the unfinished change was rolled back"
+    )
+    return True
 
 
 def connect(path: Path, *, backup_clock: Callable[[], datetime] | None = None) -> sqlite3.Connection:

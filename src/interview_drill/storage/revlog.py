@@ -12,6 +12,7 @@ import csv
 from pathlib import Path
 
 from interview_drill.files import Target, atomic_write
+from interview_drill.storage.damage import valid_review
 from interview_drill.storage.history import Store
 
 REVLOG_COLUMNS = ("card_id", "review_time", "review_rating", "review_state", "review_duration")
@@ -21,7 +22,7 @@ def revlog_rows(store: Store) -> list[tuple[int, int, int, int, int]]:
     """Every non-cram review, oldest first, as a row of REVLOG_COLUMNS."""
     cur = store.conn.execute(
         "SELECT card_id, reviewed_at, rating, phase_before, coalesce(duration_ms, 0) FROM reviews "
-        "WHERE kind != 'cram' ORDER BY reviewed_at, id"
+        f"WHERE kind != 'cram' AND {valid_review('reviews')} ORDER BY reviewed_at, id"
     )
     return [(int(a), int(b), int(c), int(d), int(e)) for a, b, c, d, e in cur]
 

@@ -16,15 +16,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from interview_drill.domain.bounds import MAX_ANSWER_CHARS
 from interview_drill.domain.review import to_ms
 from interview_drill.domain.textsafe import inert_json
 from interview_drill.errors import StoreError, UsageError
 from interview_drill.files import Target, atomic_write, safe_name
+from interview_drill.paths import open_regular, safe_path
+from interview_drill.storage.damage import VALID_NUMBER_ANSWER, VALID_REVIEW, VALID_SESSION
 from interview_drill.storage.history import Store
 from interview_drill.storage.merge import merge
 from interview_drill.storage.transfer_parse import (
     HISTORY_FORMAT,
     HISTORY_VERSION,
+    MAX_FILE_BYTES,
+    MAX_LINE_BYTES,
     HistoryData,
     HistoryFileError,
     parse_history,
@@ -71,7 +76,10 @@ class ImportResult:
 
 
 def history_records(store: Store) -> Iterator[dict[str, Any]]:
-    """Everything the history holds, as JSON-ready objects in a stable order (diffable in git)."""
+    """Everything the history holds, as JSON-ready objects in a stable order (diffable in git).
+
+    Damaged rows (`storage/damage.py`) are left out: the rest is still saved; `damage.find` lists them.
+    """
     yield {"format": HISTORY_FORMAT, "version": HISTORY_VERSION}
     for _, row in sorted(store.rows().items()):
         yield {"type": "card", **row.to_dict()}
@@ -134,16 +142,31 @@ def write_history(store: Store, out: Path, *, target: Target | None = None) -> d
 
 def read_history(path: Path, *, now: datetime | None = None) -> HistoryData:
     """A history file, read and validated whole (HistoryFileError lists every bad line); with `now`,
-    moments more than a day after it are bad lines."""
+    moments more than a day after it are bad lines.
+
+    Only a regular file is read (a FIFO would block, `/dev/zero` never ends), and no line longer
+    than a record can be is ever held whole.
+    """
     try:
-        with open(path, "rb") as fh:
-            return parse_history(fh, safe_name(path), now_ms=None if now is None else to_ms(now))
-    except FileNotFoundError:
-        raise UsageError(f"{safe_name(path)}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{safe_name(path)}: is a folder, not a history file") from None
+        fh = open_regular(path, what="a history file", limit=MAX_FILE_BYTES)
+        if fh is None:
+            raise UsageError(f"{safe_path(path)}: no such file")
+        with fh:
+            name = safe_name(path)
+            return parse_history(_lines(fh, name), name, now_ms=None if now is None else to_ms(now))
     except OSError as exc:
-        raise UsageError(f"{safe_name(path)}: cannot be read ({exc.strerror or exc})") from None
+        raise UsageError(f"{safe_path(path)}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _lines(fh: IO[bytes], name: str) -> Iterator[bytes]:
+    for number, line in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""), 1):
+        if len(line) > MAX_LINE_BYTES:
+            raise HistoryFileError(
+                [
+                    f"{name}:{number}: the line is longer than {MAX_LINE_BYTES // 2**20} MB; no history record is"
+                ]
+            )
+        yield line
 
 
 def import_history(store: Store, data: HistoryData, *, now: datetime | None = None) -> ImportResult:
@@ -170,7 +193,7 @@ def import_history(store: Store, data: HistoryData, *, now: datetime | None = No
 def _sessions(conn: sqlite3.Connection) -> list[tuple[str, int, int | None, int]]:
     """(mode, started_at, ended_at, cards_done) of every session, oldest first."""
     return conn.execute(
-        "SELECT mode, started_at, ended_at, cards_done FROM sessions ORDER BY started_at, id"
+        f"SELECT mode, started_at, ended_at, cards_done FROM sessions WHERE {VALID_SESSION} ORDER BY started_at, id"
     ).fetchall()
 
 
@@ -178,14 +201,17 @@ def _reviews(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     """Every review with its session's natural key, oldest first: (slug, reviewed_at, rating, kind,
     duration_ms, phase_before, answer, traps_hit JSON, before JSON, session mode, session start)."""
     return conn.execute(
-        "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, r.answer, r.traps_hit, "
+        "SELECT c.slug, r.reviewed_at, r.rating, r.kind, r.duration_ms, r.phase_before, "
+        f"substr(r.answer, 1, {MAX_ANSWER_CHARS}), r.traps_hit, "
         "r.before, s.mode, s.started_at FROM reviews r JOIN cards c ON c.id = r.card_id "
-        "LEFT JOIN sessions s ON s.id = r.session_id ORDER BY r.reviewed_at, r.id"
+        f"LEFT JOIN sessions s ON s.id = r.session_id AND {VALID_SESSION} "  # its columns are only in sessions
+        f"WHERE {VALID_REVIEW} ORDER BY r.reviewed_at, r.id"
     ).fetchall()
 
 
 def _number_answers(conn: sqlite3.Connection) -> list[tuple[str, int, str, int, int]]:
     """(slug, figure_index, answer, correct, answered_at) of the numbers quiz, oldest first."""
     return conn.execute(
-        "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers ORDER BY answered_at, id"
+        "SELECT slug, figure_index, answer, correct, answered_at FROM number_answers "
+        f"WHERE {VALID_NUMBER_ANSWER} ORDER BY answered_at, id"
     ).fetchall()

@@ -7,6 +7,7 @@ Plain json and dataclasses: nothing here touches the database.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -14,6 +15,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from interview_drill.domain.bounds import (
+    MAX_ANSWER_CHARS,
+    MAX_COUNT,
+    MAX_DIFFICULTY,
+    MAX_HASH_CHARS,
+    MAX_MODE_CHARS,
+    MAX_MS,
+    MAX_NUMBER_ANSWER_CHARS,
+    MAX_SLUG_CHARS,
+    MAX_STABILITY,
+    MAX_STEP,
+    MAX_TRAPS,
+    MIN_DIFFICULTY,
+)
 from interview_drill.domain.review import KINDS_OF_REVIEW, CardRow, Memory, Phase, from_ms, to_ms
 from interview_drill.domain.textsafe import strip_controls
 from interview_drill.errors import Hint, Part, UsageError, Words, meaning, spell
@@ -21,7 +36,9 @@ from interview_drill.errors import Hint, Part, UsageError, Words, meaning, spell
 HISTORY_FORMAT = "idrill-history"
 HISTORY_VERSION = 1
 MAX_SHOWN_PROBLEMS = 50
-_MAX_MS = 32_503_680_000_000  # 3000-01-01: far enough, and safe to shift into any time zone
+MAX_LINE_BYTES = 4 * 1024 * 1024  # one record; a typed answer is capped well below this
+MAX_FILE_BYTES = 4 * 1024**3  # 4 GB: ten million reviews fit in a tenth of that
+_MAX_MS = MAX_MS
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # models.SLUG_PATTERN, without importing pydantic
 
 
@@ -94,30 +111,33 @@ def _int(obj: dict[str, Any], key: str, lo: int = 0, hi: int = _MAX_MS, *, null:
     return value
 
 
-def _float(obj: dict[str, Any], key: str, *, positive: bool = False) -> float:
+def _float(obj: dict[str, Any], key: str, lo: float, hi: float, *, above: bool = False) -> float:
+    """A number from `lo` to `hi` (`above`: strictly more than `lo`)."""
     value = _field(obj, key)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or (positive and value <= 0)
-    ):
-        raise _Bad(f"{key}: must be a {'positive ' if positive else ''}number (got {_show(value)})")
-    return float(value)
+    number = math.nan
+    if not isinstance(value, bool) and isinstance(value, (int, float)):
+        with contextlib.suppress(OverflowError):  # a 4,000-digit integer stays NaN
+            number = float(value)
+    if not math.isfinite(number) or number > hi or number < lo or (above and number <= lo):
+        low = f"more than {lo:g}" if above else f"from {lo:g}"
+        raise _Bad(f"{key}: must be a number {low} to {hi:g} (got {_show(value)})")
+    return number
 
 
-def _text(obj: dict[str, Any], key: str, *, null: bool = False) -> Any:
+def _text(obj: dict[str, Any], key: str, *, null: bool = False, cap: int = MAX_ANSWER_CHARS) -> Any:
     value = obj.get(key) if null else _field(obj, key)
     if value is None and null:
         return None
     if not isinstance(value, str):
         raise _Bad(f"{key}: must be text{' or null' if null else ''} (got {_show(value)})")
+    if len(value) > cap:
+        raise _Bad(f"{key}: is {len(value):,} characters long; at most {cap:,} are kept in a history")
     return value
 
 
 def _slug(obj: dict[str, Any], key: str = "slug") -> str:
     value = _field(obj, key)
-    if not isinstance(value, str) or not _SLUG.match(value) or len(value) > 200:
+    if not isinstance(value, str) or len(value) > MAX_SLUG_CHARS or not _SLUG.match(value):
         raise _Bad(f"{key}: must be a card id like `lora-rank` (got {_show(value)})")
     return value
 
@@ -130,7 +150,12 @@ def _bool(obj: dict[str, Any], key: str) -> bool:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and len(value) > 40:
+        value = value[:40]
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except ValueError:  # an integer too long to print
+        text = "a very long number"
     return strip_controls(text if len(text) <= 40 else text[:37] + "...")
 
 
@@ -149,9 +174,9 @@ def parse_card_row(obj: dict[str, Any]) -> CardRow:
         try:
             memory = Memory(
                 phase=Phase(_int(mem, "phase", 1, 3)),
-                step=_int(mem, "step", 0, 1000, null=True),
-                stability=_float(mem, "stability", positive=True),
-                difficulty=_float(mem, "difficulty"),
+                step=_int(mem, "step", 0, MAX_STEP, null=True),
+                stability=_float(mem, "stability", 0, MAX_STABILITY, above=True),
+                difficulty=_float(mem, "difficulty", MIN_DIFFICULTY, MAX_DIFFICULTY),
                 due=from_ms(_int(mem, "due")),
                 last_review=from_ms(_int(mem, "last_review")),
             )
@@ -161,9 +186,9 @@ def parse_card_row(obj: dict[str, Any]) -> CardRow:
     return CardRow(
         slug=_slug(obj),
         memory=memory,
-        reps=_int(obj, "reps", 0, 10**9),
-        lapses=_int(obj, "lapses", 0, 10**9),
-        content_hash=_text(obj, "content_hash", null=True),
+        reps=_int(obj, "reps", 0, MAX_COUNT),
+        lapses=_int(obj, "lapses", 0, MAX_COUNT),
+        content_hash=_text(obj, "content_hash", null=True, cap=MAX_HASH_CHARS),
         buried_until=from_ms(buried) if buried is not None else None,
         suspended=_bool(obj, "suspended"),
     )
@@ -175,9 +200,13 @@ def _parse_review(obj: dict[str, Any]) -> HistoryReview:
         raise _Bad(f"kind: must be one of {', '.join(KINDS_OF_REVIEW)} (got {_show(kind)})")
     traps = obj.get("traps_hit")
     if traps is not None and (
-        not isinstance(traps, list) or not all(isinstance(t, int) and not isinstance(t, bool) for t in traps)
+        not isinstance(traps, list)
+        or len(traps) > MAX_TRAPS
+        or not all(type(t) is int and 0 <= t < MAX_TRAPS for t in traps)
     ):
-        raise _Bad(f"traps_hit: must be a list of whole numbers or null (got {_show(traps)})")
+        raise _Bad(
+            f"traps_hit: must be a list of trap numbers from 0 to {MAX_TRAPS - 1} or null (got {_show(traps)})"
+        )
     before = obj.get("before")
     if before is not None:
         try:
@@ -190,8 +219,9 @@ def _parse_review(obj: dict[str, Any]) -> HistoryReview:
             not isinstance(session, list)
             or len(session) != 2
             or not isinstance(session[0], str)
-            or isinstance(session[1], bool)
-            or not isinstance(session[1], int)
+            or not 0 < len(session[0]) <= MAX_MODE_CHARS
+            or type(session[1]) is not int
+            or not 0 <= session[1] <= _MAX_MS
         ):
             raise _Bad(f"session: must be [mode, started_at] or null (got {_show(session)})")
         session = (session[0], session[1])
@@ -200,7 +230,7 @@ def _parse_review(obj: dict[str, Any]) -> HistoryReview:
         reviewed_at=_int(obj, "reviewed_at"),
         rating=_int(obj, "rating", 1, 4),
         kind=kind,
-        duration_ms=_int(obj, "duration_ms", 0, 10**9, null=True),
+        duration_ms=_int(obj, "duration_ms", 0, MAX_COUNT, null=True),
         phase_before=_int(obj, "phase_before", 0, 3),
         answer=_text(obj, "answer", null=True),
         traps_hit=tuple(traps) if traps is not None else None,
@@ -271,11 +301,16 @@ def parse_history(lines: Iterable[bytes], name: str, *, now_ms: int | None = Non
             continue
         try:
             obj = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
             if not seen_header:
                 problems.append(not_ours)
                 break
-            problems.append(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+            if isinstance(exc, json.JSONDecodeError):
+                problems.append(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})")
+            elif isinstance(exc, RecursionError):
+                problems.append(f"{where}: nested too deeply to be a history record")
+            else:  # Python refuses integers of more than 4,300 digits
+                problems.append(f"{where}: holds a number too long to be a history value")
             continue
         if not isinstance(obj, dict):
             if not seen_header:
@@ -288,7 +323,7 @@ def parse_history(lines: Iterable[bytes], name: str, *, now_ms: int | None = Non
                 if obj.get("format") != HISTORY_FORMAT:
                     raise _Bad(f"format: must be {HISTORY_FORMAT!r} (got {_show(obj.get('format'))})")
                 version = obj.get("version")
-                if version != HISTORY_VERSION:
+                if type(version) is not int or version != HISTORY_VERSION:  # `true == 1` in Python
                     if (
                         isinstance(version, int)
                         and not isinstance(version, bool)
@@ -315,17 +350,17 @@ def parse_history(lines: Iterable[bytes], name: str, *, now_ms: int | None = Non
                 data.reviews.append(_parse_review(obj))
                 _not_after(limit_ms, kind, obj, data.reviews[-1])
             elif kind == "session":
-                key = (_text(obj, "mode"), _int(obj, "started_at"))
+                key = (_text(obj, "mode", cap=MAX_MODE_CHARS), _int(obj, "started_at"))
                 _not_after(limit_ms, kind, obj, None)
                 data.sessions.setdefault(
-                    key, (_int(obj, "ended_at", null=True), _int(obj, "cards_done", 0, 10**9))
+                    key, (_int(obj, "ended_at", null=True), _int(obj, "cards_done", 0, MAX_COUNT))
                 )
             elif kind == "number_answer":
                 data.number_answers.append(
                     (
                         _slug(obj),
                         _int(obj, "figure_index", 0, 10**6),
-                        _text(obj, "answer"),
+                        _text(obj, "answer", cap=MAX_NUMBER_ANSWER_CHARS),
                         _bool(obj, "correct"),
                         _int(obj, "answered_at"),
                     )

@@ -28,12 +28,21 @@ def _shown(value: object) -> object:
 
 
 @commands.command()
-def doctor(opts: Common = Common()) -> None:
-    """Check the history, the banks and the settings; list orphans, edits and backups."""
+def doctor(
+    opts: Common = Common(),
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Back the history up, then reset damaged cards to new and move damaged log rows out.",
+        ),
+    ] = False,
+) -> None:
+    """Check the history, the banks and the settings; list orphans, edits, damaged rows and backups."""
     from interview_drill.app.doctor import diagnose
     from interview_drill.cli.hints import words
 
-    report = diagnose(opts.bank or [], not opts.no_builtin, opts.db)
+    report = diagnose(opts.bank or [], not opts.no_builtin, opts.db, repair=repair)
     for line in report.lines(words):
         typer.echo(line)
     if report.problems:

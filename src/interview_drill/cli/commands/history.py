@@ -48,6 +48,7 @@ def history_export(
 
     target = opts.out_target(earlier_history, force=force)
     with opts.history(readonly=True) as store:
+        _report_damaged(store)
         if str(out_file) == "-":
             dump_history(store, sys.stdout)
             return
@@ -56,6 +57,22 @@ def history_export(
         f"wrote {plural(counts.get('card', 0), 'card state')} and {plural(counts.get('review', 0), 'review')} "
         f"to {safe_name(out_file)}"
     )
+
+
+def _report_damaged(store: Store) -> None:
+    """One line on stderr when damaged rows are left out of an export (the rest is still saved)."""
+    from interview_drill.cli.hints import words
+    from interview_drill.errors import Hint, spell
+    from interview_drill.storage.damage import find
+
+    damaged = find(store.conn)
+    if damaged:
+        ids = ", ".join(f"{d.table} {d.row_id}" for d in damaged[:5]) + (" …" if len(damaged) > 5 else "")
+        parts = (
+            f"left out {len(damaged)} damaged row(s) ({ids}); everything else is exported — ",
+            Hint.REPAIR_HISTORY,
+        )
+        typer.echo(spell(parts, words), err=True)
 
 
 @history.command("import")

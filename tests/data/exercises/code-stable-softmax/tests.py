@@ -42,14 +42,22 @@ def test_neg_inf_mask(m):
     x = np.array([2.0, -np.inf, 0.0, -np.inf])
     p = _naive_softmax(np.array([2.0, 0.0]))
     close(m.softmax(x), np.array([p[0], 0.0, p[1], 0.0]), "softmax with -inf mask")
-    close(m.log_softmax(x), np.array([np.log(p[0]), -np.inf, np.log(p[1]), -np.inf]), "log_softmax with -inf mask")
+    close(
+        m.log_softmax(x),
+        np.array([np.log(p[0]), -np.inf, np.log(p[1]), -np.inf]),
+        "log_softmax with -inf mask",
+    )
 
 
 def test_fully_masked_row(m):
     """an all -inf row gives zeros / -inf, not NaN"""
     x = np.array([[-np.inf, -np.inf, -np.inf], [0.0, 0.0, np.log(2.0)]])
     close(m.softmax(x), np.array([[0.0, 0.0, 0.0], [0.25, 0.25, 0.5]]), "softmax with an all -inf row")
-    close(m.log_softmax(x), np.array([[-np.inf] * 3, np.log([0.25, 0.25, 0.5])]), "log_softmax with an all -inf row")
+    close(
+        m.log_softmax(x),
+        np.array([[-np.inf] * 3, np.log([0.25, 0.25, 0.5])]),
+        "log_softmax with an all -inf row",
+    )
 
 
 def test_float32_stays_float32(m):
