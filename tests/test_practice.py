@@ -239,3 +239,30 @@ def test_mock_write_option_asks_for_a_typed_answer_to_every_question(isolated_ho
     assert result.exit_code == 0, result.output
     assert "per question" in result.output
     assert [r[3] for r in reviews(isolated_home)] == ["first answer", "second answer"]
+
+
+@pytest.mark.parametrize("n", [3, 5, 8])
+def test_mock_mix_on_the_bundled_bank_keeps_the_target_level_in_the_majority(n):
+    # The bundled bank has more mid than senior cards in some topics: weights alone let mid win.
+    from interview_drill.bank.load import load_bank
+    from interview_drill.domain.figures.mock import target_slots
+
+    cards = load_bank([], include_builtin=True).cards
+    per_run, below, total = [], 0, 0
+    for seed in range(300):
+        chosen = pick_questions(cards, n=n, target="senior", weakness={}, recall={}, rng=random.Random(seed))
+        assert len({c.id for c in chosen}) == n
+        assert all(c.seniority != "staff" for c in chosen)
+        senior = sum(c.seniority == "senior" for c in chosen)
+        per_run.append(senior)
+        below += n - senior
+        total += n
+    assert min(per_run) == target_slots(n) > n / 2  # every run: most questions at the target level
+    assert (below > 0) == (n >= 4)  # a few from the levels below once there is room for them
+    assert target_slots(3) == 3 and target_slots(5) == 4 and target_slots(8) == 6
+
+
+def test_mock_mix_fills_from_below_when_the_target_level_runs_short():
+    cards = [card("s-1", "a", "senior"), *[card(f"m-{i}", "ab"[i % 2], "mid") for i in range(6)]]
+    chosen = pick_questions(cards, n=4, target="senior", weakness={}, recall={}, rng=random.Random(1))
+    assert len(chosen) == 4 and sum(c.seniority == "senior" for c in chosen) == 1
