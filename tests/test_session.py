@@ -173,6 +173,25 @@ def test_bury_skips_until_tomorrow():
     assert ratings(store) == [("c1", 3, "scheduled")]
 
 
+def test_undo_takes_a_bury_back_then_the_rating_before_it():
+    session, store, ui = make([" ", "3", "s", "u", "u", " ", "4", "q"])
+    result = session.run()
+    assert ui.shown == ["c0", "c1", "c2", "c1", "c0", "c1"]
+    assert "undid the bury of c1" in ui.notices and "undid Good on c0" in ui.notices
+    assert store.row("c1").buried_until is None
+    assert result.buried == []
+    assert ratings(store) == [("c0", 4, "scheduled")]
+
+
+def test_unbury_lifts_only_buried_cards():
+    store = Store.memory()
+    store.bury("c0", T0 + timedelta(hours=5))
+    store.bury("c1", T0 - timedelta(hours=5))  # an old bury, already over
+    assert store.buried(T0) == ["c0"]
+    assert store.unbury(["c0", "c2"]) == ["c0"]
+    assert store.buried(T0) == []
+
+
 def test_limit_stops_after_n_cards():
     session, store, _ = make([" ", "3", " ", "3", " ", "3"], limit=2)
     session.run()
