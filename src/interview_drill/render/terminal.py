@@ -124,20 +124,49 @@ def render_card(card: Card, *, parts: Sequence[str] = ("outline", "numbers", "fo
     return Panel(Group(*body), title=Text(card.id), subtitle=card_meta(card), title_align="left")
 
 
+LIST_DROP_ORDER = ("kind", "topic", "level")  # what `idrill list` gives up first on a narrow terminal
+QUESTION_MIN = 20  # the question column shrinks to this before a column is dropped
+COLUMN_GAP = 3  # " │ " between two columns
+
+
+def list_columns(cards: Sequence[Card], width: int) -> list[str]:
+    """The columns of `idrill list` at this width: ids always whole, then the question (cut first),
+    then the optional columns while they fit, given up in `LIST_DROP_ORDER`."""
+    need = {
+        "id": max((len(c.id) for c in cards), default=2),
+        "topic": max((len(c.topic) for c in cards), default=5),
+        "level": max((len(c.seniority) for c in cards), default=5),
+        "kind": max((len(c.kind) for c in cards), default=4),
+    }
+    columns = ["id", "topic", "level", "kind"]
+    for drop in (None, *LIST_DROP_ORDER):
+        if drop is not None:
+            columns.remove(drop)
+        used = sum(need[c] + COLUMN_GAP for c in columns)
+        if width - used >= QUESTION_MIN:
+            return [*columns, "question"]
+    return ["id", "question"] if width - need["id"] - COLUMN_GAP >= 8 else ["id"]
+
+
 def cards_table(cards: Sequence[Card], width: int = 100) -> Table:
-    """One line per card; the question is cut with an ellipsis, and `kind` shows only when there is room."""
-    wide = width >= 110
-    table = Table(show_edge=False, pad_edge=False, expand=False)
-    table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("topic", no_wrap=True)
-    table.add_column("level", no_wrap=True)
-    if wide:
-        table.add_column("kind", no_wrap=True)
-    table.add_column("question", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+    """One line per card, fitted to `width`: whole ids, the question cut with an ellipsis, and topic,
+    level and kind while there is room (see `list_columns`)."""
+    columns = list_columns(cards, width)
+    table = Table(show_edge=False, pad_edge=False, expand="question" in columns, width=width)
+    for name in columns:
+        if name == "question":
+            table.add_column(name, ratio=1, no_wrap=True, overflow="ellipsis")
+        else:
+            table.add_column(name, style="bold" if name == "id" else "", no_wrap=True)
     for c in cards:
-        level = Text(c.seniority, style=LEVEL_STYLE[c.seniority])
-        cells: list[str | Text] = [c.id, c.topic, level, *([c.kind] if wide else []), inline(c.question)]
-        table.add_row(*cells)
+        cells: dict[str, str | Text] = {
+            "id": c.id,
+            "topic": c.topic,
+            "level": Text(c.seniority, style=LEVEL_STYLE[c.seniority]),
+            "kind": c.kind,
+            "question": inline(c.question),
+        }
+        table.add_row(*[cells[name] for name in columns])
     return table
 
 
