@@ -186,8 +186,11 @@ class TerminalInteraction:
         self.console.print(Text("answer it, then press enter", style="dim"))
 
     def show_mock_answer(self, view: Any, seconds: float, budget: float, follow_up: str | None) -> None:
-        style = "bold red" if seconds > budget else "bold green"
-        self.console.print(Text(f"time used: {mmss(seconds)} of {mmss(budget)}", style=style))
+        over = seconds > budget
+        line = f"time used: {mmss(seconds)} of {mmss(budget)}"
+        if over:  # in words too: NO_COLOR and pipes drop the red
+            line += f" — over time by {mmss(seconds - budget)}"
+        self.console.print(Text(line, style="bold red" if over else "bold green"))
         if follow_up:
             self.console.print(Text.assemble(("follow-up asked: ", "dim"), inline(follow_up)))
         if view.answer:
@@ -292,7 +295,7 @@ def render_scorecard(result: Any) -> Table | Text:
         grade = (
             Text(a.rating.label, style=RATING_STYLE[int(a.rating)]) if a.rating else Text("—", style="dim")
         )
-        time_text = Text(mmss(a.seconds), style="red" if a.over_budget else "")
+        time_text = Text(mmss(a.seconds) + (" over" if a.over_budget else ""), style="red" if a.over_budget else "")
         traps = "; ".join(strip_controls(card.traps[t]) for t in a.traps_hit if t < len(card.traps)) or "—"
         table.add_row(str(i), card.id, card.seniority, grade, time_text, traps)
     return table

@@ -10,7 +10,10 @@ from `markup.parse` spans (controls stripped, never read as Rich markup).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO
 
@@ -27,8 +30,45 @@ LEVEL_STYLE = {"screen": "green", "mid": "cyan", "senior": "magenta", "staff": "
 MARKUP_STYLE = {"code": "bold cyan", "bold": "bold", "emph": "italic"}
 
 
+class TrimmedLines(io.TextIOBase):
+    """A text stream that drops the spaces Rich pads lines with before each newline.
+
+    Only for output that is not a terminal: a pipe or a file gets no trailing padding (and, being
+    no terminal, no colour codes that could sit between the padding and the newline).
+    """
+
+    def __init__(self, raw: IO[str]) -> None:
+        self.raw = raw
+
+    def write(self, s: str) -> int:
+        self.raw.write(_PADDING.sub("\n", s))
+        return len(s)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.raw, "encoding", None) or "utf-8"
+
+
+_PADDING = re.compile(r"[ \t]+\n")
+
+
 def make_console(*, no_color: bool = False, file: IO[str] | None = None, stderr: bool = False) -> Console:
-    """The one place a Console is made, so colour, width and NO_COLOR are handled alike everywhere."""
+    """The one place a Console is made, so colour, width and NO_COLOR are handled alike everywhere.
+
+    Output that is not a terminal loses Rich's trailing padding (see `TrimmedLines`).
+    """
+    out = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    if not _isatty(out):
+        file = TrimmedLines(out)  # type: ignore[assignment]
     return Console(
         file=file,
         stderr=stderr,
@@ -36,6 +76,13 @@ def make_console(*, no_color: bool = False, file: IO[str] | None = None, stderr:
         highlight=False,
         emoji=False,
     )
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or not a real stream
+        return False
 
 
 def inline(text: str, base: str = "") -> Text:
