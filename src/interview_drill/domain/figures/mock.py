@@ -54,7 +54,7 @@ def pick_questions(
     slots: list[bool | None] = [None] * n  # True: at the target level, False: below, None: any
     if target is not None:
         at_target = min(target_slots(n), sum(1 for c, _ in pool.values() if c.seniority == target))
-        slots = [True] * at_target + [False] * (n - at_target)
+        slots = [*[True] * at_target, *[False] * (n - at_target)]
         rng.shuffle(slots)
     chosen: list[Card] = []
     for want in slots:
