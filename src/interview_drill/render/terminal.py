@@ -33,22 +33,23 @@ MARKUP_STYLE = {"code": "bold cyan", "bold": "bold", "emph": "italic"}
 class TrimmedLines(io.TextIOBase):
     """A text stream that drops the spaces Rich pads lines with before each newline.
 
-    Only for output that is not a terminal: a pipe or a file gets no trailing padding (and, being
-    no terminal, no colour codes that could sit between the padding and the newline).
+    Rich pads table cells and wrapped lines to the full width; in a pipe or a file that is trailing
+    whitespace, and on a terminal it is copied along with the text. Style codes after the padding
+    (a reset) are kept. Nothing else changes: no newline is added or removed.
     """
 
     def __init__(self, raw: IO[str]) -> None:
         self.raw = raw
 
     def write(self, s: str) -> int:
-        self.raw.write(_PADDING.sub("\n", s))
+        self.raw.write(_PADDING.sub(r"\1\n", s))
         return len(s)
 
     def flush(self) -> None:
         self.raw.flush()
 
     def isatty(self) -> bool:
-        return False
+        return _isatty(self.raw)
 
     def fileno(self) -> int:
         return self.raw.fileno()
@@ -58,16 +59,17 @@ class TrimmedLines(io.TextIOBase):
         return getattr(self.raw, "encoding", None) or "utf-8"
 
 
-_PADDING = re.compile(r"[ \t]+\n")
+_PADDING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)\n")
 
 
 def make_console(*, no_color: bool = False, file: IO[str] | None = None, stderr: bool = False) -> Console:
     """The one place a Console is made, so colour, width and NO_COLOR are handled alike everywhere.
 
-    Output that is not a terminal loses Rich's trailing padding (see `TrimmedLines`).
+    Output loses Rich's trailing padding (see `TrimmedLines`), except on a Windows console, which
+    Rich may drive through the Win32 API rather than the stream.
     """
     out = file if file is not None else (sys.stderr if stderr else sys.stdout)
-    if not _isatty(out):
+    if os.name != "nt" or not _isatty(out):
         file = TrimmedLines(out)  # type: ignore[assignment]
     return Console(
         file=file,
