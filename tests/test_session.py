@@ -256,3 +256,18 @@ def test_mock_reviews_record_the_answering_time_not_the_grading_time():
     assert [a.seconds for a in result.answers] == [30, 30]
     durations = [r[0] for r in store.conn.execute("SELECT duration_ms FROM reviews ORDER BY id")]
     assert durations == [30_000, 30_000]
+
+
+def test_summary_counts_cards_and_ratings_apart():
+    from rich.console import Console
+
+    from interview_drill.render.session import render_summary
+
+    session, _, ui = make([" ", "1", " ", "3", " ", "3"], n=1)
+    ui.step = 120  # the learning steps come due within the session
+    result = session.run()
+    assert len(result.rated) == 3
+    console = Console(width=80, no_color=True)
+    with console.capture() as captured:
+        console.print(render_summary(result, due_tomorrow=0, streak=1))
+    assert "Session done: 1 card rated (3 ratings)" in captured.get()

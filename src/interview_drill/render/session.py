@@ -396,15 +396,18 @@ def render_summary(result: Any, *, due_tomorrow: int, streak: int) -> Group:
     """End of session: counts, time, per-topic results, tomorrow, streak."""
     counts = result.counts
     n = len(result.rated)
+    cards = len({r.slug for r in result.rated})
     lines: list = []
     title = "Session interrupted" if result.interrupted else "Session done"
-    lines.append(Text(f"{title}: {plural(n, 'card')} rated", style="bold"))
+    # learning steps bring a card back: ratings and cards are counted apart
+    again = f" ({plural(n, 'rating')})" if n != cards else ""
+    lines.append(Text(f"{title}: {plural(cards, 'card')} rated{again}", style="bold"))
     bar = Text("  ")
     for rating in Rating:
         bar.append(f"{rating.label} {counts.get(rating, 0)}", style=RATING_STYLE[int(rating)])
         bar.append("  ")
     lines.append(bar)
-    per_card = f", {result.seconds / n:.0f}s per card" if n else ""
+    per_card = f", {result.seconds / cards:.0f}s per card" if cards else ""
     lines.append(Text(f"  time: {minutes_seconds(result.seconds)}{per_card}"))
     if result.buried:
         lines.append(Text(f"  buried until tomorrow: {', '.join(result.buried)}", style="dim"))
