@@ -34,6 +34,7 @@ class Tmux:
         self.width, self.height = width, height
         variables = {**env(home), **(extra_env or {})}
         variables.pop("COLUMNS"), variables.pop("LINES")  # the pane's size, not a pinned one
+        variables = {k: v for k, v in variables.items() if v != ""}  # "" in extra_env: unset
         exports = " ".join(
             f"{k}={shlex.quote(v)}"
             for k, v in variables.items()
@@ -43,7 +44,11 @@ class Tmux:
         self._tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), "sh", "-c", script)
 
     def _tmux(self, *args: str) -> str:
-        plain = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")}
+        plain = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("COLUMNS", "LINES", "TMUX", "NO_COLOR") and not k.startswith("IDRILL_")
+        }
         return subprocess.run(
             ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
             capture_output=True,
@@ -280,3 +285,28 @@ def test_over_time_in_a_mock_is_words_not_only_red():
     assert "time used: 3:20 of 3:00 — over time by 0:20" in text
     assert "time used: 1:40 of 3:00\n" in text
     assert "3:20 over" in text and "1:40 over" not in text
+
+
+def test_mock_at_80x24_clears_between_questions_and_grades_on_one_screen(tmux):
+    t = tmux(
+        idrill("mock", "-n", "2", "--minutes", "0.05"), NO_COLOR="1", IDRILL_NOW=""
+    )  # a 3-second budget, a real clock
+    first = t.wait_for("time's up")
+    assert first[0].startswith("1/2")
+    t.send("Enter")
+    second = t.wait_for("2/2")
+    assert second[0].startswith("2/2") and not any(line.startswith("1/2") for line in second)
+    t.wait_for("time's up")
+    t.send("Enter")
+    screen = t.wait_for("Time to grade")
+    assert screen[0].startswith("1/2")
+    assert any("over time by" in line for line in screen)  # in words: NO_COLOR shows no red
+    text = [line for line in screen if line.strip()]
+    assert "q: stop grading" in text[-1] and any(RATING_ROW in line for line in text[-3:])
+    t.send("3")
+    screen = t.wait_for("2/2")
+    t.send("3")
+    t.wait_for("[exited]")
+    lines = t.screen(joined=True, history=True)
+    rows = [line for line in lines if "│" in line and ("1 │" in line or "2 │" in line)]
+    assert len(rows) == 2 and all(" over" in row for row in rows)

@@ -120,11 +120,13 @@ class TerminalInteraction:
         read_line: Callable[[str], str] | None = None,
         *,
         clear: bool = False,
+        new_screen_per_card: bool = False,
     ) -> None:
         self.console = console
         self.read_key = read_key
         self.read_line = read_line or (lambda prompt: console.input(prompt))
         self.clear = clear
+        self.new_screen_per_card = new_screen_per_card  # printed in order, but each card on a clear screen
         # the screen's state (with `clear`): the card on it, notices not yet followed by a key, ...
         self._view: Any = None
         self._notices: list[str] = []
@@ -133,6 +135,7 @@ class TerminalInteraction:
         self._hidden = 0  # revealed lines below the screen at the last draw
         self._overlay: Any = None  # the keys help or the trap picker, until the next key
         self._focus: str | None = None  # a part just revealed, to scroll to
+        self._extra: list[Any] = []  # shown above the revealed parts (a mock answer's time and text)
 
     def key(self) -> str:
         while True:
@@ -184,11 +187,10 @@ class TerminalInteraction:
         elif not revealed:
             bottom_parts += hint_lines(self._card_hints(view), width)
         bottom = lines(*bottom_parts)
-        body = lines(*[self._part(view, p) for p in view.revealed])
+        body = lines(*self._extra, *[self._part(view, p) for p in view.revealed])
         if self._focus in view.revealed:
-            self._scroll = len(
-                lines(*[self._part(view, p) for p in view.revealed[: view.revealed.index(self._focus)]])
-            )
+            before = view.revealed[: view.revealed.index(self._focus)]
+            self._scroll = len(lines(*self._extra, *[self._part(view, p) for p in before]))
         self._focus = None
         space = room - len(top) - len(bottom)
         if len(body) > space:  # keep one line to say what is below
@@ -241,9 +243,11 @@ class TerminalInteraction:
 
     def show_card(self, view: Any) -> None:
         if self.clear:
-            self._view, self._rated_at, self._scroll, self._overlay = view, None, 0, None
+            self._view, self._rated_at, self._scroll, self._overlay, self._extra = view, None, 0, None, []
             self._draw()
             return
+        if self.new_screen_per_card:
+            self.console.clear()
         self.console.print(self._header(view))
         for note in self._note_lines(view):
             self.console.print(note)
@@ -252,11 +256,15 @@ class TerminalInteraction:
         )
         for line in hint_lines(self._card_hints(view), self.console.width):
             self.console.print(line)
+        for text in self._notices:  # said just before the screen was cleared
+            self.console.print(Text(strip_controls(text), style="italic magenta"))
 
     def show_part(self, view: Any, part: str) -> None:
         if self.clear and view is self._view:
-            self._focus = part  # bring the newest part into view
-            self._draw()
+            if self._rated_at is not None:  # asked for after the answer was shown: scroll it into view
+                self._focus = part
+                self._draw()
+            # else the first reveal: the rating row follows and draws the screen from the top
             return
         self.console.print(self._part(view, part))
 
@@ -305,6 +313,8 @@ class TerminalInteraction:
             self._notices.append(text)  # on this screen and the next one, until a key is pressed
             self._draw()
             return
+        if self.new_screen_per_card:
+            self._notices.append(text)  # printed again on the next card's screen, until a key
         self.console.print(Text(strip_controls(text), style="italic magenta"))
 
     def timer(self, seconds: float | None, already: float = 0.0) -> contextlib.AbstractContextManager[object]:
@@ -323,11 +333,17 @@ class TerminalInteraction:
         line = f"time used: {mmss(seconds)} of {mmss(budget)}"
         if over:  # in words too: NO_COLOR and pipes drop the red
             line += f" — over time by {mmss(seconds - budget)}"
-        self.console.print(Text(line, style="bold red" if over else "bold green"))
+        extra: list[Any] = [Text(line, style="bold red" if over else "bold green")]
         if follow_up:
-            self.console.print(Text.assemble(("follow-up asked: ", "dim"), inline(follow_up)))
+            extra.append(Text.assemble(("follow-up asked: ", "dim"), inline(follow_up)))
         if view.answer:
-            self.console.print(Text.assemble(("your answer: ", "bold"), inline(view.answer)))
+            extra.append(Text.assemble(("your answer: ", "bold"), inline(view.answer)))
+        if self.clear and view is self._view:
+            self._extra = extra
+            self._draw()
+            return
+        for text in extra:
+            self.console.print(text)
 
     def read_answer(self, view: Any) -> str:
         prompt = "Type your answer (one line; Enter when done)"
@@ -438,7 +454,7 @@ def render_scorecard(result: Any) -> Table | Text:
         return Text("No question answered: nothing to grade.", style="dim")
     table = Table(title="Mock interview scorecard", show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
-    table.add_column("card", style="bold", overflow="fold")
+    table.add_column("card", style="bold", no_wrap=True)  # whole ids: the traps column wraps instead
     table.add_column("level")
     table.add_column("grade")
     table.add_column("time", justify="right")
