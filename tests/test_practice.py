@@ -266,3 +266,21 @@ def test_mock_mix_fills_from_below_when_the_target_level_runs_short():
     cards = [card("s-1", "a", "senior"), *[card(f"m-{i}", "ab"[i % 2], "mid") for i in range(6)]]
     chosen = pick_questions(cards, n=4, target="senior", weakness={}, recall={}, rng=random.Random(1))
     assert len(chosen) == 4 and sum(c.seniority == "senior" for c in chosen) == 1
+
+
+FIGURE_BULLET_CASES = [
+    # a bullet whose key content is a figure needs the figure, within the quiz's tolerance
+    ("CPT runs 10^9–10^11+ tokens of domain text", "CPT runs on lots of domain text tokens", False),
+    ("CPT runs 10^9–10^11+ tokens of domain text", "CPT runs on about 1e10 domain text tokens", True),
+    ("CPT runs 10^9–10^11+ tokens of domain text", "CPT runs on 10B tokens of domain text", True),
+    ("Over-refusal: 38% of safe prompts refused", "over-refusal of safe prompts is refused", False),
+    ("Over-refusal: 38% of safe prompts refused", "over-refusal: about 40% of safe prompts refused", True),
+    ("Over-refusal: 38% of safe prompts refused", "over-refusal: 60% of safe prompts refused", False),
+    # digits of a name are no figure
+    ("GPT-4 judges agree with human raters", "GPT judges agree with human raters", True),
+]
+
+
+@pytest.mark.parametrize(("bullet", "answer", "covered"), FIGURE_BULLET_CASES)
+def test_a_bullet_with_a_figure_needs_the_figure(bullet, answer, covered):
+    assert bullet_covered(answer, bullet) is covered
