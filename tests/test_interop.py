@@ -235,7 +235,7 @@ def test_history_round_trip_to_a_new_machine(tmp_path, isolated_home):
     fresh.parent.mkdir()
     result = run("history", "import", str(backup), "--db", str(fresh))
     assert result.exit_code == 0, result.output
-    assert "imported 6 reviews (0 already here), 3 new card(s)" in result.output
+    assert "imported 6 reviews, 3 new cards, 0 card states updated" in result.output  # nothing was here
     assert dump(fresh) == dump(db)
 
     again = run("history", "import", str(backup), "--db", str(fresh))
@@ -247,6 +247,21 @@ def test_history_round_trip_to_a_new_machine(tmp_path, isolated_home):
     second = tmp_path / "second.jsonl"
     run("history", "export", "--out", str(second), "--db", str(fresh))
     assert second.read_text(encoding="utf-8") == backup.read_text(encoding="utf-8")
+
+
+def test_two_reviews_of_a_card_in_one_millisecond_are_not_merged(tmp_path, isolated_home):
+    path = history_db(isolated_home)
+    with Store.open(path) as store:
+        review(store, "sample-judge", Rating.AGAIN, T0, kind="cram")
+        review(store, "sample-judge", Rating.AGAIN, T0, kind="cram")  # a double press, same millisecond
+    backup = tmp_path / "h.jsonl"
+    run("history", "export", "--out", str(backup))
+    fresh = tmp_path / "fresh.db"
+    result = run("history", "import", str(backup), "--db", str(fresh))
+    assert result.exit_code == 0, result.output
+    assert "imported 2 reviews, 1 new card," in result.output and "already here" not in result.output
+    assert dump(fresh)["reviews"] == dump(path)["reviews"]
+    assert "nothing new" in run("history", "import", str(backup), "--db", str(fresh)).output
 
 
 def test_history_import_into_the_default_place_on_a_new_machine(tmp_path, isolated_home):
@@ -284,7 +299,7 @@ def test_merge_keeps_the_newer_side_of_each_card(tmp_path, isolated_home):
         b_rank = store.row("sample-lora-rank")
     result = run("history", "import", str(backup), "--db", str(b))
     assert result.exit_code == 0, result.output
-    assert "imported 1 review (6 already here), 0 new card(s), 1 card state(s) updated" in result.output
+    assert "imported 1 review (6 already here), 0 new cards, 1 card state updated" in result.output
     assert "kept the local state of 1 card" in result.output
     with Store.open(a) as store:
         a_judge = store.row("sample-judge")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,13 +166,14 @@ def _merge(store: Store, data: HistoryData) -> ImportResult:
             sessions[key] = _add_session(store.conn, key[0], key[1], ended, done)
             sessions_added += 1
 
-    known = _review_keys(store.conn)
+    known = _review_keys(store.conn)  # in the history before this import
+    in_file: Counter[tuple[str, int, int, str]] = Counter()
     added = known_count = 0
     for review in sorted(data.reviews, key=lambda r: (r.reviewed_at, r.slug)):
-        if review.key in known:
+        in_file[review.key] += 1
+        if in_file[review.key] <= known[review.key]:  # the n-th review with this key is already here
             known_count += 1
             continue
-        known.add(review.key)
         session_id = None
         if review.session is not None:
             session_id = sessions.get(review.session)
@@ -271,9 +272,10 @@ def _add_session(
     return int(cur.lastrowid or 0)
 
 
-def _review_keys(conn: sqlite3.Connection) -> set[tuple[str, int, int, str]]:
-    """(slug, reviewed_at, rating, kind) of every review: a review's natural key."""
-    return set(
+def _review_keys(conn: sqlite3.Connection) -> Counter[tuple[str, int, int, str]]:
+    """How many reviews have each natural key (slug, reviewed_at, rating, kind): two reviews of one
+    card in the same millisecond share a key and both count."""
+    return Counter(
         conn.execute(
             "SELECT c.slug, r.reviewed_at, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id"
         )
