@@ -211,9 +211,28 @@ def test_ready_shows_readiness_gaps_and_a_plan(isolated_home):
     out = result.output
     assert "Ready for a mid interview?" in out
     assert "screen" in out and "mid" in out and "senior" not in out.split("Weakest")[0]
-    assert "Never studied (coverage gaps)" in out and "lora (1)" in out
+    assert "Cards not studied yet, per topic" in out and "lora (1)" in out
+    assert "coverage gaps" not in out  # that name is for never-started topics and levels
     assert "eval (" not in out  # the sample's eval cards are senior and staff: above the target
     assert "idrill mock --target mid" in out
+    assert out.rstrip().splitlines()[-1].startswith("Ready for a mid interview? ")  # the verdict comes last
+
+
+def test_ready_on_80_columns_ends_with_the_verdict_and_wrapped_lines_hang(isolated_home, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    run("drill", *SAMPLE, "--limit", "2", input="\n4\n\n1\n")
+    out = run("ready", *SAMPLE, "--target", "senior").output
+    lines = out.rstrip().splitlines()
+    assert lines[-1].startswith("Ready for a senior interview?")
+    sections = {"Weakest studied topics", "Cards not studied yet, per topic", "Cards you are closest to forgetting",
+                "This week", "", "readiness (mean recall now; unseen cards count 0):"}  # fmt: skip
+    body = [
+        line
+        for line in lines[:-1]
+        if line not in sections and not line.startswith(("screen", "mid", "senior"))
+    ]
+    assert body and all(line.startswith("  ") for line in body), body  # nothing restarts at column 0
+    assert all(len(line) <= 60 for line in lines)
 
 
 def test_ready_needs_a_valid_target():
