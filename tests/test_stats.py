@@ -337,3 +337,14 @@ def test_performance_100k_reviews_10k_cards():
     assert st.totals.reviews == 100_000 and len(st.topics) == 20
     assert sum(t.cards for t in st.topics) == 10_000
 
+
+
+@pytest.mark.parametrize(
+    ("recall", "label"),
+    [(0.60, "low recall"), (0.84, "low recall"), (0.93, "recall 93 %, on target"), (0.95, "recall 95 %, on target")],
+)
+def test_recall_is_called_low_only_below_target(recall, label):
+    from interview_drill.domain.figures.weakness import weakness
+
+    w = weakness(recall, 0.0, 0.0)
+    assert w.reason == "recall" and w.label == label
