@@ -81,10 +81,8 @@ def render_stats(stats: Stats) -> Group:
             )  # fmt: skip
         parts.append(table)
     gaps = [Text.assemble((g.key, "bold"), f" ({g.cards})") for g in stats.gap_topics]
-    if gaps:
-        line = Text("Never studied (coverage gaps, not weaknesses): ", style="")
-        line.append_text(Text(", ").join(gaps))
-        parts.append(line)
+    if gaps:  # the list wraps under itself, not back at column 0
+        parts.append(_hanging((Text("Never studied (coverage gaps, not weaknesses):"), Text(", ").join(gaps)), indent=0))
     if stats.gap_levels:
         parts.append(Text("Levels never studied: " + ", ".join(g.key for g in stats.gap_levels)))
 
@@ -113,10 +111,9 @@ def render_stats(stats: Stats) -> Group:
 
     if stats.traps:
         parts.append(Text("\nTraps you keep falling for", style="bold"))
-        for tr in stats.traps[:5]:
-            parts.append(
-                Text.assemble((f" {tr.count}× ", "bold red"), (tr.card.id, "bold"), ": ", inline(tr.text))
-            )
+        rows = [(Text(f"{tr.count}×", style="bold red"), Text.assemble((tr.card.id, "bold"), ": ", inline(tr.text)))
+                for tr in stats.traps[:5]]  # fmt: skip
+        parts.append(_hanging(*rows, indent=1))
     return Group(*parts)
 
 
@@ -127,16 +124,16 @@ def _bar(value: float, width: int = 24) -> Text:
 
 
 def _hanging(*rows: tuple[Any, ...], indent: int = 2) -> Table:
-    """Rows whose last cell wraps under itself, not back at column 0."""
+    """Rows indented by `indent` whose last cell wraps under itself, not back at column 0."""
     grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=max(indent - 1, 0))
-    for _ in range(len(rows[0]) - 1 if rows else 0):
-        grid.add_column(no_wrap=True)
-    if rows:
-        grid.columns[-1].no_wrap = False
-        grid.columns[-1].ratio = 1
+    if indent:
+        grid.add_column(width=indent - 1)  # + its 1 padding = `indent` columns
+    cells = len(rows[0]) if rows else 1
+    for i in range(cells):
+        last = i == cells - 1
+        grid.add_column(no_wrap=not last, ratio=1 if last else None)
     for row in rows:
-        grid.add_row("", *row)
+        grid.add_row(*([""] if indent else []), *row)
     return grid
 
 
