@@ -348,3 +348,19 @@ def test_recall_is_called_low_only_below_target(recall, label):
 
     w = weakness(recall, 0.0, 0.0)
     assert w.reason == "recall" and w.label == label
+
+
+def test_wrapped_stats_lines_hang_under_their_item():
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from interview_drill.render.stats import _hanging
+
+    console = Console(width=40, file=io.StringIO(), no_color=True)
+    with console.capture() as out:
+        console.print(_hanging((Text("3×"), Text("lora-mechanics: " + "a long trap text " * 4)), indent=1))
+    first, *rest = out.get().rstrip().splitlines()
+    assert first.startswith(" 3× lora-mechanics:") and rest
+    assert all(line.startswith("    ") and line.strip() for line in rest)  # under the text, not column 0
