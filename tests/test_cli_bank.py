@@ -122,6 +122,21 @@ def test_show_unknown_id_suggests_close_matches(sample_args):
     assert "no card `sample-lora-rnak`; did you mean: sample-lora-rank" in result.output
 
 
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("sample-lora", "sample-lora-rank, sample-lora-alpha"),  # by prefix
+        ("lora", "sample-lora-rank, sample-lora-alpha"),  # by substring
+        ("judge", "sample-judge"),
+        ("sample-lora-rnak", "sample-lora-rank"),  # by spelling
+    ],
+)
+def test_show_unknown_id_suggests_by_prefix_substring_and_spelling(sample_args, typed, suggested):
+    result = run("show", *sample_args, typed)
+    assert result.exit_code == 2
+    assert f"no card `{typed}`; did you mean: {suggested}" in result.output
+
+
 def test_topics_counts_per_level(sample_args):
     result = run("topics", *sample_args)
     assert result.exit_code == 0

@@ -107,6 +107,19 @@ def test_suspend_unsuspend(isolated_home):
     assert bad.exit_code == 2 and "no card `no-such-card`" in bad.output
 
 
+def test_bury_in_a_drill_then_unbury(isolated_home):
+    first = json.loads(run("due", *SAMPLE, "--json").output)["cards"][0]["id"]
+    result = run("drill", *SAMPLE, input="s\nq\n")
+    assert result.exit_code == 0 and f"buried {first} until tomorrow" in result.output
+    assert first not in {c["id"] for c in json.loads(run("due", *SAMPLE, "--json").output)["cards"]}
+    assert run("unbury", *SAMPLE).output == f"unburied 1 card: {first}\n"
+    assert first in {c["id"] for c in json.loads(run("due", *SAMPLE, "--json").output)["cards"]}
+    assert run("unbury", *SAMPLE).output == "no buried cards\n"
+    assert run("unbury", *SAMPLE, first).output == f"not buried: {first}\n"
+    bad = run("unbury", *SAMPLE, "no-such-card")
+    assert bad.exit_code == 2 and "no card `no-such-card`" in bad.output
+
+
 def test_reset_needs_yes_without_a_terminal(isolated_home):
     run("drill", *SAMPLE, "--limit", "1", input="\n4\n")
     first = db_reviews(isolated_home)[0][0]

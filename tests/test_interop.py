@@ -241,7 +241,7 @@ def test_history_round_trip_to_a_new_machine(tmp_path, isolated_home, monkeypatc
     fresh.parent.mkdir()
     result = run("history", "import", str(backup), "--db", str(fresh))
     assert result.exit_code == 0, result.output
-    assert "imported 6 reviews (0 already here), 3 new card(s)" in result.output
+    assert "imported 6 reviews, 3 new cards, 0 card states updated" in result.output  # nothing was here
     assert dump(fresh) == dump(db)
 
     again = run("history", "import", str(backup), "--db", str(fresh))
@@ -292,7 +292,7 @@ def test_merge_keeps_the_newer_side_of_each_card(tmp_path, isolated_home, monkey
         b_rank = store.row("sample-lora-rank")
     result = run("history", "import", str(backup), "--db", str(b))
     assert result.exit_code == 0, result.output
-    assert "imported 1 review (6 already here), 0 new card(s), 1 card state(s) updated" in result.output
+    assert "imported 1 review (6 already here), 0 new cards, 1 card state updated" in result.output
     assert "kept the local state of 1 card" in result.output
     with Store.open(a) as store:
         a_judge = store.row("sample-judge")

@@ -211,9 +211,28 @@ def test_ready_shows_readiness_gaps_and_a_plan(isolated_home):
     out = result.output
     assert "Ready for a mid interview?" in out
     assert "screen" in out and "mid" in out and "senior" not in out.split("Weakest")[0]
-    assert "Never studied (coverage gaps)" in out and "lora (1)" in out
+    assert "Cards not studied yet, per topic" in out and "lora (1)" in out
+    assert "coverage gaps" not in out  # that name is for never-started topics and levels
     assert "eval (" not in out  # the sample's eval cards are senior and staff: above the target
     assert "idrill mock --target mid" in out
+    assert out.rstrip().splitlines()[-1].startswith("Ready for a mid interview? ")  # the verdict comes last
+
+
+def test_ready_on_80_columns_ends_with_the_verdict_and_wrapped_lines_hang(isolated_home, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    run("drill", *SAMPLE, "--limit", "2", input="\n4\n\n1\n")
+    out = run("ready", *SAMPLE, "--target", "senior").output
+    lines = out.rstrip().splitlines()
+    assert lines[-1].startswith("Ready for a senior interview?")
+    sections = {"Weakest studied topics", "Cards not studied yet, per topic", "Cards you are closest to forgetting",
+                "This week", "", "readiness (mean recall now; unseen cards count 0):"}  # fmt: skip
+    body = [
+        line
+        for line in lines[:-1]
+        if line not in sections and not line.startswith(("screen", "mid", "senior"))
+    ]
+    assert body and all(line.startswith("  ") for line in body), body  # nothing restarts at column 0
+    assert all(len(line) <= 60 for line in lines)
 
 
 def test_ready_needs_a_valid_target():
@@ -239,3 +258,48 @@ def test_mock_write_option_asks_for_a_typed_answer_to_every_question(isolated_ho
     assert result.exit_code == 0, result.output
     assert "per question" in result.output
     assert [r[3] for r in reviews(isolated_home)] == ["first answer", "second answer"]
+
+
+@pytest.mark.parametrize("n", [3, 5, 8])
+def test_mock_mix_on_the_bundled_bank_keeps_the_target_level_in_the_majority(n):
+    # The bundled bank has more mid than senior cards in some topics: weights alone let mid win.
+    from interview_drill.bank.load import load_bank
+    from interview_drill.domain.figures.mock import target_slots
+
+    cards = load_bank([], include_builtin=True).cards
+    per_run, below, total = [], 0, 0
+    for seed in range(300):
+        chosen = pick_questions(cards, n=n, target="senior", weakness={}, recall={}, rng=random.Random(seed))
+        assert len({c.id for c in chosen}) == n
+        assert all(c.seniority != "staff" for c in chosen)
+        senior = sum(c.seniority == "senior" for c in chosen)
+        per_run.append(senior)
+        below += n - senior
+        total += n
+    assert min(per_run) == target_slots(n) > n / 2  # every run: most questions at the target level
+    assert (below > 0) == (n >= 4)  # a few from the levels below once there is room for them
+    assert target_slots(3) == 3 and target_slots(5) == 4 and target_slots(8) == 6
+
+
+def test_mock_mix_fills_from_below_when_the_target_level_runs_short():
+    cards = [card("s-1", "a", "senior"), *[card(f"m-{i}", "ab"[i % 2], "mid") for i in range(6)]]
+    chosen = pick_questions(cards, n=4, target="senior", weakness={}, recall={}, rng=random.Random(1))
+    assert len(chosen) == 4 and sum(c.seniority == "senior" for c in chosen) == 1
+
+
+FIGURE_BULLET_CASES = [
+    # a bullet whose key content is a figure needs the figure, within the quiz's tolerance
+    ("CPT runs 10^9–10^11+ tokens of domain text", "CPT runs on lots of domain text tokens", False),
+    ("CPT runs 10^9–10^11+ tokens of domain text", "CPT runs on about 1e10 domain text tokens", True),
+    ("CPT runs 10^9–10^11+ tokens of domain text", "CPT runs on 10B tokens of domain text", True),
+    ("Over-refusal: 38% of safe prompts refused", "over-refusal of safe prompts is refused", False),
+    ("Over-refusal: 38% of safe prompts refused", "over-refusal: about 40% of safe prompts refused", True),
+    ("Over-refusal: 38% of safe prompts refused", "over-refusal: 60% of safe prompts refused", False),
+    # digits of a name are no figure
+    ("GPT-4 judges agree with human raters", "GPT judges agree with human raters", True),
+]
+
+
+@pytest.mark.parametrize(("bullet", "answer", "covered"), FIGURE_BULLET_CASES)
+def test_a_bullet_with_a_figure_needs_the_figure(bullet, answer, covered):
+    assert bullet_covered(answer, bullet) is covered

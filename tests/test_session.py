@@ -173,6 +173,25 @@ def test_bury_skips_until_tomorrow():
     assert ratings(store) == [("c1", 3, "scheduled")]
 
 
+def test_undo_takes_a_bury_back_then_the_rating_before_it():
+    session, store, ui = make([" ", "3", "s", "u", "u", " ", "4", "q"])
+    result = session.run()
+    assert ui.shown == ["c0", "c1", "c2", "c1", "c0", "c1"]
+    assert "undid the bury of c1" in ui.notices and "undid Good on c0" in ui.notices
+    assert store.row("c1").buried_until is None
+    assert result.buried == []
+    assert ratings(store) == [("c0", 4, "scheduled")]
+
+
+def test_unbury_lifts_only_buried_cards():
+    store = Store.memory()
+    store.bury("c0", T0 + timedelta(hours=5))
+    store.bury("c1", T0 - timedelta(hours=5))  # an old bury, already over
+    assert store.buried(T0) == ["c0"]
+    assert store.unbury(["c0", "c2"]) == ["c0"]
+    assert store.buried(T0) == []
+
+
 def test_limit_stops_after_n_cards():
     session, store, _ = make([" ", "3", " ", "3", " ", "3"], limit=2)
     session.run()
@@ -237,3 +256,18 @@ def test_mock_reviews_record_the_answering_time_not_the_grading_time():
     assert [a.seconds for a in result.answers] == [30, 30]
     durations = [r[0] for r in store.conn.execute("SELECT duration_ms FROM reviews ORDER BY id")]
     assert durations == [30_000, 30_000]
+
+
+def test_summary_counts_cards_and_ratings_apart():
+    from rich.console import Console
+
+    from interview_drill.render.session import render_summary
+
+    session, _, ui = make([" ", "1", " ", "3", " ", "3"], n=1)
+    ui.step = 120  # the learning steps come due within the session
+    result = session.run()
+    assert len(result.rated) == 3
+    console = Console(width=80, no_color=True)
+    with console.capture() as captured:
+        console.print(render_summary(result, due_tomorrow=0, streak=1))
+    assert "Session done: 1 card rated (3 ratings)" in captured.get()

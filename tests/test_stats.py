@@ -336,3 +336,31 @@ def test_performance_100k_reviews_10k_cards():
     st = run(cards, rows, reviews, traps)  # its speed is a figure of scripts/bench (`stats`)
     assert st.totals.reviews == 100_000 and len(st.topics) == 20
     assert sum(t.cards for t in st.topics) == 10_000
+
+
+
+@pytest.mark.parametrize(
+    ("recall", "label"),
+    [(0.60, "low recall"), (0.84, "low recall"), (0.93, "recall 93 %, on target"), (0.95, "recall 95 %, on target")],
+)
+def test_recall_is_called_low_only_below_target(recall, label):
+    from interview_drill.domain.figures.weakness import weakness
+
+    w = weakness(recall, 0.0, 0.0)
+    assert w.reason == "recall" and w.label == label
+
+
+def test_wrapped_stats_lines_hang_under_their_item():
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from interview_drill.render.stats import _hanging
+
+    console = Console(width=40, file=io.StringIO(), no_color=True)
+    with console.capture() as out:
+        console.print(_hanging((Text("3×"), Text("lora-mechanics: " + "a long trap text " * 4)), indent=1))
+    first, *rest = out.get().rstrip().splitlines()
+    assert first.startswith(" 3× lora-mechanics:") and rest
+    assert all(line.startswith("    ") and line.strip() for line in rest)  # under the text, not column 0

@@ -59,14 +59,23 @@ class Bank:
         """A card by id or former id; an unknown id is a UsageError suggesting close matches."""
         card = self.get(card_id)
         if card is None:
-            close = self.close_ids(card_id)
+            close = self.close_ids(card_id, n=6)
+            more = ", …" if len(close) > 5 else ""
             raise UsageError(
-                f"no card `{card_id}`" + (f"; did you mean: {', '.join(close)}?" if close else "")
+                f"no card `{card_id}`" + (f"; did you mean: {', '.join(close[:5])}{more}?" if close else "")
             )
         return card
 
     def close_ids(self, card_id: str, n: int = 3) -> list[str]:
-        return difflib.get_close_matches(card_id, list(self.by_id), n=n, cutoff=0.5)
+        """Ids that start with `card_id`, then ids that contain it, then ids spelled like it."""
+        want = card_id.lower()
+        ids = sorted(self.by_id, key=lambda i: (len(i), i))
+        prefix = [i for i in ids if i.startswith(want)]
+        inside = [i for i in ids if want in i and i not in prefix] if len(want) >= 3 else []
+        if len(prefix) + len(inside) >= n:
+            return (prefix + inside)[:n]
+        spelled = difflib.get_close_matches(card_id, list(self.by_id), n=n, cutoff=0.5)
+        return list(dict.fromkeys(prefix + inside + spelled))[:n]
 
 
 def load_bank(user_paths: list[Path] | None = None, *, include_builtin: bool = True) -> Bank:

@@ -34,9 +34,41 @@ def line_reader() -> Callable[[str], str]:
     return read
 
 
+def _can_cbreak() -> bool:
+    try:
+        import termios  # noqa: F401
+        import tty  # noqa: F401
+    except ImportError:  # Windows: Click's getchar
+        return False
+    return True
+
+
+def _cbreak_key() -> str:
+    """One key press in cbreak mode, not the raw mode of `click.getchar`.
+
+    Raw mode also turns off output processing on the terminal, which stdout may share through a
+    pipe (`idrill | cat`): lines `cat` writes while a key is awaited would then staircase. Cbreak
+    keeps it, and keeps Ctrl-C a KeyboardInterrupt.
+    """
+    import os
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        key = os.read(fd, 32).decode(sys.stdin.encoding or "utf-8", "replace")
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    return "" if key in ("", "\x04") else key  # Ctrl-D: end the session like `q`
+
+
 def key_reader(console: Console) -> Callable[[], str]:
     """Single keys on a terminal; one key per line when stdin is piped (`space`, empty line = enter)."""
     if sys.stdin.isatty():
+        if _can_cbreak():
+            return _cbreak_key
 
         def read_key() -> str:
             try:

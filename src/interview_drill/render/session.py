@@ -14,6 +14,7 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.segment import Segment, Segments
 from rich.table import Table
 from rich.text import Text
 
@@ -84,8 +85,33 @@ PHASE_STYLE = {
 RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
 
 
+SCROLL_DOWN = ("j", "\x1b[B", "\x1b[6~")  # j, down arrow, page down
+SCROLL_UP = ("k", "\x1b[A", "\x1b[5~")  # k, up arrow, page up
+
+
+def hint_lines(items: Sequence[str], width: int, style: str = "dim") -> list[Text]:
+    """Key hints joined with ` · ` into as few lines as fit `width`, never splitting one hint."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) <= width:
+            lines[-1] += " · " + item
+        else:
+            lines.append(item)
+    return [Text(line, style=style) for line in lines]
+
+
+RATE_HINTS = ["rate 1-4", "m: traps you fell for", "u: undo previous", "s: bury", "q: quit"]
+GRADE_HINTS = ["rate 1-4", "m: traps you fell for", "f: follow-ups", "q: stop grading"]
+
+
 class TerminalInteraction:
-    """Draws a drill session with Rich and reads keys through `read_key`."""
+    """Draws a drill session with Rich and reads keys through `read_key`.
+
+    With `clear` (a terminal), every change redraws one screen that fits the terminal: the card
+    header, the question, as much of the revealed answer as fits (j/k or the arrow keys scroll the
+    rest) and, at the bottom, the notices since the last key and the rating row. Without it (a pipe,
+    tests), everything is printed in order, as a transcript.
+    """
 
     def __init__(
         self,
@@ -94,19 +120,102 @@ class TerminalInteraction:
         read_line: Callable[[str], str] | None = None,
         *,
         clear: bool = False,
+        new_screen_per_card: bool = False,
     ) -> None:
         self.console = console
         self.read_key = read_key
         self.read_line = read_line or (lambda prompt: console.input(prompt))
         self.clear = clear
+        self.new_screen_per_card = new_screen_per_card  # printed in order, but each card on a clear screen
+        # the screen's state (with `clear`): the card on it, notices not yet followed by a key, ...
+        self._view: Any = None
+        self._notices: list[str] = []
+        self._rated_at: datetime | None = None  # when the rating row's intervals were computed
+        self._scroll = 0
+        self._hidden = 0  # revealed lines below the screen at the last draw
+        self._overlay: Any = None  # the keys help or the trap picker, until the next key
+        self._focus: str | None = None  # a part just revealed, to scroll to
+        self._extra: list[Any] = []  # shown above the revealed parts (a mock answer's time and text)
 
     def key(self) -> str:
-        return self.read_key()
+        while True:
+            key = self.read_key()
+            if self.clear and self._view is not None and key in (*SCROLL_DOWN, *SCROLL_UP):
+                step = max(1, self.console.size.height // 2) if key.endswith("~") else 1
+                self._scroll = max(0, self._scroll + (step if key in SCROLL_DOWN else -step))
+                self._draw()
+                continue
+            if self._notices or self._overlay is not None:
+                self._notices, self._overlay = [], None  # seen: gone from the next screen
+            return key
 
-    def show_card(self, view: Any) -> None:
+    # ------------------------------------------------------------ one screen (with `clear`)
+
+    def _draw(self) -> None:
+        """Clear and draw the whole screen so it fits; the rating row is always the last thing."""
+        view = self._view
+        width, height = self.console.size
+        room = max(height - 1, 6)  # the last line stays free for the cursor and the live timer
+        opts = self.console.options.update_width(width)
+
+        def lines(*parts: Any) -> list[list[Segment]]:
+            return self.console.render_lines(Group(*parts), opts, pad=False) if parts else []
+
+        revealed = bool(view.revealed)
+        if revealed:  # the question shrinks to one line to leave room for the answer
+            question = Text.assemble(
+                (view.item.card.id, "bold"), " · ", inline(view.item.card.question, "bold")
+            )
+            question.truncate(width, overflow="ellipsis")
+            question.no_wrap = True
+            question_part: Any = question
+        else:
+            question_part = Panel(
+                inline(view.item.card.question, "bold"), title=Text(view.item.card.id), title_align="left"
+            )
+        top = lines(self._header(view), *self._note_lines(view), question_part)
+        bottom_parts: list[Any] = [
+            Text(f"» {strip_controls(n)}", style="bold magenta") for n in self._notices
+        ]
+        if self._overlay is not None:
+            bottom_parts.append(self._overlay)
+        if revealed and self._rated_at is not None:
+            bottom_parts += [
+                self._rating_bar(view, self._rated_at),
+                *hint_lines(self._rate_hints(view), width),
+            ]
+        elif not revealed:
+            bottom_parts += hint_lines(self._card_hints(view), width)
+        bottom = lines(*bottom_parts)
+        body = lines(*self._extra, *[self._part(view, p) for p in view.revealed])
+        if self._focus in view.revealed:
+            before = view.revealed[: view.revealed.index(self._focus)]
+            self._scroll = len(lines(*self._extra, *[self._part(view, p) for p in before]))
+        self._focus = None
+        space = room - len(top) - len(bottom)
+        if len(body) > space:  # keep one line to say what is below
+            space = max(space - 1, 0)
+            self._scroll = min(self._scroll, max(len(body) - space, 0))
+            shown = body[self._scroll : self._scroll + space]
+            self._hidden = len(body) - self._scroll - len(shown)
+            more = []
+            if self._hidden:
+                more.append(f"↓ {plural(self._hidden, 'more line')}")
+            if self._scroll:
+                more.append(f"↑ {self._scroll} above")
+            more.append("j/k or ↓/↑: scroll")
+            shown += lines(*hint_lines(more, width))[:1]
+        else:
+            self._scroll, self._hidden, shown = 0, 0, body
+        screen = (top + shown + bottom)[:room]
+        self.console.clear()
+        out: list[Segment] = []
+        for line in screen:
+            out += [*line, Segment.line()]
+        self.console.print(Segments(out), end="")
+
+    def _header(self, view: Any) -> Text:
         item = view.item
-        if self.clear:
-            self.console.clear()
         head = Text()
         head.append(f"{view.position}/{view.total}  ", style="bold")
         head.append_text(card_meta(item.card))
@@ -117,21 +226,49 @@ class TerminalInteraction:
             head.append(f" (overdue {human_delta(item.overdue)})", style="dim")
         if view.mode == "cram":
             head.append("  cram", style="magenta")
-        self.console.print(head)
-        for note in view.notes:
-            self.console.print(Text(f"✎ {note}", style="bold magenta"))
-        self.console.print(
-            Panel(inline(item.card.question, "bold"), title=Text(item.card.id), title_align="left")
-        )
+        return head
+
+    def _note_lines(self, view: Any) -> list[Text]:
+        return [Text(f"✎ {note}", style="bold magenta") for note in view.notes]
+
+    def _card_hints(self, view: Any) -> list[str]:
         if view.mode == "mock" and view.revealed_at is None:
-            hint = "answer aloud as in the interview, then press enter · w: type your answer · q: stop"
-        elif view.mode == "mock":
-            hint = "grading: rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading"
-        else:
-            hint = "space: reveal · n f t: numbers, follow-ups, traps · w: type answer · ?: keys"
-        self.console.print(Text(hint, style="dim"))
+            return ["answer aloud as in the interview, then press enter", "w: type your answer", "q: stop"]
+        if view.mode == "mock":
+            return ["grading: rate 1-4", *GRADE_HINTS[1:]]
+        return ["space: reveal", "n f t: numbers, follow-ups, traps", "w: type answer", "?: keys"]
+
+    def _rate_hints(self, view: Any) -> list[str]:
+        return GRADE_HINTS if view.mode == "mock" else RATE_HINTS
+
+    def show_card(self, view: Any) -> None:
+        if self.clear:
+            self._view, self._rated_at, self._scroll, self._overlay, self._extra = view, None, 0, None, []
+            self._draw()
+            return
+        if self.new_screen_per_card:
+            self.console.clear()
+        self.console.print(self._header(view))
+        for note in self._note_lines(view):
+            self.console.print(note)
+        self.console.print(
+            Panel(inline(view.item.card.question, "bold"), title=Text(view.item.card.id), title_align="left")
+        )
+        for line in hint_lines(self._card_hints(view), self.console.width):
+            self.console.print(line)
+        for text in self._notices:  # said just before the screen was cleared
+            self.console.print(Text(strip_controls(text), style="italic magenta"))
 
     def show_part(self, view: Any, part: str) -> None:
+        if self.clear and view is self._view:
+            if self._rated_at is not None:  # asked for after the answer was shown: scroll it into view
+                self._focus = part
+                self._draw()
+            # else the first reveal: the rating row follows and draws the screen from the top
+            return
+        self.console.print(self._part(view, part))
+
+    def _part(self, view: Any, part: str) -> Any:
         card = view.item.card
         if part == "outline":
             title = "Answer outline"
@@ -140,24 +277,22 @@ class TerminalInteraction:
             if view.coverage is not None:
                 hit = sum(view.coverage)
                 title += f"  — your answer covered {hit}/{len(view.coverage)}"
-                self.console.print(section(title, coverage_block(card.outline, view.coverage), "bold green"))
-            else:
-                self.console.print(section(title, bullets(card.outline), "bold green"))
-        elif part == "numbers":
+                return section(title, coverage_block(card.outline, view.coverage), "bold green")
+            return section(title, bullets(card.outline), "bold green")
+        if part == "numbers":
             body = numbers_block(card) if card.numbers else Text("  (no numbers on this card)", style="dim")
-            self.console.print(section("Numbers to drop", body, "bold yellow"))
-        elif part == "follow_ups":
+            return section("Numbers to drop", body, "bold yellow")
+        if part == "follow_ups":
             body = follow_ups_block(card) if card.follow_ups else Text("  (no follow-ups)", style="dim")
-            self.console.print(section("Follow-ups", body, "bold blue"))
-        elif part == "traps":
-            body = bullets(card.traps, "!") if card.traps else Text("  (no traps)", style="dim")
-            self.console.print(section("Traps", body, "bold red"))
-        elif part == "grade" and view.grade is not None:
+            return section("Follow-ups", body, "bold blue")
+        if part == "grade" and getattr(view, "grade", None) is not None:
             from interview_drill.render.grading import grade_block
 
-            self.console.print(grade_block(card, view.grade))
+            return grade_block(card, view.grade)
+        body = bullets(card.traps, "!") if card.traps else Text("  (no traps)", style="dim")
+        return section("Traps", body, "bold red")
 
-    def show_ratings(self, view: Any, now: datetime) -> None:
+    def _rating_bar(self, view: Any, now: datetime) -> Text:
         bar = Text()
         suggested = view.coded.suggested if getattr(view, "coded", None) is not None else None
         for rating in Rating:
@@ -166,17 +301,25 @@ class TerminalInteraction:
             if view.outcomes:
                 bar.append(f" {human_delta(view.outcomes[rating].due - now)}", style="dim")
             bar.append("   ")
-        self.console.print(bar)
-        if view.mode == "mock":
-            self.console.print(
-                Text("rate 1-4 · m: traps you fell for · f: follow-ups · q: stop grading", style="dim")
-            )
-        else:
-            self.console.print(
-                Text("rate 1-4 · m: traps you fell for · u: undo previous · s: bury · q: quit", style="dim")
-            )
+        bar.rstrip()
+        return bar
+
+    def show_ratings(self, view: Any, now: datetime) -> None:
+        if self.clear and view is self._view:
+            self._rated_at = now
+            self._draw()
+            return
+        self.console.print(self._rating_bar(view, now))
+        for line in hint_lines(self._rate_hints(view), self.console.width):
+            self.console.print(line)
 
     def notice(self, text: str) -> None:
+        if self.clear and self._view is not None:
+            self._notices.append(text)  # on this screen and the next one, until a key is pressed
+            self._draw()
+            return
+        if self.new_screen_per_card:
+            self._notices.append(text)  # printed again on the next card's screen, until a key
         self.console.print(Text(strip_controls(text), style="italic magenta"))
 
     def timer(self, seconds: float | None, already: float = 0.0) -> contextlib.AbstractContextManager[object]:
@@ -191,12 +334,21 @@ class TerminalInteraction:
         self.console.print(Text("answer it, then press enter", style="dim"))
 
     def show_mock_answer(self, view: Any, seconds: float, budget: float, follow_up: str | None) -> None:
-        style = "bold red" if seconds > budget else "bold green"
-        self.console.print(Text(f"time used: {mmss(seconds)} of {mmss(budget)}", style=style))
+        over = seconds > budget
+        line = f"time used: {mmss(seconds)} of {mmss(budget)}"
+        if over:  # in words too: NO_COLOR and pipes drop the red
+            line += f" — over time by {mmss(seconds - budget)}"
+        extra: list[Any] = [Text(line, style="bold red" if over else "bold green")]
         if follow_up:
-            self.console.print(Text.assemble(("follow-up asked: ", "dim"), inline(follow_up)))
+            extra.append(Text.assemble(("follow-up asked: ", "dim"), inline(follow_up)))
         if view.answer:
-            self.console.print(Text.assemble(("your answer: ", "bold"), inline(view.answer)))
+            extra.append(Text.assemble(("your answer: ", "bold"), inline(view.answer)))
+        if self.clear and view is self._view:
+            self._extra = extra
+            self._draw()
+            return
+        for text in extra:
+            self.console.print(text)
 
     def read_answer(self, view: Any) -> str:
         prompt = "Type your answer (one line; Enter when done)"
@@ -217,44 +369,67 @@ class TerminalInteraction:
         marked = set(chosen)
         redraw = True
         while True:
-            if redraw:
-                grid = Table.grid(padding=(0, 1, 0, 0))
-                for i, item in enumerate(items, 1):
-                    box = "[x]" if i - 1 in marked else "[ ]"
-                    grid.add_row(
-                        Text(f" {i}", style="bold"),
-                        Text(box, style="red" if i - 1 in marked else "dim"),
-                        inline(item),
-                    )
+            if redraw and self.clear and view is self._view:  # the picker sits above the rating row
+                self._overlay = Group(
+                    Text("Traps you fell for — digits toggle, Enter confirms:", style="bold red"),
+                    self._trap_grid(items, marked),
+                )
+                self._draw()
+            elif redraw:
+                grid = self._trap_grid(items, marked)
                 self.console.print(
                     Text("Traps you fell for — digits toggle, Enter confirms:", style="bold red")
                 )
                 self.console.print(grid)
             key = self.read_key()
             if key in ("\r", "\n", "", "q"):
+                self._overlay = None
                 return sorted(marked)
             redraw = key.isdigit() and 1 <= int(key) <= len(items)
             if redraw:
                 marked ^= {int(key) - 1}
 
     def show_check(self, view: Any, result: Any) -> None:
-        """The tests' verdict on the attempt written with `c`."""
+        """The tests' verdict on the attempt written with `c` (kept on a fitted screen, above the answer)."""
         from interview_drill.render.code import check_lines
 
-        self.console.print(Text(f"Tests of {strip_controls(str(view.coded.attempt))}:", style="bold"), soft_wrap=True)
-        self.console.print(check_lines(result), soft_wrap=True)
         rating = view.coded.suggested
-        self.console.print(
+        shown = [
+            Text(f"Tests of {strip_controls(str(view.coded.attempt))}:", style="bold"),
+            check_lines(result),
             Text.assemble(
                 ("enter: rate ", "bold"), (rating.label, f"bold {RATING_STYLE[int(rating)]}"),
                 (" as the tests suggest · 1-4: rate otherwise · c: edit and check again", "bold"),
-            )  # fmt: skip
-        )
+            ),
+        ]  # fmt: skip
+        if self.clear and view is self._view:
+            self._extra = [*self._extra, *shown]
+            self._draw()
+            return
+        for item in shown:
+            self.console.print(item, soft_wrap=True)
+
+    @staticmethod
+    def _trap_grid(items: list[str], marked: set[int]) -> Table:
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        for i, item in enumerate(items, 1):
+            box = "[x]" if i - 1 in marked else "[ ]"
+            grid.add_row(
+                Text(f" {i}", style="bold"),
+                Text(box, style="red" if i - 1 in marked else "dim"),
+                inline(item),
+            )
+        return grid
 
     def show_help(self, keys: Sequence[tuple[str, str]]) -> None:
         table = Table(show_header=False, box=None, pad_edge=False)
         for k, what in keys:
             table.add_row(Text(k, style="bold"), what)
+        if self.clear and self._view is not None:
+            table.add_row(Text("j k ↓ ↑", style="bold"), "scroll the answer when it does not fit")
+            self._overlay = Panel(table, title="keys", title_align="left")
+            self._draw()
+            return
         self.console.print(Panel(table, title="keys", title_align="left"))
 
 
@@ -262,15 +437,18 @@ def render_summary(result: Any, *, due_tomorrow: int, streak: int) -> Group:
     """End of session: counts, time, per-topic results, tomorrow, streak."""
     counts = result.counts
     n = len(result.rated)
+    cards = len({r.slug for r in result.rated})
     lines: list = []
     title = "Session interrupted" if result.interrupted else "Session done"
-    lines.append(Text(f"{title}: {plural(n, 'card')} rated", style="bold"))
+    # learning steps bring a card back: ratings and cards are counted apart
+    again = f" ({plural(n, 'rating')})" if n != cards else ""
+    lines.append(Text(f"{title}: {plural(cards, 'card')} rated{again}", style="bold"))
     bar = Text("  ")
     for rating in Rating:
         bar.append(f"{rating.label} {counts.get(rating, 0)}", style=RATING_STYLE[int(rating)])
         bar.append("  ")
     lines.append(bar)
-    per_card = f", {result.seconds / n:.0f}s per card" if n else ""
+    per_card = f", {result.seconds / cards:.0f}s per card" if cards else ""
     lines.append(Text(f"  time: {minutes_seconds(result.seconds)}{per_card}"))
     if result.buried:
         lines.append(Text(f"  buried until tomorrow: {', '.join(result.buried)}", style="dim"))
@@ -301,7 +479,7 @@ def render_scorecard(result: Any) -> Table | Text:
         return Text("No question answered: nothing to grade.", style="dim")
     table = Table(title="Mock interview scorecard", show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
-    table.add_column("card", style="bold", overflow="fold")
+    table.add_column("card", style="bold", no_wrap=True)  # whole ids: the traps column wraps instead
     table.add_column("level")
     table.add_column("grade")
     table.add_column("time", justify="right")
@@ -311,7 +489,9 @@ def render_scorecard(result: Any) -> Table | Text:
         grade = (
             Text(a.rating.label, style=RATING_STYLE[int(a.rating)]) if a.rating else Text("—", style="dim")
         )
-        time_text = Text(mmss(a.seconds), style="red" if a.over_budget else "")
+        time_text = Text(
+            mmss(a.seconds) + (" over" if a.over_budget else ""), style="red" if a.over_budget else ""
+        )
         traps = "; ".join(strip_controls(card.traps[t]) for t in a.traps_hit if t < len(card.traps)) or "—"
         table.add_row(str(i), card.id, card.seniority, grade, time_text, traps)
     return table

@@ -83,10 +83,8 @@ def render_stats(stats: Stats) -> Group:
             )  # fmt: skip
         parts.append(table)
     gaps = [Text.assemble((g.key, "bold"), f" ({g.cards})") for g in stats.gap_topics]
-    if gaps:
-        line = Text("Never studied (coverage gaps, not weaknesses): ", style="")
-        line.append_text(Text(", ").join(gaps))
-        parts.append(line)
+    if gaps:  # the list wraps under itself, not back at column 0
+        parts.append(_hanging((Text("Never studied (coverage gaps, not weaknesses):"), Text(", ").join(gaps)), indent=0))
     if stats.gap_levels:
         parts.append(Text("Levels never studied: " + ", ".join(g.key for g in stats.gap_levels)))
 
@@ -115,10 +113,9 @@ def render_stats(stats: Stats) -> Group:
 
     if stats.traps:
         parts.append(Text("\nTraps you keep falling for", style="bold"))
-        for tr in stats.traps[:5]:
-            parts.append(
-                Text.assemble((f" {tr.count}× ", "bold red"), (tr.card.id, "bold"), ": ", inline(tr.text))
-            )
+        rows = [(Text(f"{tr.count}×", style="bold red"), Text.assemble((tr.card.id, "bold"), ": ", inline(tr.text)))
+                for tr in stats.traps[:5]]  # fmt: skip
+        parts.append(_hanging(*rows, indent=1))
     return Group(*parts)
 
 
@@ -128,32 +125,45 @@ def _bar(value: float, width: int = 24) -> Text:
     return Text("█" * filled + "░" * (width - filled), style=style)
 
 
+def _hanging(*rows: tuple[Any, ...], indent: int = 2) -> Table:
+    """Rows indented by `indent` whose last cell wraps under itself, not back at column 0."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    if indent:
+        grid.add_column(width=indent - 1)  # + its 1 padding = `indent` columns
+    cells = len(rows[0]) if rows else 1
+    for i in range(cells):
+        last = i == cells - 1
+        grid.add_column(no_wrap=not last, ratio=1 if last else None)
+    for row in rows:
+        grid.add_row(*([""] if indent else []), *row)
+    return grid
+
+
 def render_readiness(a: Assessment) -> Group:
-    """One screen: readiness per level up to the target, what holds it back, this week's plan."""
+    """One screen that ends with the verdict: what holds readiness back, this week's plan, then the
+    readiness per level up to the target and the verdict, so they are what stays in view."""
     verdict_style = {"ready": "bold green", "almost": "bold yellow"}.get(a.verdict, "bold red")
-    parts: list[Any] = [Text.assemble(("Ready for a ", "bold"), (a.target, LEVEL_STYLE.get(a.target, "bold")),
-                                 (" interview? ", "bold"), (a.verdict.upper(), verdict_style))]  # fmt: skip
-    grid = Table.grid(padding=(0, 2, 0, 0))
-    for level, value in a.readiness.items():
-        grid.add_row(Text(level, style=LEVEL_STYLE.get(level, "")), _bar(value), Text(pct(value)))
-    parts += [Text("readiness (mean recall now; unseen cards count 0):", style="dim"), grid, Text("")]
-    if a.weak_topics:
+    parts: list[Any] = []
+    weak = [t for t in a.weak_topics if t.weakness is not None]  # weak topics are studied ones
+    if weak:
         parts.append(Text("Weakest studied topics", style="bold"))
-        for t in a.weak_topics:
-            if t.weakness is not None:  # weak topics are studied ones: they always have a weakness
-                parts.append(Text(f"  {t.key:<14} weakness {num(t.weakness.score)} — {t.weakness.label}"))
+        parts.append(_hanging(*[(Text(t.key), Text(f"weakness {num(t.weakness.score)} — {t.weakness.label}")) for t in weak if t.weakness]))  # fmt: skip
     if a.gaps:
-        parts.append(Text("Never studied (coverage gaps)", style="bold"))
-        parts.append(Text("  " + ", ".join(f"{topic} ({n})" for topic, n in a.gaps)))
+        # "coverage gaps" means never-started topics and levels (stats, report); these are cards
+        parts.append(Text("Cards not studied yet, per topic", style="bold"))
+        parts.append(_hanging((Text(", ".join(f"{topic} ({n})" for topic, n in a.gaps)),)))
     if a.weak_cards:
         parts.append(Text("Cards you are closest to forgetting", style="bold"))
-        for card, recall in a.weak_cards:
-            parts.append(
-                Text.assemble(f"  {pct(recall):>4}  ", (card.id, "bold"), "  ", inline(card.question, "dim"))
-            )
+        parts.append(_hanging(*[(Text(f"{pct(recall):>4}"), Text(card.id, style="bold"), inline(card.question, "dim")) for card, recall in a.weak_cards]))  # fmt: skip
     parts.append(Text(""))
     parts.append(Text("This week", style="bold"))
     for command, why in a.plan:  # the comment on its own line, so the command copies cleanly
-        parts.append(Text("  # " + why, style="dim"))
+        parts.append(_hanging((Text("#", style="dim"), Text(why, style="dim"))))
         parts.append(Text("  " + command, style="bold cyan", no_wrap=True, overflow="ignore"))
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    for level, value in a.readiness.items():
+        grid.add_row(Text(level, style=LEVEL_STYLE.get(level, "")), _bar(value), Text(pct(value)))
+    parts += [Text(""), Text("readiness (mean recall now; unseen cards count 0):", style="dim"), grid]
+    parts.append(Text.assemble(("Ready for a ", "bold"), (a.target, LEVEL_STYLE.get(a.target, "bold")),
+                               (" interview? ", "bold"), (a.verdict.upper(), verdict_style)))  # fmt: skip
     return Group(*parts)

@@ -10,7 +10,10 @@ from `markup.parse` spans (controls stripped, never read as Rich markup).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING
@@ -32,8 +35,47 @@ LEVEL_STYLE = {"screen": "green", "mid": "cyan", "senior": "magenta", "staff": "
 MARKUP_STYLE = {"code": "bold cyan", "bold": "bold", "emph": "italic"}
 
 
+class TrimmedLines(io.TextIOBase):
+    """A text stream that drops the spaces Rich pads lines with before each newline.
+
+    Rich pads table cells and wrapped lines to the full width; in a pipe or a file that is trailing
+    whitespace, and on a terminal it is copied along with the text. Style codes after the padding
+    (a reset) are kept. Nothing else changes: no newline is added or removed.
+    """
+
+    def __init__(self, raw: IO[str]) -> None:
+        self.raw = raw
+
+    def write(self, s: str) -> int:
+        self.raw.write(_PADDING.sub(r"\1\n", s))
+        return len(s)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return _isatty(self.raw)
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.raw, "encoding", None) or "utf-8"
+
+
+_PADDING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)\n")
+
+
 def make_console(*, no_color: bool = False, file: IO[str] | None = None, stderr: bool = False) -> Console:
-    """The one place a Console is made, so colour, width and NO_COLOR are handled alike everywhere."""
+    """The one place a Console is made, so colour, width and NO_COLOR are handled alike everywhere.
+
+    Output loses Rich's trailing padding (see `TrimmedLines`), except on a Windows console, which
+    Rich may drive through the Win32 API rather than the stream.
+    """
+    out = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    if os.name != "nt" or not _isatty(out):
+        file = TrimmedLines(out)  # type: ignore[assignment]
     return Console(
         file=file,
         stderr=stderr,
@@ -41,6 +83,13 @@ def make_console(*, no_color: bool = False, file: IO[str] | None = None, stderr:
         highlight=False,
         emoji=False,
     )
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or not a real stream
+        return False
 
 
 def inline(text: str, base: str = "") -> Text:
@@ -129,6 +178,30 @@ def render_card(card: Card, *, parts: Sequence[str] = ("outline", "numbers", "fo
     return Panel(Group(*body), title=Text(card.id), subtitle=card_meta(card), title_align="left")
 
 
+LIST_DROP_ORDER = ("kind", "topic", "level")  # what `idrill list` gives up first on a narrow terminal
+QUESTION_MIN = 20  # the question column shrinks to this before a column is dropped
+COLUMN_GAP = 3  # " │ " between two columns
+
+
+def list_columns(cards: Sequence[Card], width: int) -> list[str]:
+    """The columns of `idrill list` at this width: ids always whole, then the question (cut first),
+    then the optional columns while they fit, given up in `LIST_DROP_ORDER`."""
+    need = {
+        "id": max((len(c.id) for c in cards), default=2),
+        "topic": max((len(c.topic) for c in cards), default=5),
+        "level": max((len(c.seniority) for c in cards), default=5),
+        "kind": max((len(c.kind) for c in cards), default=4),
+    }
+    columns = ["id", "topic", "level", "kind"]
+    for drop in (None, *LIST_DROP_ORDER):
+        if drop is not None:
+            columns.remove(drop)
+        used = sum(need[c] + COLUMN_GAP for c in columns)
+        if width - used >= QUESTION_MIN:
+            return [*columns, "question"]
+    return ["id", "question"] if width - need["id"] - COLUMN_GAP >= 8 else ["id"]
+
+
 def cards_table(
     cards: Sequence[Card],
     width: int = 100,
@@ -137,10 +210,39 @@ def cards_table(
     tz: tzinfo | None = None,
     now: datetime | None = None,
 ) -> Table:
-    """One line per card; the question is cut with an ellipsis, and `kind` shows only when there is room.
+    """One line per card, fitted to `width`: whole ids, the question cut with an ellipsis, and topic,
+    level and kind while there is room (see `list_columns`). With `entries` (the card browser), also
+    each card's state, when it is due and its recall now."""
+    if entries is not None:
+        return _browser_table(cards, width, entries, tz, now)
+    columns = list_columns(cards, width)
+    table = Table(show_edge=False, pad_edge=False, expand="question" in columns, width=width)
+    for name in columns:
+        if name == "question":
+            table.add_column(name, ratio=1, no_wrap=True, overflow="ellipsis")
+        else:
+            table.add_column(name, style="bold" if name == "id" else "", no_wrap=True)
+    for c in cards:
+        cells: dict[str, str | Text] = {
+            "id": c.id,
+            "topic": c.topic,
+            "level": Text(c.seniority, style=LEVEL_STYLE[c.seniority]),
+            "kind": c.kind,
+            "question": inline(c.question),
+        }
+        table.add_row(*[cells[name] for name in columns])
+    return table
 
-    With `entries` (the card browser), also each card's state, when it is due and its recall now.
-    """
+
+def _browser_table(
+    cards: Sequence[Card],
+    width: int,
+    entries: Sequence[Entry] | None,
+    tz: tzinfo | None,
+    now: datetime | None,
+) -> Table:
+    """`idrill list` as a card browser: state, due and recall columns, the level when there is room."""
+    assert entries is not None
     wide = width >= 110
     table = Table(show_edge=False, pad_edge=False, expand=False)
     browser = entries is not None

@@ -391,6 +391,18 @@ class Store:
     def bury(self, slug: str, until: datetime) -> None:
         self._update_flags([slug], buried_until=until)
 
+    def unbury(self, slugs: Iterable[str]) -> list[str]:
+        """Lift the bury of these cards; returns those that were buried."""
+        rows = self.rows()
+        buried = [s for s in slugs if (row := rows.get(s)) is not None and row.buried_until is not None]
+        return self._update_flags(buried, buried_until=None)
+
+    def buried(self, now: datetime) -> list[str]:
+        """Cards buried past `now`, by slug."""
+        return sorted(
+            s for s, row in self.rows().items() if row.buried_until is not None and row.buried_until > now
+        )
+
     def reset(self, slug: str) -> bool:
         """Forget a card's schedule (it becomes new again); its review log is kept."""
         with self.transaction():

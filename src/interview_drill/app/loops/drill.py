@@ -99,7 +99,9 @@ class Session:
         self.coding = coding  # the `c` key on cards with a runnable exercise
         self.total = len(self.pending) + len(self.later)
         self.done = 0
-        self.undo_stack: list[tuple[QueueItem, bool]] = []  # (item, was re-queued as learning)
+        self.undo_stack: list[
+            tuple[QueueItem, bool | None]
+        ] = []  # (item, re-queued as learning), None: buried
         self.result = SessionResult(mode=mode)
         self.session_id: int | None = None
 
@@ -327,6 +329,8 @@ class Session:
         if not self.undo_stack:
             self.ui.notice("nothing to undo in this session")
             return False
+        if self.undo_stack[-1][1] is None:
+            return self._unbury(current)
         try:
             undone = undo_last(self.store, self.session_id)
         except StoreError as exc:
@@ -356,4 +360,16 @@ class Session:
         self.store.bury(item.card.id, until)
         self.result.buried.append(item.card.id)
         self.total -= 1
+        self.undo_stack.append((item, None))
         self.ui.notice(f"buried {item.card.id} until tomorrow")
+
+    def _unbury(self, current: QueueItem) -> bool:
+        item, _ = self.undo_stack.pop()
+        self.store.unbury([item.card.id])
+        self.result.buried.remove(item.card.id)
+        self.total += 1
+        if current.card.id != item.card.id:
+            self.pending.insert(0, current)
+        self.pending.insert(0, item)
+        self.ui.notice(f"undid the bury of {item.card.id}")
+        return True

@@ -28,7 +28,7 @@ KEYS_HELP = [
     ("m", "mark the traps you fell for (after revealing them)"),
     ("c", "coding card: write the code, run its tests; Enter takes the rating they suggest"),
     ("1 2 3 4", "rate: Again, Hard, Good, Easy"),
-    ("u", "undo the previous rating and show that card again"),
+    ("u", "undo the previous rating or bury and show that card again"),
     ("s", "bury this card until tomorrow"),
     ("?", "show these keys"),
     ("q", "end the session (Ctrl-C also saves and exits)"),

@@ -1,5 +1,5 @@
 """Scheduling commands: today's `drill` (also `idrill` alone), `due`, `undo`, `suspend`, `unsuspend`,
-`reset`. The session loop itself is `app.loops.Session`; this module wires it to the terminal.
+`unbury`, `reset`. The session loop itself is `app.loops.Session`; this module wires it to the terminal.
 """
 
 from __future__ import annotations
@@ -180,6 +180,30 @@ def suspend(ids: IdsArg, opts: Common = Common()) -> None:
 def unsuspend(ids: IdsArg, opts: Common = Common()) -> None:
     """Put suspended cards back into the queue."""
     _set_suspended(opts, ids, False)
+
+
+@commands.command()
+def unbury(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID...]", help="Card ids; none: every buried card.", autocompletion=complete_card_id
+        ),
+    ] = None,
+    opts: Common = Common(),
+) -> None:
+    """Bring buried cards back into today's queue (all of them without ids)."""
+    ws = opts.workspace()
+    wanted = [ws.card(i).id for i in ids] if ids else ws.store.buried(ws.now())
+    if not wanted:
+        typer.echo("no buried cards")
+        return
+    changed = ws.store.unbury(wanted)
+    if changed:
+        typer.echo(f"unburied {plural(len(changed), 'card')}: {', '.join(changed)}")
+    same = [i for i in wanted if i not in changed]
+    if same:
+        typer.echo(f"not buried: {', '.join(same)}")
 
 
 @commands.command()

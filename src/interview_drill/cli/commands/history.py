@@ -93,10 +93,11 @@ def history_import(
     if not result.changed:
         typer.echo(f"nothing new in {safe_name(file)}: the history already holds all of it")
     else:
+        known = f" ({result.reviews_known} already here)" if result.reviews_known else ""
         typer.echo(
-            f"imported {plural(result.reviews_added, 'review')} "
-            f"({result.reviews_known} already here), {result.cards_added} new card(s), "
-            f"{result.cards_updated} card state(s) updated"
+            f"imported {plural(result.reviews_added, 'review')}{known}, "
+            f"{plural(result.cards_added, 'new card')}, "
+            f"{plural(result.cards_updated, 'card state')} updated"
         )
     if result.cards_kept:
         typer.echo(

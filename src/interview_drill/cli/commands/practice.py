@@ -132,7 +132,7 @@ def mock(
         raise UsageError("no cards match these filters and target level")
     console = opts.console()
     items = [as_item(c, row_for(c, rows), ws.scheduler, now) for c in chosen]
-    ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=False)
+    ui = TerminalInteraction(console, key_reader(console), line_reader(), clear=console.is_terminal)
     args = (ws.store, ws.scheduler, ws.clock, ui, items)
     kw = dict(budget=minutes * 60, follow_ups=follow_ups, write=write,
               pick_follow_up=lambda card: rng.choice(card.follow_ups) if card.follow_ups else None)  # fmt: skip

@@ -178,14 +178,61 @@ def term_present(term: str, words: list[str]) -> bool:
     return len(term) >= 5 and any(w.startswith(term[:5]) and abs(len(w) - len(term)) <= 4 for w in words)
 
 
+# A figure in running text: `38%`, `~14 GB`, `10^9–10^11+ tokens`, `2e-5`, `1.2 TB`; not the digits of
+# a name (`GPT-4`, `Qwen2.5`), which a letter or hyphen glues to the left.
+_FIGURE = re.compile(
+    r"(?<![A-Za-z0-9\-.])~?(\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+|\^\d+)?)\+?"
+    r"(?:\s*(?:–|—|-|to)\s*(\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+|\^\d+)?)\+?)?"
+    r"(\s*(?:%|×|x\b|[kKMBT]\b|bn\b|[KMGT]i?B\b|billion|million|thousand|trillion))?"
+)
+
+
+def _power(number: str) -> str:
+    return re.sub(r"^10\^(\d+)$", r"1e\1", number)
+
+
+def figures_in(text: str) -> list[str]:
+    """The figures a text states, as strings the numbers checker reads (`10^9` becomes `1e9`).
+
+    Bare integers below 10 are left out: they are counts and version numbers more often than facts.
+    """
+    out = []
+    for m in _FIGURE.finditer(text):
+        low, high, unit = m.group(1), m.group(2), (m.group(3) or "").strip()
+        if (
+            high is None
+            and not unit
+            and "." not in low
+            and "^" not in low
+            and "e" not in low
+            and int(low.replace(",", "")) < 10
+        ):
+            continue
+        out.append(_power(low) + (f"–{_power(high)}" if high else "") + (f" {unit}" if unit else ""))
+    return out
+
+
+def figure_given(answer: str, bullet_figures: list[str]) -> bool:
+    """Does the answer state one of the bullet's figures, within the numbers quiz's tolerance?"""
+    from interview_drill.domain.figures.numbers import check
+
+    given = figures_in(answer) + [m.group(0) for m in re.finditer(r"\d[\d,.]*", answer)]
+    return any(check(g, want) == "correct" for want in bullet_figures for g in given)
+
+
 def bullet_covered(answer: str, bullet: str) -> bool:
+    """Enough of the bullet's key terms are in the answer, and, when the bullet states figures,
+    one of them too: `CPT runs 10^9–10^11 tokens` is not covered by an answer without the number."""
     terms = key_terms(bullet)
     if not terms:
         return False
     words = words_of(answer)
     words += [part for w in words if "-" in w for part in w.split("-") if part]
     hits = sum(term_present(t, words) for t in terms)
-    return hits >= max(1, min(COVERED_ENOUGH, math.ceil(len(terms) * COVERED_SHARE)))
+    if hits < max(1, min(COVERED_ENOUGH, math.ceil(len(terms) * COVERED_SHARE))):
+        return False
+    wanted = figures_in(bullet)
+    return not wanted or figure_given(answer, wanted)
 
 
 def outline_coverage(answer: str, outline: list[str]) -> list[bool]:

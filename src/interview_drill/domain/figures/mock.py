@@ -26,6 +26,11 @@ def card_weight(card: Card, target: str | None, topic_weakness: float, recall: f
     return level * FREQ_WEIGHT[card.frequency] * (0.5 + topic_weakness) * (1.5 - recall)
 
 
+def target_slots(n: int) -> int:
+    """How many of `n` questions are at the target level: at least three quarters, rounded up."""
+    return n - n // 4
+
+
 def pick_questions(
     cards: Sequence[Card],
     *,
@@ -35,19 +40,31 @@ def pick_questions(
     recall: dict[str, float],
     rng: random.Random,
 ) -> list[Card]:
-    """Draw `n` cards without replacement; each pick makes its topic less likely, to mix topics.
+    """Draw `n` cards without replacement, a topic not asked yet while there is one, to mix topics.
 
+    With a target level, `target_slots(n)` questions are at that level and the rest from the levels
+    below (while the pool has them; a short side is filled from the other). Weights only order the
+    draw within a side, so a large lower level can no longer outnumber the target level.
     `weakness` maps topic -> 0..1 (unstudied topics count as 0.5); `recall` maps card id -> 0..1.
     """
     pool = {
         c.id: (c, card_weight(c, target, weakness.get(c.topic, 0.5), recall.get(c.id, 0.0))) for c in cards
     }
     pool = {k: v for k, v in pool.items() if v[1] > 0}
+    slots: list[bool | None] = [None] * n  # True: at the target level, False: below, None: any
+    if target is not None:
+        at_target = min(target_slots(n), sum(1 for c, _ in pool.values() if c.seniority == target))
+        slots = [*[True] * at_target, *[False] * (n - at_target)]
+        rng.shuffle(slots)
     chosen: list[Card] = []
-    while pool and len(chosen) < n:
-        ids = list(pool)
-        weights = [pool[i][1] for i in ids]
-        pick = rng.choices(ids, weights=weights, k=1)[0]
+    for want in slots:
+        if not pool:
+            break
+        ids = [i for i, (c, _) in pool.items() if want is None or (c.seniority == target) == want]
+        ids = ids or list(pool)  # that side ran out: take from the other
+        asked = {c.topic for c in chosen}
+        ids = [i for i in ids if pool[i][0].topic not in asked] or ids  # a new topic while that side has one
+        pick = rng.choices(ids, weights=[pool[i][1] for i in ids], k=1)[0]
         card = pool.pop(pick)[0]
         chosen.append(card)
         for key, (other, w) in pool.items():

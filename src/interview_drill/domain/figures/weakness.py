@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from interview_drill.domain.schedule import Scheduler
 
 WEIGHTS = {"recall": 0.5, "again": 0.3, "lapses": 0.2}
+RECALL_ON_TARGET = 0.85  # mean recall from which "low recall" would mislead (default retention: 90 %)
 REASONS = {"recall": "low recall", "again": "high Again rate", "lapses": "many lapses"}
 WEAKNESS_FORMULA = (
     "weakness = 0.5 × (1 − mean recall) + 0.3 × Again rate + 0.2 × min(1, lapses per studied card)"
@@ -38,6 +39,12 @@ class Weakness:
 
     @property
     def label(self) -> str:
+        """The reason in words. Recall that is the largest term yet at or above `RECALL_ON_TARGET`
+        is no weakness: it is named with its value (`recall 93 %, on target`), not "low recall"."""
+        if self.reason == "recall" and self.terms:
+            recall = 1.0 - self.terms[0][1] / WEIGHTS["recall"]
+            if recall >= RECALL_ON_TARGET:
+                return f"recall {recall * 100:.0f} %, on target"
         return REASONS[self.reason]
 
 
