@@ -319,3 +319,29 @@ def test_manifest_covers_every_seed_document(manifest: dict) -> None:
         pytest.skip(f"source documents are not available at {SEEDS} (they live outside the repository)")
     missing = sorted(p.name for p in SEEDS.glob("*.txt") if p.name not in manifest["sources"])
     assert not missing, f"source documents with no entry in the manifest: {', '.join(missing)}"
+
+
+def test_readme_counts_match_the_bank(bank: Bank) -> None:
+    """The README's topic × seniority table is the bank's, so it cannot drift."""
+    from collections import Counter
+
+    from .conftest import REPO
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- bank-counts:")[1].split("<!-- /bank-counts -->")[0]
+    written = {}
+    for line in block.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[1].isdigit():
+            written[cells[0].strip("*")] = [int(c) for c in cells[1:]]
+    levels = ("screen", "mid", "senior", "staff")
+    actual = {}
+    for topic in bank.topics:
+        counts = Counter(c.seniority for c in bank.cards if c.topic == topic)
+        actual[topic] = [counts[level] for level in levels] + [sum(counts.values())]
+    everything = Counter(c.seniority for c in bank.cards)
+    actual["all"] = [everything[level] for level in levels] + [len(bank.cards)]
+    assert written == actual
+    kinds = Counter(c.kind for c in bank.cards)
+    line = "By kind: " + ", ".join(f"{k} {kinds[k]}" for k in ("conceptual", "scenario", "design", "debugging", "coding"))
+    assert line in block
