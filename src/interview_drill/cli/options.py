@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from interview_drill import speedups
-from interview_drill.cli.complete import complete_kind, complete_level, complete_topic
+from interview_drill.cli.complete import complete_card_id, complete_kind, complete_level, complete_topic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -123,6 +123,9 @@ ForceOpt = Annotated[
 CramOpt = Annotated[
     bool,
     typer.Option("--cram", help="Practise the filtered cards regardless of due dates; schedules unchanged."),
+]
+CardIdArg = Annotated[
+    str, typer.Argument(metavar="ID", help="The card's id (or a former id).", autocompletion=complete_card_id)
 ]
 
 # ------------------------------------------------------------------ option groups

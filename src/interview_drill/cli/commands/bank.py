@@ -8,8 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from interview_drill import speedups
-from interview_drill.cli.complete import complete_card_id
-from interview_drill.cli.options import Commands, Common, Filters, JsonOpt, Only
+from interview_drill.cli.options import CardIdArg, Commands, Common, Filters, JsonOpt, Only
 from interview_drill.render.fmt import plural
 
 commands = Commands()
@@ -113,10 +112,7 @@ def _entry_json(e: Any) -> dict[str, Any]:
 
 @commands.command()
 def show(
-    card_id: Annotated[
-        str,
-        typer.Argument(metavar="ID", help="The card's id (or a former id).", autocompletion=complete_card_id),
-    ],
+    card_id: CardIdArg,
     as_json: JsonOpt = False,
     opts: Common = Common(),
 ) -> None:

@@ -9,18 +9,14 @@ from typing import Annotated
 
 import typer
 
-from interview_drill.cli.complete import complete_card_id
-from interview_drill.cli.options import Commands, Common, Filters, JsonOpt
+from interview_drill.cli.options import CardIdArg, Commands, Common, Filters, JsonOpt
 
 commands = Commands()
 
 
 @commands.command()
 def card(
-    card_id: Annotated[
-        str,
-        typer.Argument(metavar="ID", help="The card's id (or a former id).", autocompletion=complete_card_id),
-    ],
+    card_id: CardIdArg,
     as_json: JsonOpt = False,
     opts: Common = Common(),
 ) -> None:
