@@ -13,8 +13,8 @@ from interview_drill.bank import cache as cache_module
 from interview_drill.bank import load_files
 from interview_drill.domain.cards import Card, FollowUp, Number
 
+from .bank.test_bank_cache import snapshot
 from .conftest import SAMPLE_BANK
-from .test_bank_cache import snapshot
 
 
 @pytest.fixture(autouse=True)
