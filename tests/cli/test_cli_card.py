@@ -183,3 +183,20 @@ def test_desired_retention_per_topic(monkeypatch, isolated_home):
     assert max(lora) < min(others)  # the same answers, a higher retention: sooner
     bad = run("config", "set", "retention", "{lora = 1.5}")
     assert bad.exit_code == 2 and "lora: must be a number from 0.70 to 0.99" in bad.output
+
+
+def test_card_info_shows_the_coding_checks(isolated_home, monkeypatch):
+    """A coding card's `idrill card` lists its exercise checks (issue 20), in text and JSON."""
+    from interview_drill.domain.review import from_ms
+    from interview_drill.paths import db_path
+    from interview_drill.storage.checks import record_check
+    from interview_drill.storage.history import Store
+
+    pin_clock(monkeypatch)
+    card_id = "code-stable-softmax"
+    assert "not checked yet" in run("card", card_id).output
+    with Store.open(db_path()) as store:
+        record_check(store, card_id, from_ms(1_772_442_000_000), passed=1, total=2, seconds=0.3)
+    assert "1/2 tests passed" in run("card", card_id).output
+    data = json.loads(run("card", card_id, "--json").output)
+    assert [(c["passed"], c["total"]) for c in data["coding_checks"]] == [(1, 2)]

@@ -32,10 +32,27 @@ def card(
     row = row_for(found, ws.rows())
     info = card_info(row, card_log(ws.store, row.slug), ws.scheduler, ws.now())
     leech = is_leech(row, ws.settings)
+    from interview_drill.storage.checks import checks_of
+
+    checks = [check for check, _ in checks_of(ws.store, found.id)] if found.exercise else []
     if as_json:
-        typer.echo(json.dumps(card_info_data(found, info, leech), indent=2, ensure_ascii=False))
+        data = card_info_data(found, info, leech)
+        if found.exercise:
+            data["coding_checks"] = [
+                {"at": c.at.isoformat(), "passed": c.passed, "total": c.total, "error": c.error} for c in checks
+            ]
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    opts.console().print(render_card_info(found, info, ws.tz, leech))
+    console = opts.console()
+    console.print(render_card_info(found, info, ws.tz, leech))
+    if found.exercise:  # the coding exercise: its checks, newest last
+        from interview_drill.domain.clock import to_local
+
+        if not checks:
+            console.print(f"coding exercise: not checked yet (`idrill code {found.id}`)", markup=False)
+        for c in checks[-5:]:
+            result = c.error or f"{c.passed}/{c.total} tests passed"
+            console.print(f"coding check {to_local(c.at, ws.tz):%Y-%m-%d %H:%M}: {result}", markup=False)
 
 
 @commands.command()
