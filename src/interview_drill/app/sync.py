@@ -20,19 +20,15 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from interview_drill.domain.fuzz import fuzz_factor
 from interview_drill.domain.review import CardRow, Phase, Rating, from_ms, to_ms
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import UsageError
@@ -198,18 +194,6 @@ def _default(flag: str) -> Any:
     return False if flag == "suspended" else None
 
 
-@contextmanager
-def _seeded(slug: str, reps: int) -> Iterator[None]:
-    # py-fsrs draws its fuzz from the module-global `random`: seed it from the card and its review
-    # count for the replay, so every device gets the same intervals, and put the caller's state back.
-    saved = random.getstate()
-    random.seed(fuzz_factor(slug, reps))
-    try:
-        yield
-    finally:
-        random.setstate(saved)
-
-
 def replay(scheduler: Scheduler, row: CardRow, reviews: list[tuple[Rating, datetime]]) -> CardRow:
     """The card's row after its scheduled and mock reviews, in time order, from new (flags kept).
 
@@ -219,8 +203,7 @@ def replay(scheduler: Scheduler, row: CardRow, reviews: list[tuple[Rating, datet
         return row
     state = CardRow(row.slug, content_hash=row.content_hash, suspended=row.suspended)
     for rating, at in sorted(reviews, key=lambda r: (r[1], int(r[0]))):
-        with _seeded(row.slug, state.reps):
-            memory = scheduler.next_memory(state, rating, at)
+        memory = scheduler.next_memory(state, rating, at)  # fuzz seeded by slug and reps: same on every device
         lapsed = rating == Rating.AGAIN and state.phase == Phase.REVIEW
         state = state.with_memory(memory, reps=state.reps + 1, lapses=state.lapses + int(lapsed))
     return replace(state, buried_until=row.buried_until)
