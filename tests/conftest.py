@@ -126,3 +126,12 @@ def fake_model() -> Any:
     from .ai_fake import fake_model_installed
 
     yield from fake_model_installed()
+
+
+def query(db: Path, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one query on a history database file (the connection closed after)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql, args).fetchall()

@@ -13,7 +13,7 @@ import sqlite3
 import pytest
 
 from ..ai_fake import FAKE_ID, HANG, good_grade
-from ..conftest import SAMPLE_BANK, run
+from ..conftest import SAMPLE_BANK, query, run
 
 pytestmark = pytest.mark.cli
 LORA = ("--no-builtin", "--bank", str(SAMPLE_BANK), "--topic", "lora", "--limit", "1")
@@ -21,13 +21,7 @@ ANSWER = "The rank is how many layers get adapters; 160 is a common default."
 
 
 def stored_grades(home) -> list[tuple]:
-    conn = sqlite3.connect(home / "history.db")
-    try:
-        return conn.execute(
-            "SELECT r.rating, g.model, g.prompt_version, g.grade FROM grades g JOIN reviews r ON r.id = g.review_id"
-        ).fetchall()
-    finally:
-        conn.close()
+    return query(home / "history.db", "SELECT r.rating, g.model, g.prompt_version, g.grade FROM grades g JOIN reviews r ON r.id = g.review_id")
 
 
 def test_g_grades_the_typed_answer_and_the_grade_is_stored(fake_model, pinned, isolated_home):

@@ -21,9 +21,9 @@ from interview_drill.storage.checks import checks_of, last_checks, record_check
 from interview_drill.storage.history import Store
 
 from ..app.test_session import T0, Clock, ScriptedUI, ratings
-from ..conftest import DATA
+from ..conftest import REPO
 
-SOFTMAX = DATA / "exercises" / "code-stable-softmax"
+SOFTMAX = REPO / "questions" / "exercises" / "code-stable-softmax"  # a built-in exercise
 NAIVE = (  # passes the easy tests, fails the large-logit and masking ones: Hard
     "import numpy as np\n"
     "def softmax(x, axis=-1):\n    e = np.exp(x)\n    return e / e.sum(axis=axis, keepdims=True)\n"

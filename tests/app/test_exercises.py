@@ -9,9 +9,10 @@ import pytest
 from interview_drill.app.exercises import Exercise, check, start_attempt
 from interview_drill.domain.review import Rating
 
-from ..conftest import DATA
+from ..conftest import REPO
 
-SOFTMAX = Exercise("code-stable-softmax", DATA / "exercises" / "code-stable-softmax")
+# A built-in exercise (tests/bank/test_exercise_bank.py proves every one of them).
+SOFTMAX = Exercise("code-stable-softmax", REPO / "questions" / "exercises" / "code-stable-softmax")
 
 
 def attempt(tmp_path: Path, text: str) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,15 +11,7 @@ from interview_drill.app.loops.numbers import FigureQuestion, NumbersQuiz, pick_
 from interview_drill.domain.cards import Card
 from interview_drill.storage.history import Store
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
+from .test_session import T0, Clock
 
 
 class ScriptedQuiz:

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from ..conftest import SAMPLE_BANK, run
+from ..conftest import SAMPLE_BANK, query, run
 
 SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
 
@@ -18,13 +18,7 @@ def _pinned(pinned):
 
 
 def db_reviews(home):
-    conn = sqlite3.connect(home / "history.db")
-    try:
-        return conn.execute(
-            "SELECT c.slug, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id"
-        ).fetchall()
-    finally:
-        conn.close()
+    return query(home / "history.db", "SELECT c.slug, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id")
 
 
 def test_reveal_rate_undo_quit(isolated_home):

@@ -13,7 +13,7 @@ from interview_drill.domain.figures.coverage import bullet_covered, key_terms
 from interview_drill.domain.figures.mock import card_weight, pick_questions
 from interview_drill.domain.figures.numbers import check
 
-from ..conftest import SAMPLE_BANK, pin_clock, run
+from ..conftest import SAMPLE_BANK, pin_clock, query, run
 
 SAMPLE = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
 
@@ -125,13 +125,7 @@ def test_mock_draws_mostly_target_level_and_mixes_topics():
 
 
 def reviews(home):
-    conn = sqlite3.connect(home / "history.db")
-    try:
-        return conn.execute(
-            "SELECT c.slug, r.rating, r.kind, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id"
-        ).fetchall()
-    finally:
-        conn.close()
+    return query(home / "history.db", "SELECT c.slug, r.rating, r.kind, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id")
 
 
 def test_typed_answer_is_marked_and_stored_then_listed(isolated_home):

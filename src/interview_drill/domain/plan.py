@@ -146,7 +146,7 @@ def plan_queue(
         fresh: list[tuple[int, Card, CardRow]] = []
         for order, card in enumerate(scope):
             row = row_for(card, rows)
-            if row.suspended or (row.buried_until is not None and row.buried_until > now):
+            if row.held_back(now):
                 continue
             m = row.memory
             if m is None:

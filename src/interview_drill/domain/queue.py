@@ -87,7 +87,7 @@ def build_queue(
     next_due: datetime | None = None
     for order, card in enumerate(cards):
         row = row_for(card, rows)
-        if row.suspended or (row.buried_until is not None and row.buried_until > now):
+        if row.held_back(now):
             continue
         m = row.memory
         if m is None:

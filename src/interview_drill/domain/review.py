@@ -67,6 +67,10 @@ class CardRow:
     def phase(self) -> Phase:
         return self.memory.phase if self.memory else Phase.NEW
 
+    def held_back(self, now: datetime) -> bool:
+        """Out of every queue at `now`: suspended, or buried until later."""
+        return self.suspended or (self.buried_until is not None and self.buried_until > now)
+
     def with_memory(self, memory: Memory | None, **changes: Any) -> CardRow:
         return replace(self, memory=memory, **changes)
 

@@ -135,7 +135,7 @@ class GroupStats:
 def _is_due(row: CardRow, now: datetime, day_end: datetime) -> bool:
     """Would a drill started now serve this card (ignoring the daily limits)?"""
     m = row.memory
-    if m is None or row.suspended or (row.buried_until is not None and row.buried_until > now):
+    if m is None or row.held_back(now):
         return False
     if m.phase in (Phase.LEARNING, Phase.RELEARNING):
         return m.due <= now
