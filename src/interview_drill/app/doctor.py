@@ -78,6 +78,7 @@ def diagnose(
             with Store.open(path) as store:
                 d.ok(f"history: {path} (schema v{LATEST})")
                 _damaged_rows(d, store, path, repair)
+                _tallies(d, store, repair)
                 damage = store.integrity()
                 if damage:
                     d.fail("history: integrity check failed: " + "; ".join(damage[:5]))
@@ -163,6 +164,27 @@ def _damaged_rows(d: Diagnosis, store: Store, path: Path, repair: bool) -> None:
     if len(found) > 50:
         d.more(f"        … and {len(found) - 50} more")
     d.more("      ", Hint.REPAIR_HISTORY)
+
+
+def _tallies(d: Diagnosis, store: Store, repair: bool) -> None:
+    """The figure tallies (migration 9) against the log; `repair` recounts them whatever was found."""
+    from interview_drill.storage import tallies
+
+    problems = tallies.out_of_step(store.conn)
+    if repair:
+        with store.transaction():
+            tallies.rebuild(store.conn)
+        d.ok(
+            "history: figure tallies recounted from the log"
+            + (f" ({'; '.join(problems)})" if problems else "")
+        )
+    elif problems:
+        d.fail(
+            f"history: the figure tallies disagree with the log ({'; '.join(problems)}); ",
+            Hint.REPAIR_HISTORY,
+        )
+    else:
+        d.ok("history: figure tallies match the log")
 
 
 def _bank_vs_history(d: Diagnosis, bank, rows) -> None:

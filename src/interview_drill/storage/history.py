@@ -203,18 +203,29 @@ class Store:
         """The log aggregated by SQL for `stats.compute`: reviews and Again ratings per card and per
         study day of `window`, cram and reviews from tomorrow on left out. `slugs`: only these cards'.
 
-        The study day of a review comes from `window.segments()` (runs of equally long days), so the
-        grouping is exact in any time zone; the covering indexes of migration 3 serve both queries.
+        Over the whole log, the figure tallies of migration 9 (`tallies.py`) answer when they can do
+        so exactly; otherwise (and with `slugs`) the log is scanned: the study day of a review comes
+        from `window.segments()` (runs of equally long days), so the grouping is exact in any time
+        zone. The scan stays the reference the tallies are tested against.
         """
+        from interview_drill.storage import tallies
+
+        counted = tallies.counts(self.conn, window) if slugs is None else None
+        per_slug, days = counted or self._scan_summary(window, slugs)
+        traps = self.conn.execute(_TRAPS_SQL).fetchall()
+        numbers = self.conn.execute(
+            f"SELECT slug, correct, answered_at FROM number_answers WHERE {VALID_NUMBER_ANSWER}"
+        ).fetchall()
+        return LogSummary(window.first_ms, window.end_ms, per_slug, days, traps, numbers)
+
+    def _scan_summary(
+        self, window: DayWindow, slugs: Collection[str] | None
+    ) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int, int, int, int]]]:
+        """(per card, per study day) of `figures_summary`, read from every review of the log."""
+        from interview_drill.storage.tallies import day_of
+
         end = window.end_ms
-        runs = window.segments()
-        case = "CASE " + " ".join("WHEN r.reviewed_at < ? THEN ? + (r.reviewed_at - ?) / ?" for _ in runs[1:])
-        day_args: list[int] = []
-        for (start, index, length), (next_start, _, _) in zip(runs, runs[1:], strict=False):
-            day_args += [next_start, index, start, length]
-        start, index, length = runs[-1]
-        day = f"{case} ELSE ? + (r.reviewed_at - ?) / ? END" if runs[1:] else "? + (r.reviewed_at - ?) / ?"
-        day_args += [index, start, length]
+        day, day_args = day_of(window, "r.reviewed_at")
         selected = ""
         sel_args: list[Any] = []
         if slugs is not None:
@@ -237,23 +248,18 @@ class Store:
             f"FROM reviews r WHERE r.kind != 'cram' AND r.reviewed_at < ? AND {_VALID_FIGURES}{selected} GROUP BY d",
             [*day_args, end, *sel_args],
         ).fetchall()
-        traps = self.conn.execute(_TRAPS_SQL).fetchall()
-        numbers = self.conn.execute(
-            f"SELECT slug, correct, answered_at FROM number_answers WHERE {VALID_NUMBER_ANSWER}"
-        ).fetchall()
-        return LogSummary(window.first_ms, end, per_slug, days, traps, numbers)
+        return per_slug, days
 
     def review_count(self) -> int:
         """Every review in the log, cram included."""
         return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
 
     def review_counts(self) -> dict[str, tuple[int, int]]:
-        """slug → (reviews, Again ratings) over scheduled and mock reviews."""
+        """slug → (reviews, Again ratings) over scheduled and mock reviews (the figure tallies)."""
         return {
             slug: (n, again)
             for slug, n, again in self.conn.execute(
-                "SELECT c.slug, count(*), sum(r.rating = 1) FROM reviews r JOIN cards c ON c.id = r.card_id "
-                f"WHERE r.kind != 'cram' AND {_VALID_FIGURES} GROUP BY c.slug"
+                "SELECT c.slug, t.n, t.again FROM tally_cards t JOIN cards c ON c.id = t.card_id"
             )
         }
 
@@ -484,12 +490,15 @@ class Store:
 
 
 # Traps per review: those the user marked (`m`); for a review the user marked none on but a model
-# graded (`g`, storage/grades.py), the traps the model found, as 0-based indices.
+# graded (`g`, storage/grades.py), the traps the model found, as 0-based indices. Two parts, so that
+# only reviews with marks (the partial index `reviews_traps`) or a grade are read, not the whole log
+# (CROSS JOIN keeps SQLite from walking every review to look for its grade).
 _TRAPS_SQL = """
-SELECT c.slug, COALESCE(r.traps_hit, (
-    SELECT json_group_array(json_extract(t.value, '$.trap') - 1)
-    FROM grades g, json_each(g.grade, '$.grade.traps') t WHERE g.review_id = r.id
-    HAVING EXISTS (SELECT 1 FROM grades WHERE review_id = r.id))) AS traps
-FROM reviews r JOIN cards c ON c.id = r.card_id
-WHERE r.kind != 'cram' AND traps IS NOT NULL
+SELECT c.slug, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id
+WHERE r.traps_hit IS NOT NULL AND r.kind != 'cram'
+UNION ALL
+SELECT c.slug, (SELECT json_group_array(json_extract(t.value, '$.trap') - 1)
+    FROM json_each(g.grade, '$.grade.traps') t)
+FROM grades g CROSS JOIN reviews r ON r.id = g.review_id JOIN cards c ON c.id = r.card_id
+WHERE r.traps_hit IS NULL AND r.kind != 'cram'
 """

@@ -91,12 +91,11 @@ def merge(conn: sqlite3.Connection, data: Any, *, started_ms: int, chunk: int | 
         added = 0
         for start in range(0, len(fresh), chunk):
             with _Tx(conn):
-                before = conn.total_changes
-                conn.executemany(
+                # rowcount, not total_changes: that counts the figure tallies' trigger writes too
+                added += conn.executemany(
                     _INSERT_REVIEW,
                     (_review_values(r, ids, sessions, import_id) for r in fresh[start : start + chunk]),
-                )
-                added += conn.total_changes - before
+                ).rowcount
         counts = _close(conn, data, import_id, set(local))
     except BaseException:
         roll_back(conn, import_id)

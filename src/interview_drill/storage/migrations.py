@@ -8,7 +8,77 @@ from __future__ import annotations
 
 import sqlite3
 
+from interview_drill.storage.damage import valid_review
+
 APPLICATION_ID = 0x49445249  # "IDRI": marks a file as an interview-drill history
+
+# Figure tallies (migration 9, read by `storage/tallies.py`): the reviews `Store.figures_summary`
+# counts (not cram, and valid for the figures), counted per card and per slot of UTC time, kept by
+# triggers on `reviews` whoever writes (a rating, undo, an import, a repair, the sqlite3 shell).
+# 15 minutes divides every time-zone offset there is, so every study-day boundary is a slot boundary.
+# A review whose time is not an integer cannot be placed in a slot: slot -1 counts those.
+# Changing what the figures count needs a new migration that drops, recreates and refills these.
+SLOT_MS = 900_000
+
+
+def _counted(r: str) -> str:
+    return f"{r}.kind != 'cram' AND {valid_review(r, whole=False)}"
+
+
+def _slot(r: str) -> str:
+    return f"(CASE WHEN typeof({r}.reviewed_at) = 'integer' THEN {r}.reviewed_at / {SLOT_MS} ELSE -1 END)"
+
+
+def _add(r: str) -> str:
+    # INSERT … SELECT … WHERE: a card id that is not an integer joins no card, so it is not tallied.
+    return f"""INSERT INTO tally_cards (card_id, n, again) SELECT {r}.card_id, 1, {r}.rating = 1
+        WHERE typeof({r}.card_id) = 'integer'
+        ON CONFLICT (card_id) DO UPDATE SET n = n + 1, again = again + excluded.again;
+    INSERT INTO tally_slots (slot, n, again, review_n, review_again)
+        VALUES ({_slot(r)}, 1, {r}.rating = 1, {r}.phase_before = 2, {r}.phase_before = 2 AND {r}.rating = 1)
+        ON CONFLICT (slot) DO UPDATE SET n = n + 1, again = again + excluded.again,
+        review_n = review_n + excluded.review_n, review_again = review_again + excluded.review_again;"""
+
+
+def _subtract(r: str) -> str:
+    return f"""UPDATE tally_cards SET n = n - 1, again = again - ({r}.rating = 1)
+        WHERE card_id = {r}.card_id AND typeof({r}.card_id) = 'integer';
+    DELETE FROM tally_cards WHERE card_id = {r}.card_id AND typeof({r}.card_id) = 'integer' AND n <= 0;
+    UPDATE tally_slots SET n = n - 1, again = again - ({r}.rating = 1),
+        review_n = review_n - ({r}.phase_before = 2),
+        review_again = review_again - ({r}.phase_before = 2 AND {r}.rating = 1)
+        WHERE slot = {_slot(r)};
+    DELETE FROM tally_slots WHERE slot = {_slot(r)} AND n <= 0;"""
+
+
+# An update fires only when a column the count, the slot or the condition reads changes.
+_READ = "card_id, rating, reviewed_at, kind, phase_before, duration_ms"
+
+
+def _trigger(name: str, event: str, r: str, body: str) -> str:
+    return f"CREATE TRIGGER {name} AFTER {event} ON reviews WHEN {_counted(r)} BEGIN\n    {body}\nEND"
+
+
+# An update takes the old row out if it was counted and puts the new one in if it is.
+TALLY_TRIGGERS = {
+    "tally_insert": _trigger("tally_insert", "INSERT", "new", _add("new")),
+    "tally_delete": _trigger("tally_delete", "DELETE", "old", _subtract("old")),
+    "tally_update_old": _trigger("tally_update_old", f"UPDATE OF {_READ}", "old", _subtract("old")),
+    "tally_update_new": _trigger("tally_update_new", f"UPDATE OF {_READ}", "new", _add("new")),
+}
+# The tallies computed afresh from the log (the migration's fill, `tallies.rebuild`, `tallies.out_of_step`).
+TALLY_CARDS_SQL = (
+    "SELECT r.card_id, count(*), sum(r.rating = 1) FROM reviews r "
+    f"WHERE {_counted('r')} AND typeof(r.card_id) = 'integer' GROUP BY r.card_id"
+)
+TALLY_SLOTS_SQL = (
+    f"SELECT {_slot('r')} AS s, count(*), sum(r.rating = 1), sum(r.phase_before = 2), "
+    f"sum(r.phase_before = 2 AND r.rating = 1) FROM reviews r WHERE {_counted('r')} GROUP BY s"
+)
+TALLY_FILL = [
+    f"INSERT INTO tally_cards (card_id, n, again) {TALLY_CARDS_SQL}",
+    f"INSERT INTO tally_slots (slot, n, again, review_n, review_again) {TALLY_SLOTS_SQL}",
+]
 
 MIGRATIONS: list[list[str]] = [
     [  # 1: cards' scheduling state, sessions, the review log
@@ -133,6 +203,26 @@ MIGRATIONS: list[list[str]] = [
             tbl TEXT NOT NULL CHECK (tbl IN ('cards', 'sessions')),
             row_id INTEGER NOT NULL
         )""",
+    ],
+    [  # 9: figure tallies kept by triggers (see SLOT_MS above): `stats` and `report` read a few
+        # thousand counts instead of scanning the whole log; the covering indexes of migration 6 served
+        # the scans the tallies replace, and each rating paid a page write to each
+        "DROP INDEX reviews_figures_time",
+        "DROP INDEX reviews_figures_card",
+        """CREATE TABLE tally_cards (
+            card_id INTEGER PRIMARY KEY,
+            n INTEGER NOT NULL,
+            again INTEGER NOT NULL
+        )""",
+        """CREATE TABLE tally_slots (
+            slot INTEGER PRIMARY KEY,
+            n INTEGER NOT NULL,
+            again INTEGER NOT NULL,
+            review_n INTEGER NOT NULL,
+            review_again INTEGER NOT NULL
+        )""",
+        *TALLY_TRIGGERS.values(),
+        *TALLY_FILL,
     ],
 ]
 LATEST = len(MIGRATIONS)
