@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +35,16 @@ _VALID_FIGURES = valid_review(whole=False)  # the columns the figures read
 _PHASES = {int(p): p for p in Phase}  # a dict lookup: calling the enum costs ~1 µs a row
 
 
-def _row(r: tuple[Any, ...]) -> CardRow:
+def _row(r: tuple[Any, ...], _at: Callable[..., datetime] = datetime.fromtimestamp) -> CardRow:
+    # `from_ms` inlined (with positional arguments): 10,000 rows build 20,000 datetimes here.
     slug, phase, step, stab, diff, due, last, reps, lapses, chash, buried, suspended = r
     memory = None
     if phase:
-        memory = Memory(_PHASES.get(phase) or Phase(phase), step, stab, diff, from_ms(due), from_ms(last))
+        memory = Memory(
+            _PHASES.get(phase) or Phase(phase), step, stab, diff, _at(due / 1000, UTC), _at(last / 1000, UTC)
+        )
     return CardRow(
-        slug=slug,
-        memory=memory,
-        reps=reps,
-        lapses=lapses,
-        content_hash=chash,
-        buried_until=from_ms(buried) if buried is not None else None,
-        suspended=bool(suspended),
+        slug, memory, reps, lapses, chash, _at(buried / 1000, UTC) if buried is not None else None, bool(suspended)
     )
 
 
