@@ -67,13 +67,13 @@ def unplaceable(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM tally_slots WHERE slot = -1").fetchone() is not None
 
 
-def assert_in_step(store: Store, now: datetime = NOW) -> None:
+def assert_in_step(store: Store, now: datetime = NOW, rollovers: tuple[int, ...] = (0, 4)) -> None:
     conn = store.conn
     assert tallies.kept(conn) == tallies.fresh(conn)
     assert tallies.out_of_step(conn) == []
     assert store.review_counts() == counted_afresh(conn)
     for name in ZONES:
-        for rollover in (0, 4):
+        for rollover in rollovers:
             window = day_window(store.first_review_ms(), now, rollover, ZoneInfo(name))
             read = tallies.counts(conn, window)
             assert (read is None) == unplaceable(conn), "the tallies answer unless they cannot"
@@ -183,7 +183,8 @@ def test_tallies_follow_every_writer_of_the_log(tmp_path, monkeypatch, seed):
                     import_history(store, data)
             elif action == "repair":
                 damage.repair(conn, db, NOW)
-            assert_in_step(store, NOW if step % 3 else datetime.fromtimestamp(at / 1000, UTC))
+            now = NOW if step % 3 else datetime.fromtimestamp(at / 1000, UTC)  # or reviews after it
+            assert_in_step(store, now, rollovers=((0, 4)[step % 2],))
         assert store.review_count() > 20
 
 
@@ -222,6 +223,25 @@ def test_a_review_added_before_the_window_sends_the_summary_to_the_scan():
         summary = store.figures_summary(window)
         assert (summary.per_slug, summary.days) == (per_slug, days)
         assert summary.per_slug == {"card-1": (1, 0), "card-2": (1, 1)}
+
+
+def test_a_review_time_that_is_not_an_integer_sends_the_summary_to_the_scan():
+    """A hand-edited time of 1.7e12 + 0.5 passes the row checks but lies in no slot."""
+    with Store.memory() as store:
+        for day in range(5):
+            rate_as_user(store, SLUGS[day % 2], Rating(1 + day % 4), NOW - timedelta(days=day, hours=3))
+        first = store.conn.execute("SELECT min(id) FROM reviews").fetchone()[0]
+        store.conn.execute("UPDATE reviews SET reviewed_at = reviewed_at + 0.5 WHERE id = ?", (first,))
+        assert unplaceable(store.conn)
+        window = day_window(store.first_review_ms(), NOW, 4, ZoneInfo("Europe/Berlin"))
+        assert tallies.counts(store.conn, window) is None
+        assert_in_step(store)
+        store.conn.execute(
+            "UPDATE reviews SET reviewed_at = CAST(reviewed_at AS INTEGER) WHERE id = ?", (first,)
+        )
+        assert not unplaceable(store.conn)
+        assert tallies.counts(store.conn, window) is not None
+        assert_in_step(store)
 
 
 def _v8_file(path: Path) -> None:
