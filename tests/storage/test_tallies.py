@@ -281,6 +281,8 @@ def test_migration_9_counts_an_existing_history(tmp_path):
         "UPDATE tally_cards SET n = n + 1 WHERE card_id = 1",
         "DELETE FROM tally_slots WHERE slot = (SELECT max(slot) FROM tally_slots)",
         "INSERT INTO tally_slots VALUES (5, 1, 0, 0, 0)",
+        "DROP TABLE tally_slots",
+        "DROP TABLE tally_cards",
     ],
 )
 def test_doctor_finds_tallies_out_of_step_and_repair_recounts_them(tmp_path, pinned, sample_args, breakage):
@@ -288,8 +290,14 @@ def test_doctor_finds_tallies_out_of_step_and_repair_recounts_them(tmp_path, pin
     with Store.open(db) as store:
         for day in range(5):
             rate_as_user(store, "sample-lora-rank", Rating(1 + day % 4), NOW - timedelta(days=day))
+    with Store.open(db) as store:
+        window = day_window(store.first_review_ms(), NOW, 4, UTC)
+        before = store.figures_summary(window)
     with sqlite3.connect(db) as conn:
         conn.execute(breakage)
+    if breakage.startswith("DROP TABLE"):  # the figures come from the scan meanwhile
+        with Store.open(db) as store:
+            assert store.figures_summary(window) == before
     result = run(*sample_args, "--db", str(db), "doctor")
     assert result.exit_code != 0
     assert "FAIL  history: the figure tallies disagree with the log (" in result.output

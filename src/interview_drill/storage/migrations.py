@@ -51,6 +51,22 @@ def _subtract(r: str) -> str:
     DELETE FROM tally_slots WHERE slot = {_slot(r)} AND n <= 0;"""
 
 
+TALLY_TABLES = {
+    "tally_cards": """CREATE TABLE tally_cards (
+            card_id INTEGER PRIMARY KEY,
+            n INTEGER NOT NULL,
+            again INTEGER NOT NULL
+        )""",
+    "tally_slots": """CREATE TABLE tally_slots (
+            slot INTEGER PRIMARY KEY,
+            n INTEGER NOT NULL,
+            again INTEGER NOT NULL,
+            review_n INTEGER NOT NULL,
+            review_again INTEGER NOT NULL
+        )""",
+}
+
+
 # An update fires only when a column the count, the slot or the condition reads changes.
 _READ = "card_id, rating, reviewed_at, kind, phase_before, duration_ms"
 
@@ -209,18 +225,7 @@ MIGRATIONS: list[list[str]] = [
         # the scans the tallies replace, and each rating paid a page write to each
         "DROP INDEX reviews_figures_time",
         "DROP INDEX reviews_figures_card",
-        """CREATE TABLE tally_cards (
-            card_id INTEGER PRIMARY KEY,
-            n INTEGER NOT NULL,
-            again INTEGER NOT NULL
-        )""",
-        """CREATE TABLE tally_slots (
-            slot INTEGER PRIMARY KEY,
-            n INTEGER NOT NULL,
-            again INTEGER NOT NULL,
-            review_n INTEGER NOT NULL,
-            review_again INTEGER NOT NULL
-        )""",
+        *TALLY_TABLES.values(),
         *TALLY_TRIGGERS.values(),
         *TALLY_FILL,
     ],

@@ -20,6 +20,7 @@ from interview_drill.storage.migrations import (
     TALLY_CARDS_SQL,
     TALLY_FILL,
     TALLY_SLOTS_SQL,
+    TALLY_TABLES,
     TALLY_TRIGGERS,
 )
 
@@ -56,6 +57,17 @@ def counts(
     tallies; None when they cannot give exactly that (the scan answers then)."""
     if any(start % SLOT_MS or length % SLOT_MS for start, _, length in window.segments()):
         return None  # a day starting off a slot boundary (an odd historical offset)
+    try:
+        return _counts(conn, window)
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # dropped by hand: `doctor` says so, `doctor --repair` remakes it
+            return None
+        raise
+
+
+def _counts(
+    conn: sqlite3.Connection, window: DayWindow
+) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int, int, int, int]]] | None:
     first, end = window.bounds[0] // SLOT_MS, window.end_ms // SLOT_MS
     # Slot -1 counts reviews whose time is not an integer; reviews before the first study day appear
     # only if one was added after the window was made: the scan places both as it always did.
@@ -75,6 +87,8 @@ def counts(
         )
     }
     for slug, again in conn.execute(_LATE_SQL, (window.end_ms,)):  # usually none
+        if slug not in per_slug:
+            return None  # tallies out of step (`doctor` says so): the scan answers
         n, agains = per_slug[slug]
         if n > 1:
             per_slug[slug] = (n - 1, agains - again)
@@ -99,10 +113,14 @@ def kept(conn: sqlite3.Connection) -> tuple[set[Any], set[Any]]:
 def out_of_step(conn: sqlite3.Connection) -> list[str]:
     """What keeps the tallies from matching the log: missing or altered triggers, wrong counts."""
     problems = []
-    have = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-    for name, sql in TALLY_TRIGGERS.items():
+    have = dict(
+        conn.execute("SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'trigger')").fetchall()
+    )
+    for name, sql in {**TALLY_TABLES, **TALLY_TRIGGERS}.items():
         if have.get(name) != sql:
-            problems.append(f"trigger {name} is {'altered' if name in have else 'missing'}")
+            problems.append(f"{name} is {'altered' if name in have else 'missing'}")
+    if any(name not in have for name in TALLY_TABLES):
+        return problems
     cards, slots = kept(conn)
     fresh_cards, fresh_slots = fresh(conn)
     if cards != fresh_cards:
@@ -113,11 +131,13 @@ def out_of_step(conn: sqlite3.Connection) -> list[str]:
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Recreate the triggers and recount the tallies from the log; call inside a transaction."""
-    for name, sql in TALLY_TRIGGERS.items():
+    """Recreate the tables and triggers and recount the tallies from the log; call inside a transaction."""
+    for name in TALLY_TRIGGERS:
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for name, sql in TALLY_TABLES.items():
+        conn.execute(f"DROP TABLE IF EXISTS {name}")
         conn.execute(sql)
-    conn.execute("DELETE FROM tally_cards")
-    conn.execute("DELETE FROM tally_slots")
+    for sql in TALLY_TRIGGERS.values():
+        conn.execute(sql)
     for statement in TALLY_FILL:
         conn.execute(statement)
