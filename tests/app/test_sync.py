@@ -15,6 +15,7 @@ import pytest
 from interview_drill.app.sync import SUFFIX, Device, sync_folder
 from interview_drill.domain.review import Rating
 from interview_drill.domain.schedule import Scheduler
+from interview_drill.storage import tallies
 from interview_drill.storage.history import Store
 
 from ..conftest import rate_as_user, run
@@ -86,6 +87,8 @@ def test_two_machines_converge_to_one_machines_result(tmp_path: Path, order: str
     assert log_of(a) == log_of(b) == log_of(one)
     assert len(log_of(a)) == len(PLAN)  # no duplicate reviews
     assert a.rows() == b.rows() == one.rows()
+    assert a.review_counts() == b.review_counts() == one.review_counts()  # the figure tallies
+    assert tallies.out_of_step(a.conn) == tallies.out_of_step(b.conn) == []
 
 
 def test_with_fuzz_both_machines_still_agree(tmp_path: Path) -> None:
