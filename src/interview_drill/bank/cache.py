@@ -20,6 +20,7 @@ import marshal
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import cache
@@ -31,7 +32,8 @@ from interview_drill.domain.cards import BankFile, Card, FollowUp, Number
 from interview_drill.errors import UsageError
 from interview_drill.paths import read_regular
 
-CACHE_FORMAT = 2  # bump when what a cache file holds changes (2: a marshal body)
+# bump when what a cache file holds changes (2: a marshal body; 3: each card's text apart, checksummed)
+CACHE_FORMAT = 3
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
 CACHE_MIN_BYTES = 128 * 1024
@@ -94,10 +96,12 @@ class BankCache:
             if blob is None:
                 return None
             head, _, body = blob.partition(b"\n")
-            if json.loads(head) != key:
+            stored = json.loads(head)
+            crc = stored.pop("crc32", None)
+            if stored != key or crc != zlib.crc32(body):
                 return None
             topic, title, states = marshal.loads(body)
-            cards = [_card_from_state(state) for state in states]
+            cards = _cards_from_states(states)
             if not (isinstance(topic, str) and isinstance(title, str) and cards):
                 return None
             return topic, title, cards
@@ -109,10 +113,11 @@ class BankCache:
         tmp = None
         try:
             body = marshal.dumps((model.topic, model.title, [_card_state(c) for c in model.cards]))
+            head = {**key, "crc32": zlib.crc32(body)}  # a damaged entry is a miss, not a card that fails later
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-", delete=False) as f:
                 tmp = f.name
-                f.write(json.dumps(key).encode() + b"\n" + body)
+                f.write(json.dumps(head).encode() + b"\n" + body)
             os.replace(tmp, self._entry(key))
             tmp = None
         except (OSError, ValueError, TypeError):
@@ -186,23 +191,33 @@ def _pyyaml_identity() -> bytes:
 # A model is stored as (its fields as a dict, names of unset fields) and rebuilt without validation
 # (the values were validated when the entry was written), by `speedups.model_builder`: marshal
 # decodes the dicts in C, faster than building them from tuples in Python.
-# tests/test_bank_cache.py checks that a rebuilt card equals the validated one in every respect.
-_NAMES = {cls: frozenset(cls.model_fields) for cls in (Card, Number, FollowUp)}
+#
+# A card is stored in two parts: its head (every field but the text: id, topic, level, kind, tags,
+# aliases, traps, ...), and its text (`TEXT_FIELDS`) as marshal bytes of their own.
+# Loading decodes only the heads; a card's text is decoded the first time anything reads it
+# (`speedups.lazy_model_builder`), so a command over 10,000 cards that shows a few of them (stats, a
+# report, the drill) never decodes the rest. With the speedups off, every text is decoded at once.
+# tests/bank/test_bank_cache.py checks that a rebuilt card equals the validated one in every respect.
+# The traps stay in the head: they are short, and the figures count marked traps over every card.
+TEXT_FIELDS = frozenset({"question", "outline", "numbers", "follow_ups"})
+_ORDER = {cls: tuple(cls.model_fields) for cls in (Card, Number, FollowUp)}  # dumps follow dict order
+_NAMES = {cls: frozenset(names) for cls, names in _ORDER.items()}
+_HEAD_NAMES = _NAMES[Card] - TEXT_FIELDS
 _BUILDERS: dict[type, Any] = {}
+_LAZY: list[Any] = []  # [the lazy card builder, or None when the trick is off], made on first use
 
 
-def _model_state(model: Any, **values: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
-    names = _NAMES[type(model)]
-    fields = {name: model.__dict__[name] for name in names}
-    return fields | values, tuple(sorted(names - model.model_fields_set))
+def _model_state(model: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    names = _ORDER[type(model)]
+    return {name: model.__dict__[name] for name in names}, tuple(sorted(set(names) - model.model_fields_set))
 
 
-def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, ...]]:
-    return _model_state(
-        card,
-        numbers=[_model_state(n) for n in card.numbers],
-        follow_ups=[_model_state(f) for f in card.follow_ups],
-    )
+def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, ...], bytes]:
+    values, unset = _model_state(card)
+    text = {name: values.pop(name) for name in TEXT_FIELDS}
+    text["numbers"] = [_model_state(n) for n in card.numbers]
+    text["follow_ups"] = [_model_state(f) for f in card.follow_ups]
+    return values, unset, marshal.dumps(text)
 
 
 def _builder(cls: type[Card] | type[Number] | type[FollowUp]) -> Any:
@@ -219,12 +234,35 @@ def _nested(cls: type[Number] | type[FollowUp], states: list[Any]) -> list[Any]:
     return out
 
 
-def _card_from_state(state: tuple[dict[str, Any], tuple[str, ...]]) -> Card:
-    values, unset = state
+def _fill_text(values: dict[str, Any], blob: bytes) -> dict[str, Any]:
+    """A card's whole field dict: its head `values` and its text decoded from `blob` (which the
+    checksum of the entry vouched for), in the model's field order (`model_dump_json` follows it),
+    then whatever else `values` holds. A field already in `values` (set by an assignment before the
+    text was read) is kept."""
+    text = marshal.loads(blob)
+    if text.keys() != TEXT_FIELDS:
+        raise ValueError("not a cached card text")
+    text["numbers"] = _nested(Number, text["numbers"])
+    text["follow_ups"] = _nested(FollowUp, text["follow_ups"])
+    text.update(values)
+    whole = {name: text[name] for name in _ORDER[Card]}
+    whole.update(text)
+    return whole
+
+
+def _cards_from_states(states: list[Any]) -> list[Card]:
+    if not _LAZY:
+        _LAZY.append(speedups.lazy_model_builder(Card, _fill_text))
+    lazy = _LAZY[0]
     names = _NAMES[Card]
-    if values.keys() != names:
-        raise ValueError("not a cached model")
-    values["numbers"] = _nested(Number, values["numbers"])
-    values["follow_ups"] = _nested(FollowUp, values["follow_ups"])
-    built: Card = _builder(Card)(values, set(names.difference(unset) if unset else names))
-    return built
+    cards: list[Card] = []
+    for values, unset, blob in states:
+        if values.keys() != _HEAD_NAMES or not isinstance(blob, bytes):
+            raise ValueError("not a cached card")
+        fields_set = set(names.difference(unset) if unset else names)
+        if lazy is None:
+            card: Card = _builder(Card)(_fill_text(values, blob), fields_set)
+        else:
+            card = lazy(values, fields_set, blob)
+        cards.append(card)
+    return cards
