@@ -224,7 +224,7 @@ def test_an_edit_that_breaks_the_file_is_reported_not_served_from_the_cache(cach
         lambda raw: raw[: len(raw) // 2],  # torn write
         lambda raw: raw.split(b"\n", 1)[0] + b"\n{}",  # right key, wrong body
         lambda raw: raw.split(b"\n", 1)[0] + b'\n{"topic": "t", "title": "x", "cards": [[{"id": 1}, []]]}',
-        lambda raw: raw.replace(b'"sha256": "', b'"sha256": "0'),  # another file's entry
+        lambda raw: raw.replace(b'"crc32": ', b'"crc32": 1', 1),  # another file's entry
     ],
 )
 def test_a_damaged_cache_entry_is_ignored_and_rewritten(
@@ -324,7 +324,7 @@ def test_a_big_enough_bank_is_cached_by_default(isolated_home: Path, tmp_path: P
     entries = list(cache_dir(isolated_home).iterdir())
     assert len(entries) == len(files)
     head = json.loads(entries[0].read_bytes().split(b"\n", 1)[0])
-    assert set(head) == {"path", "size", "mtime_ns", "sha256", "code", "crc32"}
+    assert set(head) == {"path", "size", "mtime_ns", "crc32", "code", "body_crc32"}
 
 
 def test_a_warm_start_does_not_import_the_parsers(isolated_home: Path, tmp_path: Path):

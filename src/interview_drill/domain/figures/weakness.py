@@ -152,16 +152,21 @@ def card_stats(
 ) -> list[CardStats]:
     """Per-card figures; `counts` maps a slug (current or former) to (reviews, Again ratings)."""
     day_end = day_end or now
-    out = []
+    recall_of = scheduler.recall_at(now)
+    out: list[CardStats] = []
+    append, row_of, counted = out.append, rows.get, counts.get  # 10,000 cards: keep the loop lean
     for card in cards:
-        row = row_for(card, rows)
-        n, again = counts.get(card.id, (0, 0))
+        row = row_of(card.id) or row_for(card, rows)
+        n, again = counted(card.id, _NONE)
         for alias in card.aliases:
             if alias in counts and alias != card.id:
                 n, again = n + counts[alias][0], again + counts[alias][1]
-        recall = scheduler.retrievability(row.memory, now) if row.memory else 0.0
-        out.append(CardStats(card, row, recall, n, again, _is_due(row, now, day_end)))
+        m = row.memory
+        append(CardStats(card, row, recall_of(m) if m else 0.0, n, again, _is_due(row, now, day_end)))
     return out
+
+
+_NONE = (0, 0)
 
 
 def group_stats(key: str, title: str, members: Sequence[CardStats]) -> GroupStats:
