@@ -1,7 +1,7 @@
-"""Cards from the bank cache decode their text on first use, and are ordinary cards in every respect.
+"""Cards from the bank cache decode their answer on first use, and are ordinary cards in every respect.
 
-A warm load decodes only each card's head (id, topic, level, kind, tags, ...): reading any text
-field, or anything that reads the whole card, decodes the text first. Every way the rest of the
+A warm load decodes only each card's head (id, topic, question, level, kind, tags, traps, ...):
+reading a field of the answer (outline, numbers, follow-ups), or anything that reads the whole card, decodes the text first. Every way the rest of the
 program (or a library) can look at a card must see exactly what a validated card shows.
 """
 
@@ -50,11 +50,11 @@ def test_a_warm_load_decodes_no_text_until_it_is_read():
     assert all(is_lazy(c) for c in warm)
     card, fresh = warm[0], cold[0]
     # the head is there without decoding
-    assert (card.id, card.topic, card.seniority, card.kind, card.tags, card.aliases) == (
-        fresh.id, fresh.topic, fresh.seniority, fresh.kind, fresh.tags, fresh.aliases,
+    assert (card.id, card.topic, card.question, card.seniority, card.kind, card.tags, card.traps) == (
+        fresh.id, fresh.topic, fresh.question, fresh.seniority, fresh.kind, fresh.tags, fresh.traps,
     )  # fmt: skip
     assert is_lazy(card)
-    assert card.question == fresh.question  # reading the text decodes it
+    assert card.outline == fresh.outline  # reading the answer decodes it
     assert not is_lazy(card) and type(card) is Card
     assert list(card.__dict__) == list(fresh.__dict__)
     assert all(is_lazy(c) for c in warm[1:])  # only that card
@@ -100,10 +100,10 @@ def test_a_lazy_card_equals_a_validated_one_from_either_side():
 
 def test_an_assignment_before_the_text_is_read_is_not_overwritten_by_it():
     warm, cold = warm_and_cold()
-    warm[0].question = "changed"
-    assert warm[0].question == "changed"
-    assert "question" in warm[0].model_fields_set
-    assert warm[0].outline == cold[0].outline
+    warm[0].outline = ["changed"]
+    assert warm[0].outline == ["changed"]
+    assert "outline" in warm[0].model_fields_set
+    assert warm[0].follow_ups == cold[0].follow_ups
 
 
 def test_a_damaged_card_text_is_a_cache_miss_not_a_later_failure(isolated_home: Path):

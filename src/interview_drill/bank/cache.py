@@ -195,14 +195,15 @@ def _pyyaml_identity() -> bytes:
 # (the values were validated when the entry was written), by `speedups.model_builder`: marshal
 # decodes the dicts in C, faster than building them from tuples in Python.
 #
-# A card is stored in two parts: its head (every field but the text: id, topic, level, kind, tags,
-# aliases, traps, ...), and its text (`TEXT_FIELDS`) as marshal bytes of their own.
+# A card is stored in two parts: its head (every field but the answer: id, topic, question, level,
+# kind, tags, aliases, traps, ...), and its answer (`TEXT_FIELDS`) as marshal bytes of their own.
 # Loading decodes only the heads; a card's text is decoded the first time anything reads it
 # (`speedups.lazy_model_builder`), so a command over 10,000 cards that shows a few of them (stats, a
 # report, the drill) never decodes the rest. With the speedups off, every text is decoded at once.
 # tests/bank/test_bank_cache.py checks that a rebuilt card equals the validated one in every respect.
-# The traps stay in the head: they are short, and the figures count marked traps over every card.
-TEXT_FIELDS = frozenset({"question", "outline", "numbers", "follow_ups"})
+# The question and the traps stay in the head: they are short, and reports list them for many cards
+# (the traps fallen for, the weakest cards); the answer's parts are what only a shown card needs.
+TEXT_FIELDS = frozenset({"outline", "numbers", "follow_ups"})
 _ORDER = {cls: tuple(cls.model_fields) for cls in (Card, Number, FollowUp)}  # dumps follow dict order
 _NAMES = {cls: frozenset(names) for cls, names in _ORDER.items()}
 _HEAD_NAMES = _NAMES[Card] - TEXT_FIELDS
