@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from interview_drill.domain.cards import SENIORITIES, Card
@@ -89,7 +90,7 @@ class CardStats:
     def again_rate(self) -> float | None:
         return self.again / self.reviews if self.reviews else None
 
-    @property
+    @cached_property  # reports rank thousands of cards by it, several times
     def weakness(self) -> Weakness | None:
         """The topic formula applied to this one card (None when never studied)."""
         if not self.studied:
