@@ -324,7 +324,7 @@ def test_a_big_enough_bank_is_cached_by_default(isolated_home: Path, tmp_path: P
     entries = list(cache_dir(isolated_home).iterdir())
     assert len(entries) == len(files)
     head = json.loads(entries[0].read_bytes().split(b"\n", 1)[0])
-    assert set(head) == {"path", "size", "mtime_ns", "crc32", "code", "body_crc32"}
+    assert set(head) == {"path", "size", "mtime_ns", "crc32", "code", "body_crc32", "heads_bytes"}
 
 
 def test_a_warm_start_does_not_import_the_parsers(isolated_home: Path, tmp_path: Path):

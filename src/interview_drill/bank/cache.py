@@ -32,8 +32,9 @@ from interview_drill.domain.cards import BankFile, Card, FollowUp, Number
 from interview_drill.errors import UsageError
 from interview_drill.paths import read_regular
 
-# bump when what a cache file holds changes (2: a marshal body; 3: each card's text apart, checksummed)
-CACHE_FORMAT = 3
+# bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
+# checksummed; 4: the answers after the heads, decoded in place from the entry's bytes)
+CACHE_FORMAT = 4
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
 CACHE_MIN_BYTES = 128 * 1024
@@ -98,13 +99,14 @@ class BankCache:
             blob = self.read(key) if blob is None else blob
             if blob is None:
                 return None
-            head, _, body = blob.partition(b"\n")
-            stored = json.loads(head)
-            crc = stored.pop("body_crc32", None)
-            if stored != key or crc != zlib.crc32(body):
+            end = blob.index(b"\n")
+            stored = json.loads(blob[:end])
+            crc, heads_len = stored.pop("body_crc32", None), stored.pop("heads_bytes", None)
+            view = memoryview(blob)[end + 1 :]  # the answers are decoded from it in place, when read
+            if stored != key or crc != zlib.crc32(view) or not isinstance(heads_len, int):
                 return None
-            topic, title, states = marshal.loads(body)
-            cards = _cards_from_states(states)
+            topic, title, states = marshal.loads(view[:heads_len])
+            cards = _cards_from_states(states, view[heads_len:])
             if not (isinstance(topic, str) and isinstance(title, str) and cards):
                 return None
             return topic, title, cards
@@ -115,8 +117,16 @@ class BankCache:
         """Keep a validated file's cards; silently does nothing if the cache dir cannot be written."""
         tmp = None
         try:
-            body = marshal.dumps((model.topic, model.title, [_card_state(c) for c in model.cards]))
-            head = {**key, "body_crc32": zlib.crc32(body)}  # a damaged entry is a miss, not a card that fails later
+            heads, answers, at = [], [], 0
+            for card in model.cards:  # each answer: where it lies among the answers that follow the heads
+                values, unset, answer = _card_state(card)
+                heads.append((values, unset, at, at + len(answer)))
+                answers.append(answer)
+                at += len(answer)
+            first = marshal.dumps((model.topic, model.title, heads))
+            body = first + b"".join(answers)
+            # A damaged entry is a miss, never a card that fails when its answer is read later.
+            head = {**key, "body_crc32": zlib.crc32(body), "heads_bytes": len(first)}
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-", delete=False) as f:
                 tmp = f.name
@@ -197,7 +207,7 @@ def _pyyaml_identity() -> bytes:
 #
 # A card is stored in two parts: its head (every field but the answer: id, topic, question, level,
 # kind, tags, aliases, traps, ...), and its answer (`TEXT_FIELDS`) as marshal bytes of their own.
-# Loading decodes only the heads; a card's text is decoded the first time anything reads it
+# Loading decodes only the heads; a card's answer is decoded the first time anything reads it
 # (`speedups.lazy_model_builder`), so a command over 10,000 cards that shows a few of them (stats, a
 # report, the drill) never decodes the rest. With the speedups off, every text is decoded at once.
 # tests/bank/test_bank_cache.py checks that a rebuilt card equals the validated one in every respect.
@@ -238,7 +248,7 @@ def _nested(cls: type[Number] | type[FollowUp], states: list[Any]) -> list[Any]:
     return out
 
 
-def _fill_text(values: dict[str, Any], blob: bytes) -> dict[str, Any]:
+def _fill_text(values: dict[str, Any], blob: bytes | memoryview) -> dict[str, Any]:
     """A card's whole field dict: its head `values` and its text decoded from `blob` (which the
     checksum of the entry vouched for), in the model's field order (`model_dump_json` follows it),
     then whatever else `values` holds. A field already in `values` (set by an assignment before the
@@ -254,15 +264,20 @@ def _fill_text(values: dict[str, Any], blob: bytes) -> dict[str, Any]:
     return whole
 
 
-def _cards_from_states(states: list[Any]) -> list[Card]:
+def _cards_from_states(states: list[Any], answers: memoryview) -> list[Card]:
+    """The cards of an entry: `states` are their heads, each with the span of its answer in `answers`."""
     if not _LAZY:
         _LAZY.append(speedups.lazy_model_builder(Card, _fill_text))
     lazy = _LAZY[0]
     names = _NAMES[Card]
     cards: list[Card] = []
-    for values, unset, blob in states:
-        if values.keys() != _HEAD_NAMES or not isinstance(blob, bytes):
+    size = len(answers)
+    for values, unset, start, end in states:
+        if values.keys() != _HEAD_NAMES or not (isinstance(start, int) and isinstance(end, int)):
             raise ValueError("not a cached card")
+        if not 0 <= start <= end <= size:
+            raise ValueError("not a cached card")
+        blob = answers[start:end]
         fields_set = set(names.difference(unset) if unset else names)
         if lazy is None:
             card: Card = _builder(Card)(_fill_text(values, blob), fields_set)
