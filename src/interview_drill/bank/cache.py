@@ -226,8 +226,18 @@ def _model_state(model: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
     return {name: model.__dict__[name] for name in names}, tuple(sorted(set(names) - model.model_fields_set))
 
 
+# Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
+# writes every repeat as a back-reference, so a warm load makes one object for all of them.
+_SHARED = ("topic", "seniority", "frequency", "kind")
+_SHARED_LISTS = ("tags", "related")
+
+
 def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, ...], bytes]:
     values, unset = _model_state(card)
+    for name in _SHARED:
+        values[name] = sys.intern(values[name])
+    for name in _SHARED_LISTS:
+        values[name] = [sys.intern(v) for v in values[name]]
     text = {name: values.pop(name) for name in TEXT_FIELDS}
     text["numbers"] = [_model_state(n) for n in card.numbers]
     text["follow_ups"] = [_model_state(f) for f in card.follow_ups]
