@@ -305,12 +305,13 @@ def compute(
     current, longest = streaks({today - timedelta(days=a) for a in days_ago}, today)
     selected = {c.id for c in cards}
     numbers = _numbers(summary.numbers, None if whole_history else selected, to_ms(starts[29]))
+    whole = group_stats("", "", stats)  # the selection as one group: its counts in one pass
     totals = Totals(
-        cards=len(stats),
-        seen=sum(1 for c in stats if c.studied),
-        new=sum(1 for c in stats if not c.studied),
-        suspended=sum(1 for c in stats if c.row.suspended),
-        due_now=sum(1 for c in stats if c.due_now),
+        cards=whole.cards,
+        seen=whole.seen,
+        new=whole.new,
+        suspended=whole.suspended,
+        due_now=whole.due_now,
         reviews=total,
         reviews_today=per_day[0][0] if days else 0,
         streak=current,
