@@ -18,11 +18,13 @@ import hashlib
 import json
 import marshal
 import os
+import stat
 import sys
 import tempfile
 import zlib
 from collections.abc import Iterable
 from contextlib import suppress
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,8 +35,9 @@ from interview_drill.errors import UsageError
 from interview_drill.paths import read_regular
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
-# checksummed; 4: the answers after the heads, decoded in place from the entry's bytes)
-CACHE_FORMAT = 4
+# checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
+# the file's stat, with the CRC-32 of its bytes and when they were read)
+CACHE_FORMAT = 5
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
 CACHE_MIN_BYTES = 128 * 1024
@@ -50,6 +53,19 @@ def worth_caching(files: Iterable[Path]) -> bool:
 
 
 _MAX_ENTRY_BYTES = 512 * 1024 * 1024  # far above any entry of a 5 MB bank file
+# A file written this shortly before it was read might be written again without changing its stat
+# (file clocks tick in jiffies, FAT's in 2 s): such an entry is trusted only after a look at the bytes.
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A bank file's cards from the cache, and the CRC-32 of the bytes they were read from."""
+
+    topic: str
+    title: str
+    cards: list[Card]
+    content_crc32: int
 
 
 class BankCache:
@@ -71,17 +87,32 @@ class BankCache:
 
         return cls(cache_dir() / "banks")
 
-    def key(self, path: Path, raw: bytes, mtime_ns: int) -> dict[str, Any]:
+    def key(self, path: Path, st: os.stat_result) -> dict[str, Any]:
+        """What identifies one version of a bank file: its path and what `stat` says of it (as git's
+        index does); see `get` for the one case where the stat alone cannot tell."""
         return {
             "path": str(path.resolve()),
-            "size": len(raw),
-            "mtime_ns": mtime_ns,
-            # CRC-32, not a cryptographic hash: it only has to notice an edit that kept the size and the
-            # mtime to the nanosecond (a tool that restores mtimes), and is 3x cheaper than SHA-256
-            # on every file of every warm start (10 ms of the 18.7 MB bench bank).
-            "crc32": zlib.crc32(raw),
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "ctime_ns": st.st_ctime_ns,  # changes on every write; no tool can set it back
+            "ino": st.st_ino,
+            "dev": st.st_dev,
             "code": code_fingerprint(),
         }
+
+    def lookup(self, path: Path) -> tuple[dict[str, Any], Hit] | None:
+        """(key, cards) of a bank file straight from its entry, without reading the file, when its
+        `stat` vouches that it is the version the entry was made from; else None (read it)."""
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None  # the reader says what is wrong with it
+        key = self.key(path, st)
+        blob = self.read(key)
+        hit = self.get(key, blob) if blob is not None else None
+        return (key, hit) if hit is not None else None
 
     def _entry(self, key: dict[str, Any]) -> Path:
         return self.folder / (hashlib.sha256(key["path"].encode()).hexdigest()[:32] + ".json")
@@ -93,8 +124,14 @@ class BankCache:
         except (OSError, UsageError):
             return None
 
-    def get(self, key: dict[str, Any], blob: bytes | None = None) -> tuple[str, str, list[Card]] | None:
-        """(topic, title, cards) of the file `key` describes, or None. `blob`: what `read` gave."""
+    def get(self, key: dict[str, Any], blob: bytes | None = None, raw: bytes | None = None) -> Hit | None:
+        """The cards of the file `key` describes, or None. `blob`: what `read` gave.
+
+        `raw`: the file's bytes, when they were read: they must be the ones the entry was made from.
+        Without them the key alone must vouch for the file, which it does unless the file was
+        written less than RACY_NS before it was read for the entry: a second write within one tick of
+        a coarse file clock could keep every field of the stat (git calls such entries racy).
+        """
         try:
             blob = self.read(key) if blob is None else blob
             if blob is None:
@@ -102,19 +139,28 @@ class BankCache:
             end = blob.index(b"\n")
             stored = json.loads(blob[:end])
             crc, heads_len = stored.pop("body_crc32", None), stored.pop("heads_bytes", None)
+            content, read_ns = stored.pop("content_crc32", None), stored.pop("read_ns", None)
+            if stored != key or not isinstance(heads_len, int) or not isinstance(content, int):
+                return None
+            if raw is not None:
+                if zlib.crc32(raw) != content:
+                    return None
+            elif not isinstance(read_ns, int) or max(key["mtime_ns"], key["ctime_ns"]) > read_ns - RACY_NS:
+                return None
             view = memoryview(blob)[end + 1 :]  # the answers are decoded from it in place, when read
-            if stored != key or crc != zlib.crc32(view) or not isinstance(heads_len, int):
+            if crc != zlib.crc32(view):
                 return None
             topic, title, states = marshal.loads(view[:heads_len])
             cards = _cards_from_states(states, view[heads_len:])
             if not (isinstance(topic, str) and isinstance(title, str) and cards):
                 return None
-            return topic, title, cards
+            return Hit(topic, title, cards, content)
         except Exception:  # missing, unreadable, corrupt or from another version: a miss
             return None
 
-    def put(self, key: dict[str, Any], model: BankFile) -> None:
-        """Keep a validated file's cards; silently does nothing if the cache dir cannot be written."""
+    def put(self, key: dict[str, Any], model: BankFile, raw: bytes, read_ns: int) -> None:
+        """Keep a validated file's cards (`raw`: its bytes, read at `read_ns` on the system clock);
+        silently does nothing if the cache dir cannot be written."""
         tmp = None
         try:
             heads, answers, at = [], [], 0
@@ -126,7 +172,13 @@ class BankCache:
             first = marshal.dumps((model.topic, model.title, heads))
             body = first + b"".join(answers)
             # A damaged entry is a miss, never a card that fails when its answer is read later.
-            head = {**key, "body_crc32": zlib.crc32(body), "heads_bytes": len(first)}
+            head = {
+                **key,
+                "content_crc32": zlib.crc32(raw),
+                "read_ns": read_ns,
+                "body_crc32": zlib.crc32(body),
+                "heads_bytes": len(first),
+            }
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-", delete=False) as f:
                 tmp = f.name
