@@ -305,13 +305,12 @@ def compute(
     current, longest = streaks({today - timedelta(days=a) for a in days_ago}, today)
     selected = {c.id for c in cards}
     numbers = _numbers(summary.numbers, None if whole_history else selected, to_ms(starts[29]))
-    whole = group_stats("", "", stats)  # the selection as one group: its counts in one pass
-    totals = Totals(
-        cards=whole.cards,
-        seen=whole.seen,
-        new=whole.new,
-        suspended=whole.suspended,
-        due_now=whole.due_now,
+    totals = Totals(  # every card is in one topic: the topics' counts add up to the selection's
+        cards=len(stats),
+        seen=sum(t.seen for t in topics),
+        new=sum(t.new for t in topics),
+        suspended=sum(t.suspended for t in topics),
+        due_now=sum(t.due_now for t in topics),
         reviews=total,
         reviews_today=per_day[0][0] if days else 0,
         streak=current,
