@@ -21,6 +21,7 @@ from .conftest import SAMPLE_BANK
 def fresh_state(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(speedups, "NOTES", [])
     monkeypatch.setattr(cache_module, "_BUILDERS", {})
+    monkeypatch.setattr(cache_module, "_LAZY", [])
     monkeypatch.setattr(cache_module, "CACHE_MIN_BYTES", 0)
 
 
@@ -54,8 +55,13 @@ def test_a_warm_load_is_the_same_with_and_without_the_tricks(
     warm = load_files(files)
     assert snapshot(warm) == snapshot(cold)
     plain = switch == "1"
-    for cls in (Card, Number, FollowUp):
+    for cls in (Number, FollowUp):
         assert cache_module._BUILDERS[cls].__qualname__.startswith("_plain" if plain else "_fast"), cls
+    if plain:  # every card's text decoded at once, through model_construct
+        assert cache_module._LAZY == [None]
+        assert cache_module._BUILDERS[Card].__qualname__.startswith("_plain")
+    else:  # cards whose text is decoded on first use
+        assert cache_module._LAZY[0].__qualname__.startswith("_lazy_builder")
 
 
 def test_a_changed_pydantic_falls_back_with_one_note(monkeypatch: pytest.MonkeyPatch):

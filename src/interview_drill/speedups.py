@@ -203,3 +203,111 @@ def _fast_builder(cls: Any) -> Callable[[dict[str, Any], set[str]], Any]:
         return obj
 
     return build
+
+
+# A lazy model's methods that read every field at once: each first fills the model in (the methods
+# of pydantic's BaseModel that read `__dict__` directly, the dunders that copy, compare, show or
+# pickle it, and assignment, which must not be overwritten by a later fill).
+_WAKING = (
+    "__copy__", "__deepcopy__", "__delattr__", "__eq__", "__getstate__", "__iter__", "__reduce__",
+    "__reduce_ex__", "__repr__", "__repr_args__", "__rich_repr__", "__setattr__", "__str__",
+    "model_copy", "model_dump", "model_dump_json",
+)  # fmt: skip
+
+
+def lazy_model_builder(
+    cls: type[BaseModel], fill: Callable[[dict[str, Any], Any], dict[str, Any]]
+) -> Callable[[dict[str, Any], set[str], Any], Any] | None:
+    """A function (values, fields_set, blob) -> an instance of `cls` holding only some of its fields.
+
+    The other fields are filled in on first use by `fill(values, blob)`, which returns the whole
+    field dict (every field; `values` is the instance's `__dict__` so far): reading one of them, or any method that reads the
+    whole model (`model_dump`, `==`, `repr`, copy, pickle, assignment), fills it in first, and from
+    then on the instance is an ordinary `cls` (its class is switched back). Until then it is an
+    instance of a subclass of `cls` made here, so `isinstance` holds. The blob waits in pydantic's
+    private-attributes slot, which `cls` must not use.
+
+    Returns None when the trick is off or does not work with this pydantic (checked once against a
+    probe): the caller then fills every instance at once.
+    """
+    if not enabled():
+        return None
+    try:
+        if cls.__private_attributes__:
+            raise TypeError(f"{cls.__name__} has private attributes")
+        probe = {name: None for name in cls.model_fields}
+        first = next(iter(probe))
+        sentinel = object()
+
+        def fill_or_probe(values: dict[str, Any], blob: Any) -> dict[str, Any]:
+            return {**probe, **values} if blob is sentinel else fill(values, blob)
+
+        build = _lazy_builder(cls, fill_or_probe)
+        names = set(probe)
+        lazy = build({k: v for k, v in probe.items() if k != first}, set(names), sentinel)
+        if type(lazy) is cls or not isinstance(lazy, cls):
+            raise RuntimeError("a lazy model is not told apart from a filled one")
+        eager = _plain_builder(cls)(dict(probe), set(names))
+        if lazy != eager or type(lazy) is not cls or lazy.__dict__ != eager.__dict__:
+            raise RuntimeError("a filled-in model differs from model_construct's")
+        return build
+    except Exception as exc:
+        note("lazy_model_builder", exc)
+        return None
+
+
+def _lazy_builder(
+    cls: type[BaseModel], fill: Callable[[dict[str, Any], Any], dict[str, Any]]
+) -> Callable[[dict[str, Any], set[str], Any], Any]:
+    from pydantic import BaseModel
+
+    slots = BaseModel.__dict__
+    get_private = slots["__pydantic_private__"].__get__
+    set_private = slots["__pydantic_private__"].__set__
+    set_fields_set = slots["__pydantic_fields_set__"].__set__
+    set_extra = slots["__pydantic_extra__"].__set__
+    set_attribute = object.__setattr__
+    fields = frozenset(cls.model_fields)
+    lazy: type[BaseModel]
+
+    def wake(obj: Any) -> None:
+        if type(obj) is lazy:
+            set_attribute(obj, "__dict__", fill(obj.__dict__, get_private(obj)))
+            set_private(obj, None)
+            set_attribute(obj, "__class__", cls)
+
+    def waking(name: str) -> Callable[..., Any]:
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            wake(self)
+            return getattr(cls, name)(self, *args, **kwargs)
+
+        method.__name__ = name
+        return method
+
+    def __getattr__(self: Any, item: str) -> Any:  # noqa: N807 (only reached for a missing attribute)
+        if item in fields and type(self) is lazy:
+            wake(self)
+            return getattr(self, item)
+        return cls.__getattr__(self, item)  # type: ignore[attr-defined]
+
+    namespace: dict[str, Any] = {name: waking(name) for name in _WAKING}
+    namespace.update(
+        __getattr__=__getattr__,
+        __module__=cls.__module__,
+        __qualname__=cls.__qualname__,
+        __doc__=cls.__doc__,
+        model_config={**cls.model_config, "defer_build": True},  # never validates: no schema to build
+    )
+    metaclass: Any = type(cls)  # pydantic's, which makes a model class (no schema: defer_build)
+    lazy = metaclass(cls.__name__, (cls,), namespace)
+    new = lazy.__new__
+
+    def build(values: dict[str, Any], fields_set: set[str], blob: Any) -> Any:
+        obj = new(lazy)
+        set_attribute(obj, "__dict__", values)
+        set_fields_set(obj, fields_set)
+        set_extra(obj, None)
+        set_private(obj, blob)
+        return obj
+
+    return build

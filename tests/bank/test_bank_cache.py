@@ -224,7 +224,7 @@ def test_an_edit_that_breaks_the_file_is_reported_not_served_from_the_cache(cach
         lambda raw: raw[: len(raw) // 2],  # torn write
         lambda raw: raw.split(b"\n", 1)[0] + b"\n{}",  # right key, wrong body
         lambda raw: raw.split(b"\n", 1)[0] + b'\n{"topic": "t", "title": "x", "cards": [[{"id": 1}, []]]}',
-        lambda raw: raw.replace(b'"sha256": "', b'"sha256": "0'),  # another file's entry
+        lambda raw: raw.replace(b'"mtime_ns": ', b'"mtime_ns": 1', 1),  # another version's entry
     ],
 )
 def test_a_damaged_cache_entry_is_ignored_and_rewritten(
@@ -236,7 +236,14 @@ def test_a_damaged_cache_entry_is_ignored_and_rewritten(
     good = entry.read_bytes()
     entry.write_bytes(damage(good))
     assert snapshot(load_files([path])) == expected
-    assert entry.read_bytes() == good
+    assert without_read_time(entry.read_bytes()) == without_read_time(good)  # rewritten as it was
+
+
+def without_read_time(entry: bytes) -> tuple[dict, bytes]:
+    head, _, body = entry.partition(b"\n")
+    fields = json.loads(head)
+    assert isinstance(fields.pop("read_ns"), int)
+    return fields, body
 
 
 def test_an_entry_from_other_code_is_not_used(cache_all, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -244,10 +251,44 @@ def test_an_entry_from_other_code_is_not_used(cache_all, tmp_path: Path, monkeyp
     load_files([path])
     store = BankCache.default()
     raw = path.read_bytes()
-    key = store.key(path, raw, path.stat().st_mtime_ns)
-    assert store.get(key) is not None
+    key = store.key(path, path.stat())
+    assert store.get(key, raw=raw) is not None
     monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "a newer interview-drill")
-    assert store.get(store.key(path, raw, path.stat().st_mtime_ns)) is None
+    assert store.get(store.key(path, path.stat()), raw=raw) is None
+
+
+def test_a_file_its_stat_vouches_for_is_not_read(cache_all, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from interview_drill.bank import load as load_module
+
+    files = [write_bank(tmp_path / "t.yaml", "t", ["card-aaa", "card-bbb"])]
+    expected = snapshot(load_files(files, cache=False))
+    load_files(files)  # writes the entry
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # as if the file had been written long ago
+
+    def no_reading(path: Path):
+        raise AssertionError(f"read {path} although its stat vouches for the cache entry")
+
+    monkeypatch.setattr(load_module, "read_bytes", no_reading)
+    assert snapshot(load_files(files)) == expected
+
+
+def test_an_entry_of_a_file_written_just_before_it_was_read_is_checked_against_the_bytes(
+    cache_all, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A second write within one tick of a coarse file clock may leave the stat as it was (git's
+    "racy" entries): such an entry serves the cards only if the bytes are the ones it was made from."""
+    path = write_bank(tmp_path / "t.yaml", "t", ["card-aaa"])
+    load_files([path])  # the file was written a moment before it was read: racy
+    store = BankCache.default()
+    key = store.key(path, path.stat())
+    blob = store.read(key)
+    assert blob is not None
+    assert store.get(key, blob) is None  # the stat alone does not vouch for it
+    assert store.get(key, blob, raw=path.read_bytes()) is not None
+    changed = path.read_bytes().replace(b"card-aaa", b"card-zzz")
+    assert store.get(key, blob, raw=changed) is None  # same stat, other bytes: a miss
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    assert store.get(key, blob) is not None  # written long before it was read: the stat vouches
 
 
 def test_the_code_fingerprint_covers_every_parsing_and_validating_module():
@@ -324,7 +365,10 @@ def test_a_big_enough_bank_is_cached_by_default(isolated_home: Path, tmp_path: P
     entries = list(cache_dir(isolated_home).iterdir())
     assert len(entries) == len(files)
     head = json.loads(entries[0].read_bytes().split(b"\n", 1)[0])
-    assert set(head) == {"path", "size", "mtime_ns", "sha256", "code"}
+    assert set(head) == {
+        "path", "size", "mtime_ns", "ctime_ns", "ino", "dev", "code", "content_crc32", "read_ns", "body_crc32",
+        "heads_bytes",
+    }  # fmt: skip
 
 
 def test_a_warm_start_does_not_import_the_parsers(isolated_home: Path, tmp_path: Path):

@@ -98,7 +98,10 @@ class PlanView:
 
 def plan_views(ws: Workspace, now: datetime, names: Sequence[str] = ()) -> list[PlanView]:
     """Each active plan (or those named) with its projection from now to the interview."""
-    out = []
+    out: list[PlanView] = []
+    actives = [a for a in active_plans(ws, now) if not names or a.plan.name in names]
+    if not actives:  # the usual case: no history to read
+        return out
     start, _ = ws.today(now)
     rows = ws.rows()
     new_today, reviews_today = ws.store.today_counts(start)
@@ -108,9 +111,7 @@ def plan_views(ws: Workspace, now: datetime, names: Sequence[str] = ()) -> list[
     def bounds(day: date) -> tuple[datetime, datetime]:
         return day_start(day, rollover, tz), day_start(day + timedelta(days=1), rollover, tz)
 
-    for active in active_plans(ws, now):
-        if names and active.plan.name not in names:
-            continue
+    for active in actives:
         scope = [c for c in ws.bank.cards if active.plan.covers(c)]
         projection = project(
             active, scope, rows, ws.scheduler, now, day_bounds=bounds,

@@ -70,8 +70,8 @@ def read_text(path: Path) -> tuple[str | None, list[str]]:
     return decode(raw, path)
 
 
-def read_bytes(path: Path) -> tuple[bytes | None, int, list[str]]:
-    """(bytes, mtime_ns, problems): at most the size limit is ever read."""
+def read_bytes(path: Path) -> tuple[bytes | None, os.stat_result | None, list[str]]:
+    """(bytes, the stat of the file they were read from, problems): at most the size limit is ever read."""
     try:
         f = open_regular(path, what="a bank file")  # a FIFO would block for ever
         if f is None:
@@ -83,12 +83,12 @@ def read_bytes(path: Path) -> tuple[bytes | None, int, list[str]]:
                 raw = f.read(MAX_FILE_BYTES + 1)
                 size = max(size, len(raw))
     except UsageError as exc:
-        return None, 0, [f"{path}:1: file: {str(exc).removeprefix(f'{safe_path(path)}: ')}"]
+        return None, None, [f"{path}:1: file: {str(exc).removeprefix(f'{safe_path(path)}: ')}"]
     except OSError as exc:
-        return None, 0, [f"{path}:1: file: cannot be read ({exc.strerror or exc})"]
+        return None, None, [f"{path}:1: file: cannot be read ({exc.strerror or exc})"]
     if size > MAX_FILE_BYTES:
-        return None, 0, [f"{path}:1: file: is {size / 1e6:.1f} MB; bank files are limited to 5 MB"]
-    return raw, stat.st_mtime_ns, []
+        return None, None, [f"{path}:1: file: is {size / 1e6:.1f} MB; bank files are limited to 5 MB"]
+    return raw, stat, []
 
 
 def decode(raw: bytes, path: Path) -> tuple[str | None, list[str]]:

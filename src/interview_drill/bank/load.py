@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import time
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from interview_drill import speedups
-from interview_drill.bank.cache import BankCache, worth_caching
+from interview_drill.bank.cache import BankCache, Hit, worth_caching
 from interview_drill.bank.discover import bank_files, decode, iter_bank_paths, read_bytes
 from interview_drill.bank.exercises import check_exercises
 from interview_drill.bank.messages import MAX_PROBLEMS_PER_FILE, capped, escape, format_loc
@@ -107,8 +109,8 @@ def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: 
             problems += capped(found, path)
             if entry is not None:
                 loaded.append(entry)
-            if fetched.key is not None:
-                keys.append(fetched.key)
+            if (version := fetched.version()) is not None:
+                keys.append(version)
         # The checks across files depend only on the files' contents: this exact set of files (their
         # cache keys) passing them once means they pass again, so a warm start skips them.
         whole = store is not None and not problems and len(keys) == len(files)
@@ -155,20 +157,34 @@ class _Loaded:
 
 @dataclass
 class _Fetched:
-    """A bank file's bytes and, if a cache is in use, its cache key and the entry stored under it."""
+    """A bank file's bytes and, if a cache is in use, its cache key and the entry stored under it;
+    or, when the file's stat vouched for its cache entry, the cards from it (`hit`: nothing read)."""
 
     raw: bytes | None
     problems: list[str]
     key: dict[str, Any] | None = None
     entry: bytes | None = None
+    read_ns: int = 0  # when `raw` was read, on the system clock
+    hit: Hit | None = None
+
+    def version(self) -> dict[str, Any] | None:
+        """What identifies the file's contents for the checks across files: key and bytes' CRC-32."""
+        if self.key is None:
+            return None
+        crc = self.hit.content_crc32 if self.hit is not None else zlib.crc32(self.raw or b"")
+        return {**self.key, "content_crc32": crc}
 
 
 def _fetch(path: Path, store: BankCache | None) -> _Fetched:
-    raw, mtime_ns, problems = read_bytes(path)
-    if raw is None or store is None:
+    if store is not None and (found := store.lookup(path)) is not None:
+        key, hit = found  # a warm start reads no bank file
+        return _Fetched(None, [], key, hit=hit)
+    read_ns = time.time_ns()
+    raw, stat, problems = read_bytes(path)
+    if raw is None or stat is None or store is None:
         return _Fetched(raw, problems)
-    key = store.key(path, raw, mtime_ns)
-    return _Fetched(raw, problems, key, store.read(key))
+    key = store.key(path, stat)
+    return _Fetched(raw, problems, key, store.read(key), read_ns)
 
 
 def _prefetch(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]:
@@ -215,10 +231,12 @@ def _prefetch(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]:
 def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[_Loaded | None, list[str]]:
     """One file: from the cache, else the quick path, else the careful path (which gives messages)."""
     raw, key = fetched.raw, fetched.key
+    if fetched.hit is not None:
+        return _Loaded(path, fetched.hit.topic, fetched.hit.title, fetched.hit.cards), []
     if raw is None:
         return None, fetched.problems
-    if store and key and (hit := store.get(key, fetched.entry)):
-        return _Loaded(path, *hit), []
+    if store and key and (hit := store.get(key, fetched.entry, raw)):
+        return _Loaded(path, hit.topic, hit.title, hit.cards), []
     # The parsers (and PyYAML, ~10 ms to import) are needed only when the cache cannot help: a warm
     # start never imports them.
     from interview_drill.bank.parse import parse_text, validate_file
@@ -239,7 +257,7 @@ def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[
         if model is None or parsed.problems:
             return None, parsed.problems
     if store and key:
-        store.put(key, model)
+        store.put(key, model, raw, fetched.read_ns)
     return _Loaded(path, model.topic, model.title, model.cards, parsed), []
 
 

@@ -32,13 +32,13 @@ def seniority_rank(level: str) -> int:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Number(_Strict):
     """A figure worth dropping in an interview, and what it refers to."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, defer_build=True)
 
     figure: Text
     about: Text
@@ -54,7 +54,7 @@ class FollowUp(_Strict):
 class Card(BaseModel):
     """One interview question with everything needed to drill it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: Slug
     question: Text
@@ -108,7 +108,7 @@ class Card(BaseModel):
 class BankFile(BaseModel):
     """One YAML file of the bank: a topic and its cards."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     topic: Slug
     title: Text

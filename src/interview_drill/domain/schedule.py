@@ -17,7 +17,7 @@ Three things differ from calling py-fsrs directly, as in Anki:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
@@ -26,7 +26,7 @@ from fsrs import Rating as FsrsRating
 from fsrs import Scheduler as FsrsScheduler
 from fsrs import State as FsrsState
 
-from interview_drill.domain.clock import StudyDays
+from interview_drill.domain.clock import StudyDays, study_day
 from interview_drill.domain.fuzz import fuzz_factor, passing_intervals
 from interview_drill.domain.review import CardRow, Memory, Phase, Rating
 from interview_drill.domain.settings import Settings
@@ -122,8 +122,19 @@ class Scheduler:
         """Probability of recall now (0 for a card never studied), elapsed time in study days."""
         if memory is None:
             return 0.0
-        days = self.elapsed_days(memory.last_review, now)
-        return float((1 + self._factor * days / memory.stability) ** self._decay)
+        return self.recall_at(now)(memory)
+
+    def recall_at(self, now: datetime) -> Callable[[Memory], float]:
+        """`retrievability(memory, now)` for many cards at one moment: today's study day found once."""
+        rollover, tz = self.days.rollover_hour, self.days.tz
+        today = study_day(now, rollover, tz)
+        factor, decay = self._factor, self._decay
+
+        def recall(memory: Memory) -> float:
+            days = max(0, (today - study_day(memory.last_review, rollover, tz)).days)
+            return float((1 + factor * days / memory.stability) ** decay)
+
+        return recall
 
     def replay(
         self, ratings: Sequence[tuple[Rating, datetime]], card_key: str = "", first_reps: int = 0

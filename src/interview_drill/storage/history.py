@@ -104,7 +104,7 @@ class Store:
 
         A file of an older schema is migrated once (with its backup), as any command would.
         """
-        version = opening.inspect_file(path)
+        version = opening.inspect_file(path, before_writing=False)
         if version is None:
             return cls.memory()
         if version < LATEST:

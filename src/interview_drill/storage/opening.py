@@ -23,11 +23,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")  # the first bytes of a live rollback journal
 
 
-def inspect_file(path: Path) -> int | None:
+def inspect_file(path: Path, *, before_writing: bool = True) -> int | None:
     """The schema version of an existing idrill file, None if there is no file (or it is empty).
 
     Reads only, through a read-only connection, and refuses anything that is not ours or is newer;
-    the one write is rolling back a crashed write of ours (`_recover_hot_journal`).
+    the one write is rolling back a crashed write of ours (`_recover_hot_journal`). With
+    `before_writing` every page is checked first (`PRAGMA quick_check`: ~45 ms for 100,000 reviews),
+    since a write must never build on a damaged page; a command that only reads skips it, and a
+    damaged page it does read is reported then, as damage (the file is still left untouched).
     """
     header = _read_header(path)
     if header is None:
@@ -49,7 +52,7 @@ def inspect_file(path: Path) -> int | None:
             version = schema_version(conn)
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             # A damaged page shows only when it is read: look before anything writes to the file.
-            sound = conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
+            sound = not before_writing or conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
         finally:
             conn.close()
         if not sound:

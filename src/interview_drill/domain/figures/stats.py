@@ -12,12 +12,14 @@ would flatter the numbers.
 
 from __future__ import annotations
 
+import heapq
 import json
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from interview_drill.domain.cards import SENIORITIES, Card
@@ -191,9 +193,19 @@ class Stats:
 
     def weakest_cards(self, topic: str, n: int = 3) -> list[CardStats]:
         """A topic's studied cards, weakest first (what to review tonight)."""
-        pool = [c for c in self.cards if c.card.topic == topic and c.studied]
-        pool.sort(key=lambda c: (-(c.weakness.score if c.weakness else 0.0), c.recall, c.card.id))
-        return pool[:n]
+        return heapq.nsmallest(n, self._studied_by_topic.get(topic, ()), key=_weakest_first)
+
+    @cached_property
+    def _studied_by_topic(self) -> dict[str, list[CardStats]]:
+        by_topic: dict[str, list[CardStats]] = defaultdict(list)
+        for c in self.cards:
+            if c.studied:
+                by_topic[c.card.topic].append(c)
+        return by_topic
+
+
+def _weakest_first(c: CardStats) -> tuple[float, float, str]:
+    return (-(c.weakness.score if c.weakness else 0.0), c.recall, c.card.id)
 
 
 def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
@@ -293,12 +305,12 @@ def compute(
     current, longest = streaks({today - timedelta(days=a) for a in days_ago}, today)
     selected = {c.id for c in cards}
     numbers = _numbers(summary.numbers, None if whole_history else selected, to_ms(starts[29]))
-    totals = Totals(
+    totals = Totals(  # every card is in one topic: the topics' counts add up to the selection's
         cards=len(stats),
-        seen=sum(1 for c in stats if c.studied),
-        new=sum(1 for c in stats if not c.studied),
-        suspended=sum(1 for c in stats if c.row.suspended),
-        due_now=sum(1 for c in stats if c.due_now),
+        seen=sum(t.seen for t in topics),
+        new=sum(t.new for t in topics),
+        suspended=sum(t.suspended for t in topics),
+        due_now=sum(t.due_now for t in topics),
         reviews=total,
         reviews_today=per_day[0][0] if days else 0,
         streak=current,
