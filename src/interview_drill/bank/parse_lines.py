@@ -7,8 +7,8 @@ as reading the C parser's events, which build several Python objects per scalar.
 reader does not fully understand (values running over several lines, anchors, tags, flow mappings,
 tabs, unusual line breaks or characters, odd indentation, duplicate keys, unusual blocks…) makes it
 give up, and the file goes to the event reader (`bank.parse_fast`), then to the careful parser. So
-whenever it returns data, it is the data `yaml.safe_load` gives and that the careful parser gives
-without a problem; tests/bank/test_bank_cache.py checks that on real banks and on generated text.
+whenever it returns data, it is the data the careful parser gives, without a problem (the two share
+`bank.yaml_rules`); tests/bank/test_parse_lines.py checks that on real banks and generated text.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ _MAX_DEPTH = 12  # as the event reader: a card sits at depth 5, anything deeper 
 
 
 def read_lines(text: str, raw: bytes) -> Any:
-    """The file's data as `yaml.safe_load` gives it, or `SLOW`. `raw` is `text` as UTF-8."""
+    """The file's data as the careful parser reads it, or `SLOW`. `raw` is `text` as UTF-8."""
     if None in IMPLICIT or not _ordinary_chars(text, raw):
         return SLOW  # (a resolver for every first character: not the loader this was written for)
     try:
