@@ -4,8 +4,9 @@ Speed matters here (a 10,000-card bank is ~19 MB): `quick_parse` first tries the
 (`bank.parse_lines`, for files in YAML's everyday block layout), else reads the C parser's events
 once, with no node tree and no line numbers; both give up at the first thing that is not ordinary.
 Only when they give up, or the data does not validate, does the file go through the careful parser
-(`bank.parse`), so problem messages are always the careful parser's. The two share their YAML rules
-(`bank.yaml_rules`); tests/test_bank_cache.py checks that they read every file alike.
+(`bank.parse`), so problem messages are always the careful parser's. They share their YAML rules
+(`bank.yaml_rules`); tests/bank/test_bank_cache.py and test_parse_lines.py check that they read
+every file alike.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def quick_parse(text: str, raw: bytes | None = None) -> Any:
 
     `raw` is the text as UTF-8 (the loader has it already; encoded here if not given). The line
     reader goes first; if it gives up, one pass over the C parser's events, building dicts and lists
-    on an explicit stack (no recursion, no node tree, no line numbers). Both give up at anything the careful path would comment on or that
-    an ordinary bank never has: anchors, aliases, tags, complex or merge keys, duplicate keys, scalars
-    that YAML 1.1 reads as something else, nesting deeper than a card's, several documents, errors.
+    on an explicit stack (no recursion, no node tree, no line numbers). Both give up at anything the
+    careful path would comment on or that an ordinary bank never has: anchors, aliases, tags,
+    complex or merge keys, duplicate keys, scalars that YAML 1.1 reads as something else, nesting
+    deeper than a card's, several documents, errors.
     So whenever it returns data, the careful path would have returned the same data and no problem.
     """
     if None in IMPLICIT:  # a resolver for every first character: not the loader this was written for
