@@ -15,6 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from interview_drill.bank import load_files
+from interview_drill.bank import parse as parse_module
+from interview_drill.bank import parse_fast as parse_fast_module
 from interview_drill.bank.parse import parse_text
 from interview_drill.bank.parse_lines import read_lines
 from interview_drill.bank.yaml_rules import SLOW
@@ -50,6 +53,19 @@ def test_real_banks_take_the_line_path(tmp_path: Path):
         data = lines(text)
         assert data is not SLOW, path
         assert careful(text) == (data, []), path
+
+
+def test_the_loader_reads_ordinary_banks_with_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    files = bench_bank(tmp_path / "bench")
+    expected = load_files(files, cache=False)
+
+    def no_yaml_parser(*_: object) -> None:
+        raise AssertionError("an ordinary bank went past the line reader")
+
+    monkeypatch.setattr(parse_fast_module, "Loader", no_yaml_parser)
+    monkeypatch.setattr(parse_module, "parse_text", no_yaml_parser)
+    got = load_files(files, cache=False)
+    assert [c.model_dump() for c in got.cards] == [c.model_dump() for c in expected.cards]
 
 
 @pytest.mark.parametrize(
