@@ -53,6 +53,9 @@ def test_real_banks_take_the_line_path(tmp_path: Path):
         data = lines(text)
         assert data is not SLOW, path
         assert careful(text) == (data, []), path
+        windows = text.replace("\n", "\r\n")  # as an editor (or git's autocrlf) on Windows saves it
+        assert lines(windows) == data, path
+        assert careful(windows) == (data, []), path
 
 
 def test_the_loader_reads_ordinary_banks_with_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
@@ -106,7 +109,8 @@ def test_what_it_reads(text: str, data: object):
         "a:\n  one\n",
         "- a\n - b\n",
         "a: x\tb\n",  # a tab
-        "a: x\r\nb: y\r\n",  # CR line breaks
+        "a: x\rb: y\r",  # lone CRs: line breaks to YAML
+        "a: x\r\nb: y\r",
         "a: x\x85y\n",  # NEL, a line break to YAML 1.1
         "a: x\u2028y\n",
         "a: x\x80y\n",  # a C1 control
@@ -170,9 +174,10 @@ SOUND = settings(max_examples=300, deadline=None, database=None, suppress_health
 
 
 def check_sound(text: str) -> None:
-    got = lines(text)
-    if got is not SLOW:
-        assert careful(text) == (got, [])
+    for variant in (text, text.replace("\n", "\r\n")):  # also with Windows line ends
+        got = lines(variant)
+        if got is not SLOW:
+            assert careful(variant) == (got, [])
 
 
 @SOUND

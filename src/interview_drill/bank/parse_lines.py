@@ -38,9 +38,9 @@ _MAYBE_NOT_TEXT = {c: joined.match for c, joined in ANY_RESOLVER.items() if join
 # Inside `[...]`: anything beyond plain, comma-separated items is left to the event reader (an
 # indicator at the start of an item is refused item by item).
 _FLOW_ODD = re.compile(r"[\[\]{}#:?]")
-# Characters YAML reads in a way a line reader could get wrong: tabs, CR and every other control
-# character (libyaml refuses most of them), NEL, the Unicode line and paragraph separators (YAML 1.1
-# line breaks), byte-order marks and the non-characters U+FFFE / U+FFFF.
+# Characters YAML reads in a way a line reader could get wrong: tabs, a CR (outside "\r\n") and
+# every other control character (libyaml refuses most of them), NEL, the Unicode line and paragraph
+# separators (YAML 1.1 line breaks), byte-order marks and the non-characters U+FFFE / U+FFFF.
 _ODD_CHARS = ("\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff")
 _C1 = re.compile("[\x80-\x9f]")
 # Bytes the check below deletes as harmless: all but the ASCII controls other than the line feed,
@@ -53,6 +53,10 @@ _MAX_DEPTH = 12  # as the event reader: a card sits at depth 5, anything deeper 
 
 def read_lines(text: str, raw: bytes) -> Any:
     """The file's data as the careful parser reads it, or `SLOW`. `raw` is `text` as UTF-8."""
+    if "\r" in text:  # Windows line ends: YAML reads "\r\n" as one line break, as "\n"
+        if text.count("\r") != text.count("\r\n"):
+            return SLOW  # a lone CR is a line break too: left to the others
+        text, raw = text.replace("\r\n", "\n"), raw.replace(b"\r\n", b"\n")
     if None in IMPLICIT or not _ordinary_chars(text, raw):
         return SLOW  # (a resolver for every first character: not the loader this was written for)
     try:
