@@ -101,7 +101,7 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[str]]:
         line = raw[: exc.start].count(b"\n") + 1
         byte = raw[exc.start]
         return None, [f"{path}:{line}: file: is not valid UTF-8 (byte 0x{byte:02x}); save it as UTF-8"]
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
+    if b"\x00" in raw:  # searched in the bytes: much quicker than in non-ASCII text, same line
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return None, [f"{path}:{line}: file: contains a NUL character; is this a text file?"]
     return text, []

@@ -247,7 +247,7 @@ def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[
         return None, problems
     model: BankFile | None = None
     parsed = None
-    data = quick_parse(text)
+    data = quick_parse(text, raw)
     if data is not SLOW:
         with suppress(ValidationError):  # the careful path will say what is wrong, with lines
             model = BankFile.model_validate(data)

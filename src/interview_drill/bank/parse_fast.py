@@ -1,10 +1,12 @@
 """The quick path: an ordinary bank file as plain data in one pass, or a shrug (`SLOW`).
 
-Speed matters here (a 10,000-card bank is ~19 MB): `quick_parse` reads the C parser's events once,
-with no node tree and no line numbers, and gives up at the first thing that is not ordinary. Only
-when it gives up, or the data does not validate, does the file go through the careful parser
-(`bank.parse`), so problem messages are always the careful parser's. The two share their YAML rules
-(`bank.yaml_rules`); tests/test_bank_cache.py checks that they read every file alike.
+Speed matters here (a 10,000-card bank is ~19 MB): `quick_parse` first tries the line reader
+(`bank.parse_lines`, for files in YAML's everyday block layout), else reads the C parser's events
+once, with no node tree and no line numbers; both give up at the first thing that is not ordinary.
+Only when they give up, or the data does not validate, does the file go through the careful parser
+(`bank.parse`), so problem messages are always the careful parser's. They share their YAML rules
+(`bank.yaml_rules`); tests/bank/test_bank_cache.py and test_parse_lines.py check that they read
+every file alike.
 """
 
 from __future__ import annotations
@@ -14,26 +16,45 @@ from typing import Any
 
 import yaml
 
-from interview_drill.bank.yaml_rules import KEY_TAGS, SCALAR_TAGS, STR, VALUE, Loader, read_scalar
+from interview_drill.bank.parse_lines import read_lines
+from interview_drill.bank.yaml_rules import (
+    C_LOADER,
+    IMPLICIT,
+    KEY_TAGS,
+    SLOW,
+    Loader,
+    plain_tag,
+    plain_value,
+    surely_text,
+)
 
-SLOW: Any = object()  # what `quick_parse` returns when a file needs the careful path
+__all__ = ["SLOW", "quick_parse"]
 _QUICK_DEPTH = 12  # a card sits at depth 5; anything deeper is left to the careful path
-_IMPLICIT = dict(Loader.yaml_implicit_resolvers)  # first character -> [(tag, regexp)]
 _SEQ, _ROOT = object(), object()  # `key` of a sequence being filled, and of the document itself
 
 
-def quick_parse(text: str) -> Any:
+def quick_parse(text: str, raw: bytes | None = None) -> Any:
     """The file's data as `yaml.safe_load` gives it, or `SLOW` if the careful path is needed.
 
-    One pass over the C parser's events, building dicts and lists on an explicit stack (no recursion,
-    no node tree, no line numbers). It gives up at anything the careful path would comment on or that
-    an ordinary bank never has: anchors, aliases, tags, complex or merge keys, duplicate keys, scalars
-    that YAML 1.1 reads as something else, nesting deeper than a card's, several documents, errors.
+    `raw` is the text as UTF-8 (the loader has it already; encoded here if not given). The line
+    reader goes first; if it gives up, one pass over the C parser's events, building dicts and lists
+    on an explicit stack (no recursion, no node tree, no line numbers). Both give up at anything the
+    careful path would comment on or that an ordinary bank never has: anchors, aliases, tags,
+    complex or merge keys, duplicate keys, scalars that YAML 1.1 reads as something else, nesting
+    deeper than a card's, several documents, errors.
     So whenever it returns data, the careful path would have returned the same data and no problem.
     """
-    if None in _IMPLICIT:  # a resolver for every first character: not the loader this was written for
+    if None in IMPLICIT:  # a resolver for every first character: not the loader this was written for
         return SLOW
-    loader = Loader(text)
+    if raw is None:
+        try:
+            raw = text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: never in text decoded from a file
+            return SLOW
+    data = read_lines(text, raw)
+    if data is not SLOW:
+        return data
+    loader = Loader(raw if C_LOADER else text)  # the C parser would otherwise encode the text again
     try:
         return _quick_events(loader.get_event)  # type: ignore[arg-type]  # PyYAML stubs: C and Python loaders differ
     except Exception:  # a syntax or reader error, or anything unexpected: the careful path explains
@@ -60,12 +81,12 @@ def _quick_events(get: Callable[[], yaml.Event]) -> Any:
             value = event.value
             plain = event.implicit[0]
             if key is None:
-                if value in top or (plain and _plain_tag(value) not in KEY_TAGS):
+                if value in top or (plain and plain_tag(value) not in KEY_TAGS):
                     return SLOW
                 key = value
                 continue
-            if plain and value[:1] in _IMPLICIT:
-                value = _plain_value(value)
+            if plain and not surely_text(value):
+                value = plain_value(value)
                 if value is SLOW:
                     return SLOW
         elif cls is mapping_start or cls is sequence_start:
@@ -93,22 +114,3 @@ def _quick_events(get: Callable[[], yaml.Event]) -> Any:
     if get().__class__ is not yaml.StreamEndEvent or not isinstance(root, dict):
         return SLOW  # a second document, or a file that is not a mapping: the careful path says so
     return root
-
-
-def _plain_tag(value: str) -> str:
-    """The tag YAML's implicit resolvers give a plain scalar (what `Resolver.resolve` does)."""
-    for tag, regexp in _IMPLICIT.get(value[:1], ()):
-        if regexp.match(value):
-            return tag
-    return STR
-
-
-def _plain_value(value: str) -> Any:
-    """A plain scalar as the careful parser's builder reads it, or `SLOW` if it would complain."""
-    tag = _plain_tag(value)
-    if tag in (STR, VALUE):
-        return value
-    if tag not in SCALAR_TAGS:
-        return SLOW
-    result, problem = read_scalar(yaml.ScalarNode(tag, value))
-    return SLOW if problem else result

@@ -7,6 +7,7 @@ silently reads as something the author did not write (`no` as false, `1:30` as 9
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -39,6 +40,57 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:timestamp": "a date",
 }
 _constructor = yaml.constructor.SafeConstructor()
+
+SLOW: Any = object()  # what the quick readers return when a file needs a more careful one
+IMPLICIT = dict(Loader.yaml_implicit_resolvers)  # first character -> [(tag, regexp)]
+
+
+def _any_of(resolvers: list[tuple[str, re.Pattern[str]]]) -> re.Pattern[str] | None:
+    """One regexp matching whatever any of `resolvers` matches, or None if they cannot be joined."""
+    parts = []
+    for _, regexp in resolvers:
+        if regexp.flags & ~(re.VERBOSE | re.UNICODE):
+            return None
+        parts.append(f"(?{'x' if regexp.flags & re.VERBOSE else ''}:{regexp.pattern})")
+    return re.compile("|".join(parts))
+
+
+# One regexp per first character (None if its resolvers could not be joined): most plain scalars
+# match none, which one C-level match shows.
+ANY_RESOLVER = {first: _any_of(resolvers) for first, resolvers in IMPLICIT.items() if first is not None}
+
+
+def surely_text(value: str) -> bool:
+    """Whether a plain scalar is surely text, no implicit resolver reading it as anything else.
+
+    A quick pre-check: False only means `plain_value` must decide.
+    """
+    if None in IMPLICIT:  # a resolver for every first character: not the loader this was written for
+        return False
+    first = value[:1]
+    if first not in ANY_RESOLVER:
+        return True
+    joined = ANY_RESOLVER[first]
+    return joined is not None and joined.match(value) is None
+
+
+def plain_tag(value: str) -> str:
+    """The tag YAML's implicit resolvers give a plain scalar (what `Resolver.resolve` does)."""
+    for tag, regexp in IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return STR
+
+
+def plain_value(value: str) -> Any:
+    """A plain scalar as the careful parser's builder reads it, or `SLOW` if it would complain."""
+    tag = plain_tag(value)
+    if tag in (STR, VALUE):
+        return value
+    if tag not in SCALAR_TAGS:
+        return SLOW
+    result, problem = read_scalar(yaml.ScalarNode(tag, value))
+    return SLOW if problem else result
 
 
 def read_scalar(node: yaml.ScalarNode) -> tuple[Any, str | None]:
