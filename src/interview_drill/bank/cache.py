@@ -274,8 +274,13 @@ _LAZY: list[Any] = []  # [the lazy card builder, or None when the trick is off],
 
 
 def _model_state(model: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
-    names = _ORDER[type(model)]
-    return {name: model.__dict__[name] for name in names}, tuple(sorted(set(names) - model.model_fields_set))
+    cls, fields = type(model), model.__dict__
+    names = _NAMES[cls]
+    # A validated model's dict holds its fields in their order: copied whole, in C (45,000 models in
+    # a 10,000-card file set); anything else in it (a cached property's value) is left out.
+    values = dict(fields) if fields.keys() == names else {name: fields[name] for name in _ORDER[cls]}
+    unset = names - model.model_fields_set
+    return values, tuple(sorted(unset)) if unset else ()
 
 
 # Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
