@@ -112,3 +112,96 @@ def test_the_real_command_runs_either_way(tmp_path: Path, switch: str):
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
     assert "sample-lora-rank" in done.stdout
+
+
+# ---------------------------------------------------------------- Typer's option coercion
+
+
+def _outcome(runtime, value, param, ctx):
+    try:
+        got = runtime.coerce(value, param=param, ctx=ctx)
+    except Exception as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return ("value", type(got).__name__, repr(got))
+
+
+def test_light_coercion_agrees_with_typers_own_for_every_option(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """Every option and argument of every command, given plain, odd and wrong values alike."""
+    import typer
+    from typer import _coercion
+    from typer.main import get_command
+
+    from interview_drill.cli.app import app
+
+    monkeypatch.setenv(speedups.SWITCH, "")
+    speedups.light_coercion(typer)
+    light = typer.core.build_runtime_param
+    assert light is not _coercion.build_runtime_param
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "locked").write_text("x")
+    (tmp_path / "locked").chmod(0)
+    singles = [
+        None, "", "0", "1", "-1", "7", "020", "-0", "1_000", " 3 ", "+5", "1.5", "-0.5", ".5", "1e3", "nan",
+        "inf", "abc", "٣", "9" * 30, "x/y", "/", "\udcff", "-", str(tmp_path), str(tmp_path / "file"),
+        str(tmp_path / "locked"), str(tmp_path / "missing" / "x"), 3, 0, 3.0, 0.01, True, False,
+        Path("p"), b"bytes",
+    ]  # fmt: skip
+    many = [None, (), [], "a", ("a", "b"), ["1", "x/y"], (str(tmp_path / "file"), "7"), ("\udcff",), (3,)]
+    group = get_command(app)
+    checked = 0
+
+    def walk(command, path):
+        nonlocal checked
+        for param in command.params:
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is None:
+                continue
+            ctx = typer.Context(command)
+            mine, theirs = light(descriptor), _coercion.build_runtime_param(descriptor)
+            multi = param.multiple or param.nargs == -1
+            for value in many if multi else singles:
+                assert _outcome(mine, value, param, ctx) == _outcome(theirs, value, param, ctx), (
+                    path,
+                    param.name,
+                    value,
+                )
+            checked += 1
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(group, [])
+    assert checked > 250
+
+
+def test_light_coercion_is_off_with_the_switch(monkeypatch: pytest.MonkeyPatch):
+    import typer
+    from typer import _coercion
+    from typer.main import get_command
+
+    from interview_drill.cli.app import app
+
+    option = next(p for p in get_command(app).params if p.name == "db")
+    monkeypatch.setattr(typer.core, "build_runtime_param", _coercion.build_runtime_param)
+    monkeypatch.setenv(speedups.SWITCH, "1")
+    speedups.light_coercion(typer)  # not installed: a process started with the switch on
+    assert typer.core.build_runtime_param is _coercion.build_runtime_param
+    monkeypatch.setenv(speedups.SWITCH, "")
+    speedups.light_coercion(typer)
+    assert type(typer.core.build_runtime_param(option.type_descriptor)).__name__ == "LightParam"
+    monkeypatch.setenv(speedups.SWITCH, "1")  # a test flipping it later gets Typer's own again
+    assert type(typer.core.build_runtime_param(option.type_descriptor)) is _coercion.AdapterRuntimeParam
+
+
+def test_a_changed_typer_keeps_its_own_coercion_with_one_note(monkeypatch: pytest.MonkeyPatch):
+    import typer
+
+    def changed(descriptor):
+        raise AssertionError("not called here")
+
+    monkeypatch.setattr(typer.core, "build_runtime_param", changed)
+    monkeypatch.setenv(speedups.SWITCH, "")
+    speedups.light_coercion(typer)
+    assert typer.core.build_runtime_param is changed
+    assert len(speedups.NOTES) == 1 and "light_coercion" in speedups.NOTES[0]

@@ -8,6 +8,7 @@ always kept in `NOTES`), never a crash. The tricks:
 - the cyclic GC is paused while start-up builds objects that live until the process ends, which
   are then frozen out of its reach (`startup_paused`, `long_lived`, `paused`);
 - Typer's string annotations are resolved once, in place (`resolve_annotations`);
+- plain option values are coerced without Typer's per-option pydantic adapters (`light_coercion`);
 - cached cards are rebuilt through pydantic's private slots instead of `model_construct`
   (`model_builder`).
 """
@@ -148,6 +149,134 @@ def _resolve(typer_app: Any) -> None:
                 callbacks += [
                     c for m in typing.get_args(hint)[1:] if (c := getattr(m, "autocompletion", None))
                 ]
+
+
+_MISS = object()  # a light coercer's "not mine": Typer's own adapter decides
+
+
+def light_coercion(typer_package: Any) -> None:
+    """Coerce plain option values of the `typer` package given without building its pydantic adapters.
+
+    Typer 0.29 coerces every option value through a pydantic `TypeAdapter`, built per option at each
+    run, even for an option left out (None): a drill with no options built 13 and imported
+    `typer._adapters` (pydantic.types, annotated_types, ...). This replaces `typer.core`'s
+    `build_runtime_param` (not public API) by one whose coercion handles None exactly as Typer's does
+    (its own `RuntimeParam.coerce`), and str, int, float, bool and `Path` values, and lists of them,
+    as Typer's adapters do; any other value, and any value these reject (an error message), goes to
+    Typer's own coercion, built then, so every error keeps Typer's wording. Installed once; each
+    coercion re-reads the switch, so tests can compare both paths in one process.
+    """
+    if not enabled():
+        return
+    try:
+        _install_light_coercion(typer_package)
+    except Exception as exc:  # Typer changed: it builds its adapters, as without us
+        note("light_coercion", exc)
+
+
+def _install_light_coercion(typer_package: Any) -> None:
+    from pathlib import Path
+
+    core, coercion, param_types = typer_package.core, typer_package._coercion, typer_package._param_types
+    original = core.build_runtime_param
+    if getattr(original, "_idrill_light", False):
+        return
+    if original is not coercion.build_runtime_param or not hasattr(core._TyperParameter, "get_runtime_param"):
+        raise RuntimeError("typer.core no longer builds its runtime params through build_runtime_param")
+    base = coercion.RuntimeParam
+    coerce_path = param_types.coerce_cli_path
+
+    class LightParam(base):  # type: ignore[misc,valid-type]  # a frozen dataclass of Typer's
+        """Typer's None handling (`RuntimeParam.coerce`), then a light coercer or Typer's own."""
+
+        def __init__(self, descriptor: Any, light: Callable[..., Any] | None) -> None:
+            super().__init__(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
+            object.__setattr__(self, "_descriptor", descriptor)
+            object.__setattr__(self, "_light", light)
+            object.__setattr__(self, "_real", None)
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self._light is not None and enabled():
+                got = self._light(value, param, ctx)
+                if got is not _MISS:
+                    return got
+            if self._real is None:
+                object.__setattr__(self, "_real", original(self._descriptor))
+            return self._real._coerce_value(value, param=param, ctx=ctx)
+
+    def build(descriptor: Any) -> Any:
+        if not enabled() or descriptor.file_annotation is not None:
+            return original(descriptor)
+        return LightParam(
+            descriptor, _light_coercer(descriptor.annotation, descriptor.parameter_info, coerce_path, Path)
+        )
+
+    build._idrill_light = True  # type: ignore[attr-defined]
+    core.build_runtime_param = build
+
+
+def _light_coercer(
+    annotation: Any, info: Any, coerce_path: Callable[..., Any], path_class: type
+) -> Callable[[Any, Any, Any], Any] | None:
+    """(value, param, ctx) -> what Typer's adapter for `annotation` returns, or _MISS; None if no such."""
+    import re
+    import typing
+
+    if info.parser is not None:
+        return None
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation)
+        leaf = _light_coercer(item, info, coerce_path, path_class)
+        if leaf is None:
+            return None
+
+        def many(value: Any, param: Any, ctx: Any) -> Any:
+            out = []
+            for one in value if isinstance(value, (list, tuple)) else [value]:
+                got = leaf(one, param, ctx)
+                if got is _MISS:
+                    return _MISS
+                out.append(got)
+            return out
+
+        return many
+    if annotation is str:
+        return lambda value, param, ctx: value if type(value) is str else _MISS
+    if annotation is bool:
+        return lambda value, param, ctx: value if type(value) is bool else _MISS
+    if annotation is int or annotation is float:
+        if info.clamp:
+            return None
+        low, high = info.min, info.max
+        # Digits only (pydantic also takes "1_000", " 7 ", "2e3"...: those go to Typer's adapter).
+        pattern = re.compile(r"-?[0-9]{1,18}" if annotation is int else r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
+
+        def number(value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is annotation:
+                got = value
+            elif type(value) is str and pattern.fullmatch(value):
+                got = annotation(value)
+            else:
+                return _MISS
+            if got != got or (low is not None and got < low) or (high is not None and got > high):
+                return _MISS  # NaN, or out of range: Typer's message
+            return got
+
+        return number
+    if annotation is path_class and info.path_type is None:
+
+        def path(value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is str:
+                value = path_class(value)  # what pydantic makes of any str for a Path
+            elif not isinstance(value, path_class):
+                return _MISS
+            try:
+                return coerce_path(value, info, path_type=path_class, param=param, ctx=ctx)
+            except Exception:
+                return _MISS  # Typer's adapter runs the same checks again and raises its own error
+
+        return path
+    return None
 
 
 # ---------------------------------------------------------------- pydantic
