@@ -86,38 +86,48 @@ def test_an_unknown_or_missing_command_reads_the_same(args: list[str]):
     assert got.exit_code != 0
 
 
-# Runs `idrill ARGS` in a fresh interpreter and lists the command modules and Typer's adapters it loaded.
+# Runs `idrill ARGS` in a fresh interpreter and lists which of the modules named in WATCH it loaded.
 _LOADED = """
-import sys, runpy
+import os, sys, runpy
 sys.argv = ["idrill", *sys.argv[1:]]
 try:
     runpy.run_module("interview_drill", run_name="__main__")
 except SystemExit:
     pass
-print("LOADED:", *sorted(m for m in sys.modules if m.startswith("interview_drill.cli.commands.") or m == "typer._adapters"))
+watch = os.environ["WATCH"].split()
+print("LOADED:", *sorted(m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in watch)))
 """
 
 
-def loaded(args: list[str], home: Path, *, stdin: str = "", switch: str = "") -> list[str]:
-    env = {**os.environ, "IDRILL_HOME": str(home), "IDRILL_NO_SPEEDUPS": switch}
+def loaded(
+    args: list[str], home: Path, *, watch: tuple[str, ...], stdin: str = "", switch: str = ""
+) -> list[str]:
+    env = {**os.environ, "IDRILL_HOME": str(home), "IDRILL_NO_SPEEDUPS": switch, "WATCH": " ".join(watch)}
     done = subprocess.run(
         [sys.executable, "-c", _LOADED, *args],
         input=stdin,
         capture_output=True,
         text=True,
         env=env,
-        timeout=60,
+        timeout=120,
     )
     assert "Traceback" not in done.stderr, done.stderr
     line = [line for line in done.stdout.splitlines() if line.startswith("LOADED:")][-1]
     return line.split()[1:]
 
 
+COMMAND_MODULES = ("interview_drill.cli.commands",)
+
+
 def test_a_command_imports_its_own_module_only(isolated_home: Path):
     bank = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
-    assert loaded(["due", "--json", *bank], isolated_home) == ["interview_drill.cli.commands.drill"]
-    assert loaded(["stats", *bank], isolated_home) == ["interview_drill.cli.commands.reports"]
-    assert loaded(["config", "path"], isolated_home) == ["interview_drill.cli.commands.config"]
+    for args, module in (
+        (["due", "--json", *bank], "drill"),
+        (["stats", *bank], "reports"),
+        (["config", "path"], "config"),
+    ):
+        got = loaded(args, isolated_home, watch=COMMAND_MODULES)
+        assert got == ["interview_drill.cli.commands", f"interview_drill.cli.commands.{module}"], args
 
 
 @pytest.mark.parametrize("switch", ["", "1"])
@@ -126,6 +136,16 @@ def test_the_drill_builds_no_pydantic_adapter_for_its_options(
 ):
     """Typer's own coercion builds a pydantic TypeAdapter per option (speedups.light_coercion)."""
     args = ["--no-builtin", "--bank", str(SAMPLE_BANK), "--db", str(tmp_path / "h.db"), "--limit", "1"]
-    got = loaded(args, isolated_home, stdin="space\n3\n", switch=switch)
-    assert "interview_drill.cli.commands.drill" in got
-    assert ("typer._adapters" in got) == (switch == "1")
+    got = loaded(args, isolated_home, watch=("typer._adapters",), stdin="space\n3\n", switch=switch)
+    assert got == (["typer._adapters"] if switch == "1" else [])
+
+
+def test_the_drill_imports_no_more_than_its_cards_need(isolated_home: Path, tmp_path: Path):
+    """No other command's module, no interview-plan rules without a plan, no statistics beyond the streak,
+    no coding round before `c` (the built-in bank has exercises)."""
+    watch = (
+        *COMMAND_MODULES, "interview_drill.app.plan", "interview_drill.domain.plan",
+        "interview_drill.domain.figures.stats", "interview_drill.app.exercises",
+    )  # fmt: skip
+    got = loaded(["--db", str(tmp_path / "h.db")], isolated_home, watch=watch, stdin="space\n3\nq\n")
+    assert got == ["interview_drill.cli.commands", "interview_drill.cli.commands.drill"]
