@@ -205,3 +205,44 @@ def test_a_changed_typer_keeps_its_own_coercion_with_one_note(monkeypatch: pytes
     speedups.light_coercion(typer)
     assert typer.core.build_runtime_param is changed
     assert len(speedups.NOTES) == 1 and "light_coercion" in speedups.NOTES[0]
+
+
+# ---------------------------------------------------------------- the garbage collector
+
+
+@pytest.mark.parametrize("switch", ["", "1"])
+def test_long_lived_nests_and_the_outermost_turns_the_gc_back_on(
+    monkeypatch: pytest.MonkeyPatch, switch: str
+):
+    """The drill builds its session inside one long_lived(), and the bank inside another within it."""
+    import gc
+
+    monkeypatch.setattr(speedups, "REAL_RUN", True)
+    monkeypatch.setenv(speedups.SWITCH, switch)
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # keep this test process's objects collectable
+    assert gc.isenabled()
+    with speedups.long_lived():
+        with speedups.long_lived():
+            assert gc.isenabled() is bool(switch)
+        assert gc.isenabled() is bool(switch)  # the bank is built; the rest of the session is not
+    assert gc.isenabled()
+
+
+def test_the_drill_runs_its_session_with_the_gc_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Paused while the session is built, the GC is back on for the hours a session may last."""
+    import gc
+
+    from interview_drill.app.loops.drill import Session
+
+    from .conftest import run
+
+    seen = []
+    real_run = Session.run
+    monkeypatch.setattr(Session, "run", lambda self: (seen.append(gc.isenabled()), real_run(self))[1])
+    monkeypatch.setattr(speedups, "REAL_RUN", True)
+    monkeypatch.setenv(speedups.SWITCH, "")
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    result = run("--no-builtin", "--bank", str(SAMPLE_BANK), "--db", str(tmp_path / "h.db"), input="q\n")
+    assert result.exit_code == 0, result.output
+    assert seen == [True]
+    assert gc.isenabled()

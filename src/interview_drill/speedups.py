@@ -77,17 +77,20 @@ def long_lived() -> Iterator[None]:
     """Build objects that live until the command ends (the bank) unscanned, then freeze them.
 
     10,000 cards are ~150,000 GC-tracked objects: without this every later collection (queue,
-    stats over the history) would scan them all again.
+    stats over the history) would scan them all again. It nests: the drill builds its whole session
+    (the modules it imports, the bank, the queue) in one, and the GC is back on for the session.
     """
     if not (REAL_RUN and enabled()):
         yield
         return
+    was = gc.isenabled()  # False inside another long_lived(): the outer one turns it back on
     gc.disable()
     try:
         yield
     finally:
         gc.freeze()
-        gc.enable()
+        if was:
+            gc.enable()
 
 
 @contextmanager

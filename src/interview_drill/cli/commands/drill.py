@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from interview_drill import speedups
 from interview_drill.cli.complete import complete_card_id
 from interview_drill.cli.keys import key_reader, line_reader
 from interview_drill.cli.options import Commands, Common, DrillOpts, Filters, JsonOpt, NewOpt
@@ -35,43 +36,44 @@ IdsArg = Annotated[
 @commands.command()
 def drill(filters: Filters = Filters(), session: DrillOpts = DrillOpts(), opts: Common = Common()) -> None:
     """Today's drill: due cards first, then new ones. Single keys; press ? for help."""
-    from interview_drill.app.loops.drill import Session
-    from interview_drill.domain.queue import as_item, cram_items
-    from interview_drill.domain.review import row_for
-    from interview_drill.render.session import TerminalInteraction, render_summary
+    with speedups.long_lived():  # what the session is built from lives as long as it: never scanned
+        from interview_drill.app.loops.drill import Session
+        from interview_drill.domain.queue import as_item, cram_items
+        from interview_drill.domain.review import row_for
+        from interview_drill.render.session import TerminalInteraction, render_summary
 
-    ws = opts.workspace()
-    flt = filters.check(ws.bank)
-    console = opts.console()
-    now = ws.now()
-    later = []
-    if session.cram:
-        rows = ws.rows()
-        items = cram_items(
-            [as_item(c, row_for(c, rows), ws.scheduler, now) for c in flt.apply(ws.bank.cards)]
-        )
-        if not items:
-            raise UsageError("no cards match these filters")
-    else:
-        if flt.active and not flt.apply(ws.bank.cards):
-            raise UsageError("no cards match these filters")
-        queue = ws.queue(flt, new_limit=session.new, now=now)
-        items, later = queue.items, queue.later
-        if not items and not later:
-            _nothing_due(console, ws, queue.next_due, now)
-            return
-    from interview_drill.app.ai.grading import grader_for
-    from interview_drill.cli.hints import words
+        ws = opts.workspace()
+        flt = filters.check(ws.bank)
+        console = opts.console()
+        now = ws.now()
+        later = []
+        if session.cram:
+            rows = ws.rows()
+            items = cram_items(
+                [as_item(c, row_for(c, rows), ws.scheduler, now) for c in flt.apply(ws.bank.cards)]
+            )
+            if not items:
+                raise UsageError("no cards match these filters")
+        else:
+            if flt.active and not flt.apply(ws.bank.cards):
+                raise UsageError("no cards match these filters")
+            queue = ws.queue(flt, new_limit=session.new, now=now)
+            items, later = queue.items, queue.later
+            if not items and not later:
+                _nothing_due(console, ws, queue.next_due, now)
+                return
+        from interview_drill.app.ai.grading import grader_for
+        from interview_drill.cli.hints import words
 
-    read_key = key_reader(console)
-    ui = TerminalInteraction(console, read_key, line_reader(), clear=console.is_terminal)
-    loop = Session(
-        ws.store, ws.scheduler, ws.clock, ui, items,
-        mode="cram" if session.cram else "drill", later=later, limit=session.limit, minutes=session.minutes,
-        bury_until=lambda moment: ws.today(moment)[1], write=session.write,
-        grader=grader_for(ws.settings, words=words),
-        coding=_coding_round(ws, console, read_key),
-    )  # fmt: skip
+        read_key = key_reader(console)
+        ui = TerminalInteraction(console, read_key, line_reader(), clear=console.is_terminal)
+        loop = Session(
+            ws.store, ws.scheduler, ws.clock, ui, items,
+            mode="cram" if session.cram else "drill", later=later, limit=session.limit, minutes=session.minutes,
+            bury_until=lambda moment: ws.today(moment)[1], write=session.write,
+            grader=grader_for(ws.settings, words=words),
+            coding=_coding_round(ws, console, read_key),
+        )  # fmt: skip
     result = loop.run()
     console.print(render_summary(result, due_tomorrow=ws.tomorrow_due(), streak=_streak(ws)))
     if result.interrupted:
