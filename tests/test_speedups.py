@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses  # at module level: the string annotations below (InitVar, ClassVar) name these
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -246,3 +248,136 @@ def test_the_drill_runs_its_session_with_the_gc_on(monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 0, result.output
     assert seen == [True]
     assert gc.isenabled()
+
+
+# ---------------------------------------------------------------- dataclasses' generated code
+
+
+def _every_kind_of_dataclass():
+    """Dataclasses using most of what `dataclasses` generates code for."""
+
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Frozen:
+        """A frozen, ordered one."""
+
+        a: int
+        b: str = "x"
+        c: list[int] = dataclasses.field(default_factory=list, compare=False)
+        d: ClassVar[int] = 3
+
+    @dataclasses.dataclass(kw_only=True, unsafe_hash=True)
+    class Keywords:
+        a: int
+        b: dataclasses.InitVar[int] = 0
+        c: float = dataclasses.field(init=False, default=1.5)
+
+        def __post_init__(self, b: int) -> None:
+            self.c = self.a + b
+
+    @dataclasses.dataclass(slots=True, match_args=False, repr=False)
+    class Slotted:
+        a: int
+        b: tuple = ()
+
+    return Frozen, Keywords, Slotted
+
+
+def _shape(classes):
+    out = []
+    for cls in classes:
+        for name, fn in sorted(vars(cls).items()):
+            code = getattr(fn, "__code__", None)
+            if code is None:
+                continue
+            out.append((
+                cls.__name__, name, code.co_code, code.co_consts, code.co_names, code.co_varnames,
+                code.co_filename, code.co_flags, repr(fn.__annotations__), fn.__defaults__, fn.__kwdefaults__,
+            ))  # fmt: skip
+    return out
+
+
+def _behaviour(classes):
+    frozen, keywords, slotted = classes
+    one = frozen(1, "y", [2])
+    try:
+        one.a = 2  # type: ignore[misc]
+        refused = None
+    except dataclasses.FrozenInstanceError as exc:
+        refused = str(exc)
+    return (
+        repr(one), one == frozen(1, "y", [3]), one < frozen(2), hash(one) == hash(frozen(1, "y")), refused,
+        repr(keywords(a=2, b=3)), hash(keywords(a=2)) == hash(keywords(a=2)), slotted(1).a, frozen.__doc__,
+        keywords.__doc__, frozen.__match_args__, getattr(slotted, "__match_args__", None),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def plain_dataclasses(monkeypatch: pytest.MonkeyPatch):
+    """`dataclasses` as Python ships it, and no cache installed (both restored after the test)."""
+    monkeypatch.setattr(dataclasses, "exec", None, raising=False)
+    monkeypatch.delattr(dataclasses, "exec")
+    monkeypatch.setattr(speedups, "_dataclass_code", None)
+    monkeypatch.setenv(speedups.SWITCH, "")
+    return dataclasses
+
+
+def test_cached_dataclass_code_makes_the_same_classes(plain_dataclasses, tmp_path: Path):
+    import atexit
+
+    plain = _every_kind_of_dataclass()
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    assert "exec" in vars(plain_dataclasses)
+    compiled = _every_kind_of_dataclass()  # compiled here, kept for the file
+    assert speedups._dataclass_code
+    cached = _every_kind_of_dataclass()  # from the cache
+    assert _shape(compiled) == _shape(plain) == _shape(cached)
+    assert _behaviour(compiled) == _behaviour(plain) == _behaviour(cached)
+    assert speedups.NOTES == []
+    atexit.unregister(speedups._write_dataclass_code)
+    speedups._write_dataclass_code(speedups._dataclass_code_path(tmp_path), speedups._dataclass_code)
+    assert speedups._read_dataclass_code(speedups._dataclass_code_path(tmp_path)) == speedups._dataclass_code
+
+
+@pytest.mark.parametrize("content", [b"", b"not marshal", b"\x00" * 10, None])
+def test_a_damaged_or_odd_dataclass_code_file_is_ignored(plain_dataclasses, tmp_path: Path, content):
+    import atexit
+    import marshal
+
+    path = speedups._dataclass_code_path(tmp_path)
+    if content is None:
+        path.write_bytes(marshal.dumps({"def f(): pass": 3}))  # a map, but not of code
+    else:
+        path.write_bytes(content)
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    atexit.unregister(speedups._write_dataclass_code)
+    assert speedups._dataclass_code == {}
+    assert _shape(_every_kind_of_dataclass())  # still builds classes
+    path.unlink()
+    path.mkdir()  # a folder in its place
+    assert speedups._read_dataclass_code(path) == {}
+
+
+def test_the_dataclass_code_cache_is_off_with_the_switch_or_a_changed_dataclasses(
+    plain_dataclasses, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setenv(speedups.SWITCH, "1")
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    assert "exec" not in vars(plain_dataclasses) and speedups.NOTES == []
+    monkeypatch.setenv(speedups.SWITCH, "")
+    monkeypatch.setattr(plain_dataclasses, "exec", exec, raising=False)  # as if it had its own now
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    assert len(speedups.NOTES) == 1 and "compiled_dataclasses" in speedups.NOTES[0]
+
+
+@pytest.mark.parametrize("switch", ["", "1"])
+def test_a_real_run_keeps_the_dataclass_code_and_reuses_it(tmp_path: Path, switch: str):
+    env = {"IDRILL_HOME": str(tmp_path), speedups.SWITCH: switch, "PATH": "/usr/bin:/bin"}
+    args = [sys.executable, "-m", "interview_drill", "list", "--no-builtin", "--bank", str(SAMPLE_BANK)]
+    first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    files = list((tmp_path / "cache").glob("dataclass-code.*"))
+    assert len(files) == (0 if switch else 1)
+    stamps = [f.stat().st_mtime_ns for f in files]
+    second = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    assert (first.returncode, first.stdout, first.stderr) == (second.returncode, second.stdout, second.stderr)
+    assert first.returncode == 0 and "sample-lora-rank" in first.stdout
+    assert [f.stat().st_mtime_ns for f in files] == stamps  # nothing new to keep: not rewritten

@@ -9,6 +9,8 @@ always kept in `NOTES`), never a crash. The tricks:
   are then frozen out of its reach (`startup_paused`, `long_lived`, `paused`);
 - Typer's string annotations are resolved once, in place (`resolve_annotations`);
 - plain option values are coerced without Typer's per-option pydantic adapters (`light_coercion`);
+- the code `dataclasses` generates is compiled once and kept in the cache folder
+  (`compiled_dataclasses`);
 - cached cards are rebuilt through pydantic's private slots instead of `model_construct`
   (`model_builder`).
 """
@@ -19,7 +21,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -106,6 +108,104 @@ def paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+# ---------------------------------------------------------------- dataclasses
+
+DATACLASS_CODE_LIMIT = 8 * 1024 * 1024  # the file holds a few hundred small code objects (~0.3 MB)
+_dataclass_code: dict[str, Any] | None = None  # source text → its compiled code, once installed
+
+
+def compiled_dataclasses(folder: Callable[[], Any]) -> None:
+    """Reuse, from a file in the folder `folder()` names, the compiled code of the methods `dataclasses` generates.
+
+    `dataclasses` writes the source of each class's `__init__`, `__repr__`, `__eq__`... and compiles
+    it at every start: the ~90 dataclasses a drill defines (ours, pydantic's, Rich's) spent about half
+    of their ~40 ms compiling. The code compiled from a text is always the same, so the file maps each
+    text to its code (marshal; one file per interpreter and optimisation level) and is rewritten, at
+    exit, only when a text was new. It works by giving the `dataclasses` module its own `exec` (the
+    name its generated source is run with), which runs the cached code in place of compiling the text:
+    the same as `exec(text, ...)` from `dataclasses` (no `__future__` flags there), nothing else.
+    """
+    global _dataclass_code
+    if not enabled() or _dataclass_code is not None:
+        return
+    try:
+        import builtins
+        import dataclasses
+
+        if "exec" in vars(dataclasses):
+            raise RuntimeError("dataclasses already has its own exec")
+        path = _dataclass_code_path(folder())
+        codes = _read_dataclass_code(path)
+        real_exec = builtins.exec
+        new: list[str] = []
+
+        def cached_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+            if type(source) is str:
+                code = codes.get(source)
+                if code is None:
+                    code = codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
+                    if not new:
+                        import atexit
+
+                        atexit.register(_write_dataclass_code, path, codes)
+                    new.append(source)
+                source = code
+            real_exec(source, globals, locals)
+
+        dataclasses.exec = cached_exec  # type: ignore[attr-defined]
+        _dataclass_code = codes
+    except Exception as exc:  # a changed dataclasses module: it compiles its text, as without us
+        note("compiled_dataclasses", exc)
+
+
+def _dataclass_code_path(folder: Any) -> Any:
+    from pathlib import Path
+
+    tag = f"{sys.implementation.cache_tag}-O{sys.flags.optimize}"
+    return Path(folder) / f"dataclass-code.{tag}.marshal"
+
+
+def _read_dataclass_code(path: Any) -> dict[str, Any]:
+    """The file's map, or an empty one (missing, not a regular file, too big, damaged, or not a map)."""
+    import marshal
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return {}
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > DATACLASS_CODE_LIMIT:
+            return {}
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = marshal.loads(f.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    finally:
+        os.close(fd)
+    code_type = type(_read_dataclass_code.__code__)
+    if not isinstance(data, dict) or not all(
+        type(k) is str and type(v) is code_type for k, v in data.items()
+    ):
+        return {}
+    return data
+
+
+def _write_dataclass_code(path: Any, codes: dict[str, Any]) -> None:
+    """Replace the file atomically; a cache that cannot be written is simply not kept."""
+    import marshal
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps(codes))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        with suppress(OSError):
+            tmp.unlink()
 
 
 # ---------------------------------------------------------------- Typer
