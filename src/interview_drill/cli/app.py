@@ -115,11 +115,11 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        speedups.command_starts()
         if speedups.REAL_RUN:  # not in tests that run commands in-process: the cache is the user's
             from interview_drill.paths import cache_dir
 
-            speedups.compiled_dataclasses(cache_dir)
+            speedups.compiled_dataclasses(cache_dir)  # before the GC resumes: the code lives on
+        speedups.command_starts()
         from interview_drill import errors
         from interview_drill.cli.hints import words
 
