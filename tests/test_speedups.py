@@ -381,3 +381,19 @@ def test_a_real_run_keeps_the_dataclass_code_and_reuses_it(tmp_path: Path, switc
     assert (first.returncode, first.stdout, first.stderr) == (second.returncode, second.stdout, second.stderr)
     assert first.returncode == 0 and "sample-lora-rank" in first.stdout
     assert [f.stat().st_mtime_ns for f in files] == stamps  # nothing new to keep: not rewritten
+
+
+def test_the_cached_exec_runs_text_like_exec_does(plain_dataclasses, tmp_path: Path):
+    """No `__future__` flags leak into the text, and a call without namespaces uses the caller's."""
+    import atexit
+
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    atexit.unregister(speedups._write_dataclass_code)
+    run = plain_dataclasses.exec
+    ns: dict = {}
+    run("def f(x: int) -> int: return x", {}, ns)
+    assert ns["f"].__annotations__ == {"x": int, "return": int}  # not strings, as with the annotations flag
+    marker = "seen"  # noqa: F841  (read by the text below, through the caller's locals)
+    here: dict = {}
+    run("here['got'] = marker")
+    assert here == {"got": "seen"}

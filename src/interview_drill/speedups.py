@@ -142,6 +142,9 @@ def compiled_dataclasses(folder: Callable[[], Any]) -> None:
         new: list[str] = []
 
         def cached_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+            if globals is None:  # exec's own default: its caller's namespaces (dataclasses passes both)
+                caller = sys._getframe(1)
+                globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
             if type(source) is str:
                 code = codes.get(source)
                 if code is None:
