@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses  # at module level: the string annotations below (InitVar, ClassVar) name these
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -118,3 +120,286 @@ def test_the_real_command_runs_either_way(tmp_path: Path, switch: str):
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr
     assert "sample-lora-rank" in done.stdout
+
+
+# ---------------------------------------------------------------- Typer's option coercion
+
+
+def _outcome(runtime, value, param, ctx):
+    try:
+        got = runtime.coerce(value, param=param, ctx=ctx)
+    except Exception as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return ("value", type(got).__name__, repr(got))
+
+
+def test_light_coercion_agrees_with_typers_own_for_every_option(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """Every option and argument of every command, given plain, odd and wrong values alike."""
+    import typer
+    from typer import _coercion
+    from typer.main import get_command
+
+    from interview_drill.cli.app import app
+
+    monkeypatch.setenv(speedups.SWITCH, "")
+    speedups.light_coercion(typer)
+    light = typer.core.build_runtime_param
+    assert light is not _coercion.build_runtime_param
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "locked").write_text("x")
+    (tmp_path / "locked").chmod(0)
+    singles = [
+        None, "", "0", "1", "-1", "7", "020", "-0", "1_000", " 3 ", "+5", "1.5", "-0.5", ".5", "1e3", "nan",
+        "inf", "abc", "٣", "9" * 30, "x/y", "/", "\udcff", "-", str(tmp_path), str(tmp_path / "file"),
+        str(tmp_path / "locked"), str(tmp_path / "missing" / "x"), 3, 0, 3.0, 0.01, True, False,
+        Path("p"), b"bytes",
+    ]  # fmt: skip
+    many = [None, (), [], "a", ("a", "b"), ["1", "x/y"], (str(tmp_path / "file"), "7"), ("\udcff",), (3,)]
+    group = get_command(app)
+    checked = 0
+
+    def walk(command, path):
+        nonlocal checked
+        for param in command.params:
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is None:
+                continue
+            ctx = typer.Context(command)
+            mine, theirs = light(descriptor), _coercion.build_runtime_param(descriptor)
+            multi = param.multiple or param.nargs == -1
+            for value in many if multi else singles:
+                assert _outcome(mine, value, param, ctx) == _outcome(theirs, value, param, ctx), (
+                    path,
+                    param.name,
+                    value,
+                )
+            checked += 1
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(group, [])
+    assert checked > 250
+
+
+def test_light_coercion_is_off_with_the_switch(monkeypatch: pytest.MonkeyPatch):
+    import typer
+    from typer import _coercion
+    from typer.main import get_command
+
+    from interview_drill.cli.app import app
+
+    option = next(p for p in get_command(app).params if p.name == "db")
+    monkeypatch.setattr(typer.core, "build_runtime_param", _coercion.build_runtime_param)
+    monkeypatch.setenv(speedups.SWITCH, "1")
+    speedups.light_coercion(typer)  # not installed: a process started with the switch on
+    assert typer.core.build_runtime_param is _coercion.build_runtime_param
+    monkeypatch.setenv(speedups.SWITCH, "")
+    speedups.light_coercion(typer)
+    assert type(typer.core.build_runtime_param(option.type_descriptor)).__name__ == "LightParam"
+    monkeypatch.setenv(speedups.SWITCH, "1")  # a test flipping it later gets Typer's own again
+    assert type(typer.core.build_runtime_param(option.type_descriptor)) is _coercion.AdapterRuntimeParam
+
+
+def test_a_changed_typer_keeps_its_own_coercion_with_one_note(monkeypatch: pytest.MonkeyPatch):
+    import typer
+
+    def changed(descriptor):
+        raise AssertionError("not called here")
+
+    monkeypatch.setattr(typer.core, "build_runtime_param", changed)
+    monkeypatch.setenv(speedups.SWITCH, "")
+    speedups.light_coercion(typer)
+    assert typer.core.build_runtime_param is changed
+    assert len(speedups.NOTES) == 1 and "light_coercion" in speedups.NOTES[0]
+
+
+# ---------------------------------------------------------------- the garbage collector
+
+
+@pytest.mark.parametrize("switch", ["", "1"])
+def test_long_lived_nests_and_the_outermost_turns_the_gc_back_on(
+    monkeypatch: pytest.MonkeyPatch, switch: str
+):
+    """The drill builds its session inside one long_lived(), and the bank inside another within it."""
+    import gc
+
+    monkeypatch.setattr(speedups, "REAL_RUN", True)
+    monkeypatch.setenv(speedups.SWITCH, switch)
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # keep this test process's objects collectable
+    assert gc.isenabled()
+    with speedups.long_lived():
+        with speedups.long_lived():
+            assert gc.isenabled() is bool(switch)
+        assert gc.isenabled() is bool(switch)  # the bank is built; the rest of the session is not
+    assert gc.isenabled()
+
+
+def test_the_drill_runs_its_session_with_the_gc_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Paused while the session is built, the GC is back on for the hours a session may last."""
+    import gc
+
+    from interview_drill.app.loops.drill import Session
+
+    from .conftest import run
+
+    seen = []
+    real_run = Session.run
+    monkeypatch.setattr(Session, "run", lambda self: (seen.append(gc.isenabled()), real_run(self))[1])
+    monkeypatch.setattr(speedups, "REAL_RUN", True)
+    monkeypatch.setenv(speedups.SWITCH, "")
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    result = run("--no-builtin", "--bank", str(SAMPLE_BANK), "--db", str(tmp_path / "h.db"), input="q\n")
+    assert result.exit_code == 0, result.output
+    assert seen == [True]
+    assert gc.isenabled()
+
+
+# ---------------------------------------------------------------- dataclasses' generated code
+
+
+def _every_kind_of_dataclass():
+    """Dataclasses using most of what `dataclasses` generates code for."""
+
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Frozen:
+        """A frozen, ordered one."""
+
+        a: int
+        b: str = "x"
+        c: list[int] = dataclasses.field(default_factory=list, compare=False)
+        d: ClassVar[int] = 3
+
+    @dataclasses.dataclass(kw_only=True, unsafe_hash=True)
+    class Keywords:
+        a: int
+        b: dataclasses.InitVar[int] = 0
+        c: float = dataclasses.field(init=False, default=1.5)
+
+        def __post_init__(self, b: int) -> None:
+            self.c = self.a + b
+
+    @dataclasses.dataclass(slots=True, match_args=False, repr=False)
+    class Slotted:
+        a: int
+        b: tuple = ()
+
+    return Frozen, Keywords, Slotted
+
+
+def _shape(classes):
+    out = []
+    for cls in classes:
+        for name, fn in sorted(vars(cls).items()):
+            code = getattr(fn, "__code__", None)
+            if code is None:
+                continue
+            out.append((
+                cls.__name__, name, code.co_code, code.co_consts, code.co_names, code.co_varnames,
+                code.co_filename, code.co_flags, repr(fn.__annotations__), fn.__defaults__, fn.__kwdefaults__,
+            ))  # fmt: skip
+    return out
+
+
+def _behaviour(classes):
+    frozen, keywords, slotted = classes
+    one = frozen(1, "y", [2])
+    try:
+        one.a = 2  # type: ignore[misc]
+        refused = None
+    except dataclasses.FrozenInstanceError as exc:
+        refused = str(exc)
+    return (
+        repr(one), one == frozen(1, "y", [3]), one < frozen(2), hash(one) == hash(frozen(1, "y")), refused,
+        repr(keywords(a=2, b=3)), hash(keywords(a=2)) == hash(keywords(a=2)), slotted(1).a, frozen.__doc__,
+        keywords.__doc__, frozen.__match_args__, getattr(slotted, "__match_args__", None),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def plain_dataclasses(monkeypatch: pytest.MonkeyPatch):
+    """`dataclasses` as Python ships it, and no cache installed (both restored after the test)."""
+    monkeypatch.setattr(dataclasses, "exec", None, raising=False)
+    monkeypatch.delattr(dataclasses, "exec")
+    monkeypatch.setattr(speedups, "_dataclass_code", None)
+    monkeypatch.setenv(speedups.SWITCH, "")
+    return dataclasses
+
+
+def test_cached_dataclass_code_makes_the_same_classes(plain_dataclasses, tmp_path: Path):
+    import atexit
+
+    plain = _every_kind_of_dataclass()
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    assert "exec" in vars(plain_dataclasses)
+    compiled = _every_kind_of_dataclass()  # compiled here, kept for the file
+    assert speedups._dataclass_code
+    cached = _every_kind_of_dataclass()  # from the cache
+    assert _shape(compiled) == _shape(plain) == _shape(cached)
+    assert _behaviour(compiled) == _behaviour(plain) == _behaviour(cached)
+    assert speedups.NOTES == []
+    atexit.unregister(speedups._write_dataclass_code)
+    speedups._write_dataclass_code(speedups._dataclass_code_path(tmp_path), speedups._dataclass_code)
+    assert speedups._read_dataclass_code(speedups._dataclass_code_path(tmp_path)) == speedups._dataclass_code
+
+
+@pytest.mark.parametrize("content", [b"", b"not marshal", b"\x00" * 10, None])
+def test_a_damaged_or_odd_dataclass_code_file_is_ignored(plain_dataclasses, tmp_path: Path, content):
+    import atexit
+    import marshal
+
+    path = speedups._dataclass_code_path(tmp_path)
+    if content is None:
+        path.write_bytes(marshal.dumps({"def f(): pass": 3}))  # a map, but not of code
+    else:
+        path.write_bytes(content)
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    atexit.unregister(speedups._write_dataclass_code)
+    assert speedups._dataclass_code == {}
+    assert _shape(_every_kind_of_dataclass())  # still builds classes
+    path.unlink()
+    path.mkdir()  # a folder in its place
+    assert speedups._read_dataclass_code(path) == {}
+
+
+def test_the_dataclass_code_cache_is_off_with_the_switch_or_a_changed_dataclasses(
+    plain_dataclasses, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setenv(speedups.SWITCH, "1")
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    assert "exec" not in vars(plain_dataclasses) and speedups.NOTES == []
+    monkeypatch.setenv(speedups.SWITCH, "")
+    monkeypatch.setattr(plain_dataclasses, "exec", exec, raising=False)  # as if it had its own now
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    assert len(speedups.NOTES) == 1 and "compiled_dataclasses" in speedups.NOTES[0]
+
+
+@pytest.mark.parametrize("switch", ["", "1"])
+def test_a_real_run_keeps_the_dataclass_code_and_reuses_it(tmp_path: Path, switch: str):
+    env = {"IDRILL_HOME": str(tmp_path), speedups.SWITCH: switch, "PATH": "/usr/bin:/bin"}
+    args = [sys.executable, "-m", "interview_drill", "list", "--no-builtin", "--bank", str(SAMPLE_BANK)]
+    first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    files = list((tmp_path / "cache").glob("dataclass-code.*"))
+    assert len(files) == (0 if switch else 1)
+    stamps = [f.stat().st_mtime_ns for f in files]
+    second = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    assert (first.returncode, first.stdout, first.stderr) == (second.returncode, second.stdout, second.stderr)
+    assert first.returncode == 0 and "sample-lora-rank" in first.stdout
+    assert [f.stat().st_mtime_ns for f in files] == stamps  # nothing new to keep: not rewritten
+
+
+def test_the_cached_exec_runs_text_like_exec_does(plain_dataclasses, tmp_path: Path):
+    """No `__future__` flags leak into the text, and a call without namespaces uses the caller's."""
+    import atexit
+
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    atexit.unregister(speedups._write_dataclass_code)
+    run = plain_dataclasses.exec
+    ns: dict = {}
+    run("def f(x: int) -> int: return x", {}, ns)
+    assert ns["f"].__annotations__ == {"x": int, "return": int}  # not strings, as with the annotations flag
+    marker = "seen"  # noqa: F841  (read by the text below, through the caller's locals)
+    here: dict = {}
+    run("here['got'] = marker")
+    assert here == {"got": "seen"}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
@@ -70,10 +69,20 @@ def cache_dir() -> Path:
 
 def builtin_bank_dir() -> Path:
     """The built-in question bank: inside the installed wheel, else the repo's `questions/`."""
+    # The package's own folder (a wheel installed on disk), then a source checkout, are looked at
+    # before asking importlib.resources (a few ms to import and call), which a zipped install needs.
+    here = Path(__file__).parent / "questions"
+    if here.is_dir():
+        return here
+    checkout = Path(__file__).resolve().parents[2] / "questions"
+    if checkout.is_dir():
+        return checkout
+    from importlib import resources
+
     packaged = resources.files("interview_drill") / "questions"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "questions"
+    return checkout
 
 
 def user_bank_paths(cli_paths: list[Path] | None) -> list[Path]:

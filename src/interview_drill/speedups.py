@@ -8,6 +8,9 @@ always kept in `NOTES`), never a crash. The tricks:
 - the cyclic GC is paused while start-up builds objects that live until the process ends, which
   are then frozen out of its reach (`startup_paused`, `long_lived`, `paused`);
 - Typer's string annotations are resolved once, in place (`resolve_annotations`);
+- plain option values are coerced without Typer's per-option pydantic adapters (`light_coercion`);
+- the code `dataclasses` generates is compiled once and kept in the cache folder
+  (`compiled_dataclasses`);
 - cached cards are rebuilt through pydantic's private slots instead of `model_construct`
   (`model_builder`).
 """
@@ -18,7 +21,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -76,17 +79,20 @@ def long_lived() -> Iterator[None]:
     """Build objects that live until the command ends (the bank) unscanned, then freeze them.
 
     10,000 cards are ~150,000 GC-tracked objects: without this every later collection (queue,
-    stats over the history) would scan them all again.
+    stats over the history) would scan them all again. It nests: the drill builds its whole session
+    (the modules it imports, the bank, the queue) in one, and the GC is back on for the session.
     """
     if not (REAL_RUN and enabled()):
         yield
         return
+    was = gc.isenabled()  # False inside another long_lived(): the outer one turns it back on
     gc.disable()
     try:
         yield
     finally:
         gc.freeze()
-        gc.enable()
+        if was:
+            gc.enable()
 
 
 @contextmanager
@@ -102,6 +108,107 @@ def paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+# ---------------------------------------------------------------- dataclasses
+
+DATACLASS_CODE_LIMIT = 8 * 1024 * 1024  # the file holds a few hundred small code objects (~0.3 MB)
+_dataclass_code: dict[str, Any] | None = None  # source text → its compiled code, once installed
+
+
+def compiled_dataclasses(folder: Callable[[], Any]) -> None:
+    """Reuse, from a file in the folder `folder()` names, the compiled code of the methods `dataclasses` generates.
+
+    `dataclasses` writes the source of each class's `__init__`, `__repr__`, `__eq__`... and compiles
+    it at every start: the ~90 dataclasses a drill defines (ours, pydantic's, Rich's) spent about half
+    of their ~40 ms compiling. The code compiled from a text is always the same, so the file maps each
+    text to its code (marshal; one file per interpreter and optimisation level) and is rewritten, at
+    exit, only when a text was new. It works by giving the `dataclasses` module its own `exec` (the
+    name its generated source is run with), which runs the cached code in place of compiling the text:
+    the same as `exec(text, ...)` from `dataclasses` (no `__future__` flags there), nothing else.
+    """
+    global _dataclass_code
+    if not enabled() or _dataclass_code is not None:
+        return
+    try:
+        import builtins
+        import dataclasses
+
+        if "exec" in vars(dataclasses):
+            raise RuntimeError("dataclasses already has its own exec")
+        path = _dataclass_code_path(folder())
+        codes = _read_dataclass_code(path)
+        real_exec = builtins.exec
+        new: list[str] = []
+
+        def cached_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+            if globals is None:  # exec's own default: its caller's namespaces (dataclasses passes both)
+                caller = sys._getframe(1)
+                globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
+            if type(source) is str:
+                code = codes.get(source)
+                if code is None:
+                    code = codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
+                    if not new:
+                        import atexit
+
+                        atexit.register(_write_dataclass_code, path, codes)
+                    new.append(source)
+                source = code
+            real_exec(source, globals, locals)
+
+        dataclasses.exec = cached_exec  # type: ignore[attr-defined]
+        _dataclass_code = codes
+    except Exception as exc:  # a changed dataclasses module: it compiles its text, as without us
+        note("compiled_dataclasses", exc)
+
+
+def _dataclass_code_path(folder: Any) -> Any:
+    from pathlib import Path
+
+    tag = f"{sys.implementation.cache_tag}-O{sys.flags.optimize}"
+    return Path(folder) / f"dataclass-code.{tag}.marshal"
+
+
+def _read_dataclass_code(path: Any) -> dict[str, Any]:
+    """The file's map, or an empty one (missing, not a regular file, too big, damaged, or not a map)."""
+    import marshal
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return {}
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > DATACLASS_CODE_LIMIT:
+            return {}
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = marshal.loads(f.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    finally:
+        os.close(fd)
+    code_type = type(_read_dataclass_code.__code__)
+    if not isinstance(data, dict) or not all(
+        type(k) is str and type(v) is code_type for k, v in data.items()
+    ):
+        return {}
+    return data
+
+
+def _write_dataclass_code(path: Any, codes: dict[str, Any]) -> None:
+    """Replace the file atomically; a cache that cannot be written is simply not kept."""
+    import marshal
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps(codes))
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        with suppress(OSError):
+            tmp.unlink()
 
 
 # ---------------------------------------------------------------- Typer
@@ -148,6 +255,134 @@ def _resolve(typer_app: Any) -> None:
                 callbacks += [
                     c for m in typing.get_args(hint)[1:] if (c := getattr(m, "autocompletion", None))
                 ]
+
+
+_MISS = object()  # a light coercer's "not mine": Typer's own adapter decides
+
+
+def light_coercion(typer_package: Any) -> None:
+    """Coerce plain option values of the `typer` package given without building its pydantic adapters.
+
+    Typer 0.29 coerces every option value through a pydantic `TypeAdapter`, built per option at each
+    run, even for an option left out (None): a drill with no options built 13 and imported
+    `typer._adapters` (pydantic.types, annotated_types, ...). This replaces `typer.core`'s
+    `build_runtime_param` (not public API) by one whose coercion handles None exactly as Typer's does
+    (its own `RuntimeParam.coerce`), and str, int, float, bool and `Path` values, and lists of them,
+    as Typer's adapters do; any other value, and any value these reject (an error message), goes to
+    Typer's own coercion, built then, so every error keeps Typer's wording. Installed once; each
+    coercion re-reads the switch, so tests can compare both paths in one process.
+    """
+    if not enabled():
+        return
+    try:
+        _install_light_coercion(typer_package)
+    except Exception as exc:  # Typer changed: it builds its adapters, as without us
+        note("light_coercion", exc)
+
+
+def _install_light_coercion(typer_package: Any) -> None:
+    from pathlib import Path
+
+    core, coercion, param_types = typer_package.core, typer_package._coercion, typer_package._param_types
+    original = core.build_runtime_param
+    if getattr(original, "_idrill_light", False):
+        return
+    if original is not coercion.build_runtime_param or not hasattr(core._TyperParameter, "get_runtime_param"):
+        raise RuntimeError("typer.core no longer builds its runtime params through build_runtime_param")
+    base = coercion.RuntimeParam
+    coerce_path = param_types.coerce_cli_path
+
+    class LightParam(base):  # type: ignore[misc,valid-type]  # a frozen dataclass of Typer's
+        """Typer's None handling (`RuntimeParam.coerce`), then a light coercer or Typer's own."""
+
+        def __init__(self, descriptor: Any, light: Callable[..., Any] | None) -> None:
+            super().__init__(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
+            object.__setattr__(self, "_descriptor", descriptor)
+            object.__setattr__(self, "_light", light)
+            object.__setattr__(self, "_real", None)
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self._light is not None and enabled():
+                got = self._light(value, param, ctx)
+                if got is not _MISS:
+                    return got
+            if self._real is None:
+                object.__setattr__(self, "_real", original(self._descriptor))
+            return self._real._coerce_value(value, param=param, ctx=ctx)
+
+    def build(descriptor: Any) -> Any:
+        if not enabled() or descriptor.file_annotation is not None:
+            return original(descriptor)
+        return LightParam(
+            descriptor, _light_coercer(descriptor.annotation, descriptor.parameter_info, coerce_path, Path)
+        )
+
+    build._idrill_light = True  # type: ignore[attr-defined]
+    core.build_runtime_param = build
+
+
+def _light_coercer(
+    annotation: Any, info: Any, coerce_path: Callable[..., Any], path_class: type
+) -> Callable[[Any, Any, Any], Any] | None:
+    """(value, param, ctx) -> what Typer's adapter for `annotation` returns, or _MISS; None if no such."""
+    import re
+    import typing
+
+    if info.parser is not None:
+        return None
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation)
+        leaf = _light_coercer(item, info, coerce_path, path_class)
+        if leaf is None:
+            return None
+
+        def many(value: Any, param: Any, ctx: Any) -> Any:
+            out = []
+            for one in value if isinstance(value, (list, tuple)) else [value]:
+                got = leaf(one, param, ctx)
+                if got is _MISS:
+                    return _MISS
+                out.append(got)
+            return out
+
+        return many
+    if annotation is str:
+        return lambda value, param, ctx: value if type(value) is str else _MISS
+    if annotation is bool:
+        return lambda value, param, ctx: value if type(value) is bool else _MISS
+    if annotation is int or annotation is float:
+        if info.clamp:
+            return None
+        low, high = info.min, info.max
+        # Digits only (pydantic also takes "1_000", " 7 ", "2e3"...: those go to Typer's adapter).
+        pattern = re.compile(r"-?[0-9]{1,18}" if annotation is int else r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
+
+        def number(value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is annotation:
+                got = value
+            elif type(value) is str and pattern.fullmatch(value):
+                got = annotation(value)
+            else:
+                return _MISS
+            if got != got or (low is not None and got < low) or (high is not None and got > high):
+                return _MISS  # NaN, or out of range: Typer's message
+            return got
+
+        return number
+    if annotation is path_class and info.path_type is None:
+
+        def path(value: Any, param: Any, ctx: Any) -> Any:
+            if type(value) is str:
+                value = path_class(value)  # what pydantic makes of any str for a Path
+            elif not isinstance(value, path_class):
+                return _MISS
+            try:
+                return coerce_path(value, info, path_type=path_class, param=param, ctx=ctx)
+            except Exception:
+                return _MISS  # Typer's adapter runs the same checks again and raises its own error
+
+        return path
+    return None
 
 
 # ---------------------------------------------------------------- pydantic

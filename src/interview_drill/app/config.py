@@ -1,6 +1,6 @@
 """The settings file (TOML): read and validate it, and change values in it atomically.
 
-Reading uses the standard library's `tomllib` (it is on every command's start-up path). Writing
+Reading uses the standard library's `tomllib` (imported when a settings file exists). Writing
 goes through `tomlkit`, imported only when a value changes, so that what the user wrote in the
 file (comments, order, blank lines) survives `config set` and `optimize`. No Typer, no Rich.
 """
@@ -8,7 +8,6 @@ file (comments, order, blank lines) survives `config set` and `optimize`. No Typ
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -41,6 +40,8 @@ def _read(path: Path) -> str | None:
 
 
 def _parse(path: Path, text: str) -> Settings:
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -22,6 +22,7 @@ from interview_drill.domain.review import CardRow
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import Hint, UsageError, notice
 from interview_drill.storage.history import Store
+from interview_drill.storage.plans import has_plans
 
 
 def env_clock() -> Clock:
@@ -104,6 +105,8 @@ class Workspace:
             reviews_today=reviews_today,
             new_limit=new_limit,
         )
+        if not has_plans(self.store):  # the plan rules are imported only when there is a plan
+            return queue
         from interview_drill.app.plan import with_plans  # interview plans (issue 18)
 
         return with_plans(self, cards, queue, now, new_limit)

@@ -2,8 +2,9 @@
 
 The commands live in `cli/commands/` (one module per area); this module registers them, each wrapped
 by `guarded` (our errors → one message and their exit code, Ctrl-C → 130), and `main()` turns Click's
-usage errors into one line. Heavy modules (pydantic, yaml, fsrs, sqlite) are imported inside commands
-so that `idrill --help` and `idrill --version` stay fast.
+usage errors into one line. A command's module is imported, and its Click command built, only when
+it runs or a help page lists it (`COMMANDS`). Heavy modules (pydantic, yaml, fsrs, sqlite) are
+imported inside commands so that `idrill --help` and `idrill --version` stay fast.
 """
 
 from __future__ import annotations
@@ -12,17 +13,20 @@ import sys
 
 from interview_drill import speedups
 
-# Importing Typer and declaring ~25 commands make only objects that live as long as the process.
+# Importing Typer and declaring the app make only objects that live as long as the process.
 # The cyclic GC is off meanwhile and they are frozen (put out of its reach) at the end of this
 # module: scanning them again and again was ~5 ms of `idrill --help`. In a real run `main()` keeps
 # the GC off until the command starts (see `speedups.command_starts`).
 _gc_was_enabled = speedups.pause_for_startup()
 
 import functools  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator, MutableMapping  # noqa: E402
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar  # noqa: E402
 
 import typer  # noqa: E402
+from typer.core import TyperGroup  # noqa: E402
+
+speedups.light_coercion(typer)  # options coerced without building a pydantic adapter for each
 
 from interview_drill import __version__  # noqa: E402
 from interview_drill.cli.options import Common, DrillOpts, Filters, shared_options  # noqa: E402
@@ -35,8 +39,54 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# ------------------------------------------------------------------ the app
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The root group's commands by name: each module's built on first use (see `COMMANDS`)."""
+
+    def __init__(self, given: MutableMapping[str, Any]) -> None:
+        self._built = dict(given)
+        self._added = list(given)  # names that are not in COMMANDS, in the order they came
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built and name in COMMANDS:
+            self._built.update(_build(COMMANDS[name]))
+        return self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (n for n in self._added if n not in COMMANDS)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        if name not in self:
+            self._added.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("idrill's commands cannot be removed")
+
+
+class _Group(TyperGroup):
+    """The root command, whose commands are built when first needed (see `COMMANDS`)."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.commands = _Commands(self.commands)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # their names, without building them
+
+
 app = typer.Typer(
     name="idrill",
+    cls=_Group,
     help="Daily spaced-repetition drills of LLM fine-tuning interview questions.\n\n"
     "Run `idrill` with no command to start today's drill.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -65,6 +115,10 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if speedups.REAL_RUN:  # not in tests that run commands in-process: the cache is the user's
+            from interview_drill.paths import cache_dir
+
+            speedups.compiled_dataclasses(cache_dir)  # before the GC resumes: the code lives on
         speedups.command_starts()
         from interview_drill import errors
         from interview_drill.cli.hints import words
@@ -107,7 +161,7 @@ def _database_in_use(given: dict[str, Any]) -> Path:
     return db_path(common.db if isinstance(common, Common) else None)
 
 
-# ------------------------------------------------------------------ the app
+# ------------------------------------------------------------------ the root command and the others
 
 
 def _version(value: bool) -> None:
@@ -136,28 +190,44 @@ def root(
         guarded(drill)(filters, session, opts)
 
 
-def _register_commands() -> None:
-    from interview_drill.cli.commands import (
-        bank,
-        cards,
-        code,
-        config,
-        drill,
-        export,
-        history,
-        import_sync,
-        plan,
-        practice,
-        reports,
-        simulate,
-    )
+# Each command (or command group) and the module of `cli/commands/` that declares it, in the order of
+# `idrill --help` (plain commands first, then groups, as Typer lists them). A module is imported, and
+# its commands built, only when one of them runs or a help page lists them: building all ~35 of them
+# was more CPU than the rest of `idrill`'s start-up. tests/cli/test_cli_lazy.py checks this table
+# against what the modules declare, and every help page against an app that registers them all.
+COMMANDS = {
+    **dict.fromkeys(("validate", "list", "show", "topics"), "bank"),
+    **dict.fromkeys(("card", "reschedule"), "cards"),
+    **dict.fromkeys(("drill", "due", "undo", "suspend", "unsuspend", "unbury", "reset", "postpone"), "drill"),
+    "plan": "plan",
+    "doctor": "config",
+    **dict.fromkeys(("stats", "report"), "reports"),
+    **dict.fromkeys(("ready", "mock", "numbers", "answers"), "practice"),
+    "simulate": "simulate",
+    "code": "code",
+    "optimize": "history",
+    **dict.fromkeys(("import", "sync", "new"), "import_sync"),
+    "config": "config",
+    "export": "export",
+    "history": "history",
+}
 
-    # This order is the order of `idrill --help`.
-    for module in (bank, cards, drill, plan, config, reports, practice, simulate, code, export, history, import_sync):
-        module.commands.register(app, guarded)
+
+def register(target: typer.Typer, module: str) -> None:
+    """Register the commands `cli/commands/<module>.py` declares on `target`, each one `guarded`."""
+    import importlib
+
+    importlib.import_module(f"interview_drill.cli.commands.{module}").commands.register(target, guarded)
 
 
-_register_commands()
+def _build(module: str) -> dict[str, Any]:
+    """The Click commands of one module, built as Typer builds them for the app."""
+    target = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+    register(target, module)
+    speedups.resolve_annotations(target)
+    return dict(typer.main.get_group(target).commands)
+
+
 speedups.end_startup(_gc_was_enabled)
 
 

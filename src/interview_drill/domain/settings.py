@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -134,6 +133,8 @@ def parse_value(key: str, raw: str) -> Any:
         raw = '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'  # a bare model name
     if key == "leech_action" and not raw.startswith(('"', "'")):
         raw = f'"{raw}"'  # `suspend` for `"suspend"`
+    import tomllib  # imported here: the settings file is read by app.config, this is one typed value
+
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

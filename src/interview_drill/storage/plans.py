@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from interview_drill.domain.filters import CardFilter
-from interview_drill.domain.plan import Plan
 from interview_drill.domain.review import from_ms, to_ms
 from interview_drill.storage.history import Store
+
+if TYPE_CHECKING:
+    from interview_drill.domain.plan import Plan
 
 _SCOPE_KEYS = ("topics", "levels", "max_level", "kinds", "tags")
 
@@ -34,8 +37,15 @@ def _scope(text: str) -> CardFilter:
     )
 
 
+def has_plans(store: Store) -> bool:
+    """Whether any plan is stored (a drill without one never imports the plan rules)."""
+    return store.conn.execute("SELECT 1 FROM plans LIMIT 1").fetchone() is not None
+
+
 def load_plans(store: Store) -> list[Plan]:
     """Every stored plan, soonest interview first."""
+    from interview_drill.domain.plan import Plan
+
     cur = store.conn.execute(
         "SELECT name, interview_on, recall, target, scope, created_at FROM plans ORDER BY interview_on, name"
     )

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from interview_drill.app.exercises import CheckResult, Exercise, attempt_path, check, record, start_attempt
 from interview_drill.domain.clock import Clock
 from interview_drill.domain.review import Rating
 from interview_drill.storage.history import Store
+
+if TYPE_CHECKING:  # app.exercises is imported when a round starts, not with every drill
+    from interview_drill.app.exercises import CheckResult, Exercise
 
 
 @dataclass(frozen=True)
@@ -41,25 +44,29 @@ class CodingRound:
         clock: Clock,
         edit: Callable[[Path], bool],
         *,
-        attempt_for: Callable[[str], Path] = attempt_path,
-        checker: Callable[[Exercise, Path], CheckResult] = check,
+        attempt_for: Callable[[str], Path] | None = None,
+        checker: Callable[[Exercise, Path], CheckResult] | None = None,
     ) -> None:
         self.store, self.exercises, self.clock = store, exercises, clock
         self.edit = edit  # False: the user backed out before the check
-        self.attempt_for, self.checker = attempt_for, checker
+        self.attempt_for, self.checker = attempt_for, checker  # None: app.exercises' own
 
     def offers(self, card_id: str) -> bool:
         return card_id in self.exercises
 
     def edit_attempt(self, card_id: str) -> Path | None:
         """The card's attempt (the stub the first time) after the user edited it; None if they backed out."""
-        attempt = self.attempt_for(card_id)
+        from interview_drill.app.exercises import Exercise, attempt_path, start_attempt
+
+        attempt = (self.attempt_for or attempt_path)(card_id)
         start_attempt(Exercise(card_id, self.exercises[card_id]), attempt)
         return attempt if self.edit(attempt) else None
 
     def check(self, card_id: str, attempt: Path) -> Coded:
         """Run the hidden tests on the attempt and keep the result in the history."""
-        result = self.checker(Exercise(card_id, self.exercises[card_id]), attempt)
+        from interview_drill.app.exercises import Exercise, check, record
+
+        result = (self.checker or check)(Exercise(card_id, self.exercises[card_id]), attempt)
         return Coded(result, record(self.store, card_id, result, self.clock()), attempt)
 
     def link(self, coded: Coded, review_id: int) -> None:

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -41,6 +40,8 @@ def card(
             data["coding_checks"] = [
                 {"at": c.at.isoformat(), "passed": c.passed, "total": c.total, "error": c.error} for c in checks
             ]
+        import json
+
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     console = opts.console()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from interview_drill import speedups
 from interview_drill.cli.complete import complete_card_id
 from interview_drill.cli.keys import key_reader, line_reader
 from interview_drill.cli.options import Commands, Common, DrillOpts, Filters, JsonOpt, NewOpt
@@ -18,6 +19,7 @@ from interview_drill.render.fmt import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from rich.console import Console
 
@@ -34,43 +36,44 @@ IdsArg = Annotated[
 @commands.command()
 def drill(filters: Filters = Filters(), session: DrillOpts = DrillOpts(), opts: Common = Common()) -> None:
     """Today's drill: due cards first, then new ones. Single keys; press ? for help."""
-    from interview_drill.app.loops.drill import Session
-    from interview_drill.domain.queue import as_item, cram_items
-    from interview_drill.domain.review import row_for
-    from interview_drill.render.session import TerminalInteraction, render_summary
+    with speedups.long_lived():  # what the session is built from lives as long as it: never scanned
+        from interview_drill.app.loops.drill import Session
+        from interview_drill.domain.queue import as_item, cram_items
+        from interview_drill.domain.review import row_for
+        from interview_drill.render.session import TerminalInteraction, render_summary
 
-    ws = opts.workspace()
-    flt = filters.check(ws.bank)
-    console = opts.console()
-    now = ws.now()
-    later = []
-    if session.cram:
-        rows = ws.rows()
-        items = cram_items(
-            [as_item(c, row_for(c, rows), ws.scheduler, now) for c in flt.apply(ws.bank.cards)]
-        )
-        if not items:
-            raise UsageError("no cards match these filters")
-    else:
-        if flt.active and not flt.apply(ws.bank.cards):
-            raise UsageError("no cards match these filters")
-        queue = ws.queue(flt, new_limit=session.new, now=now)
-        items, later = queue.items, queue.later
-        if not items and not later:
-            _nothing_due(console, ws, queue.next_due, now)
-            return
-    from interview_drill.app.ai.grading import grader_for
-    from interview_drill.cli.hints import words
+        ws = opts.workspace()
+        flt = filters.check(ws.bank)
+        console = opts.console()
+        now = ws.now()
+        later = []
+        if session.cram:
+            rows = ws.rows()
+            items = cram_items(
+                [as_item(c, row_for(c, rows), ws.scheduler, now) for c in flt.apply(ws.bank.cards)]
+            )
+            if not items:
+                raise UsageError("no cards match these filters")
+        else:
+            if flt.active and not flt.apply(ws.bank.cards):
+                raise UsageError("no cards match these filters")
+            queue = ws.queue(flt, new_limit=session.new, now=now)
+            items, later = queue.items, queue.later
+            if not items and not later:
+                _nothing_due(console, ws, queue.next_due, now)
+                return
+        from interview_drill.app.ai.grading import grader_for
+        from interview_drill.cli.hints import words
 
-    read_key = key_reader(console)
-    ui = TerminalInteraction(console, read_key, line_reader(), clear=console.is_terminal)
-    loop = Session(
-        ws.store, ws.scheduler, ws.clock, ui, items,
-        mode="cram" if session.cram else "drill", later=later, limit=session.limit, minutes=session.minutes,
-        bury_until=lambda moment: ws.today(moment)[1], write=session.write,
-        grader=grader_for(ws.settings, words=words),
-        coding=_coding_round(ws, console, read_key),
-    )  # fmt: skip
+        read_key = key_reader(console)
+        ui = TerminalInteraction(console, read_key, line_reader(), clear=console.is_terminal)
+        loop = Session(
+            ws.store, ws.scheduler, ws.clock, ui, items,
+            mode="cram" if session.cram else "drill", later=later, limit=session.limit, minutes=session.minutes,
+            bury_until=lambda moment: ws.today(moment)[1], write=session.write,
+            grader=grader_for(ws.settings, words=words),
+            coding=_coding_round(ws, console, read_key),
+        )  # fmt: skip
     result = loop.run()
     console.print(render_summary(result, due_tomorrow=ws.tomorrow_due(), streak=_streak(ws)))
     if result.interrupted:
@@ -82,13 +85,17 @@ def _coding_round(ws: Workspace, console: Console, read_key: Callable[[], str]) 
     if not ws.bank.exercises:
         return None
     from interview_drill.app.loops.coding import CodingRound
-    from interview_drill.cli.commands.code import drill_editor
 
-    return CodingRound(ws.store, ws.bank.exercises, ws.clock, drill_editor(console, read_key))
+    def edit(path: Path) -> bool:  # `idrill code`'s module is imported when a round starts
+        from interview_drill.cli.commands.code import drill_editor
+
+        return drill_editor(console, read_key)(path)
+
+    return CodingRound(ws.store, ws.bank.exercises, ws.clock, edit)
 
 
 def _streak(ws: Workspace) -> int:
-    from interview_drill.domain.figures.stats import current_streak
+    from interview_drill.domain.figures.streaks import current_streak  # not via .stats: ~5 ms to import
 
     return current_streak(ws.store.review_times(), ws.now(), ws.settings.rollover_hour, ws.tz)
 

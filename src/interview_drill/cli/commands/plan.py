@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -96,6 +95,8 @@ def plan(
             names = [name]
     views = plan_views(ws, ws.now(), names)
     if as_json:
+        import json
+
         typer.echo(json.dumps({"plans": [plan_data(v.active, v.projection) for v in views]}, indent=2))
         return
     console = opts.console()

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import os
-import random
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,6 +16,8 @@ from interview_drill.cli.options import Commands, Common, Filters, ForceOpt, Onl
 from interview_drill.errors import UsageError
 
 if TYPE_CHECKING:
+    import random
+
     from rich.console import Console
 
     from interview_drill.app.workspace import Workspace
@@ -36,6 +37,8 @@ TargetOpt = Annotated[
 
 
 def _rng() -> random.Random:
+    import random
+
     seed = os.environ.get("IDRILL_SEED")
     return random.Random(int(seed)) if seed and seed.isdigit() else random.Random()
 

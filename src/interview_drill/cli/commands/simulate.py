@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -27,6 +26,8 @@ def simulate(
     cards = filters.check(ws.bank).apply(ws.bank.cards)
     costs, outcomes = simulate_retentions(ws, cards, days)
     if as_json:
+        import json
+
         typer.echo(json.dumps(simulation_data(outcomes, costs, days, len(cards)), indent=2))
         return
     opts.console().print(render_simulation(outcomes, costs, days, len(cards), ws.settings.desired_retention))
