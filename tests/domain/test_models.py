@@ -56,6 +56,21 @@ def test_content_hash_tracks_text_not_metadata():
     assert card(tags=["x"], seniority="staff").content_hash == base.content_hash
 
 
+def test_content_hash_is_the_hash_of_the_dumped_text_for_every_built_in_card():
+    """Stored histories hold these hashes: the hand-built text must stay what pydantic dumps."""
+    import hashlib
+    import json
+
+    from interview_drill.bank import load_bank
+
+    cards = load_bank([], include_builtin=True).cards
+    assert len(cards) > 200
+    for c in [*cards, card(numbers=[{"figure": 8, "about": "r"}], follow_ups=["Why?"], traps=["t"])]:
+        text = c.model_dump(include={"question", "outline", "numbers", "follow_ups", "traps"})
+        blob = json.dumps(text, sort_keys=True, ensure_ascii=False).encode()
+        assert c.content_hash == hashlib.sha256(blob).hexdigest()[:16], c.id
+
+
 def test_bank_file_stamps_topic_on_cards():
     f = BankFile.model_validate(
         {"topic": "lora", "title": "LoRA", "cards": [{"id": "x", "question": "q", "outline": ["o"]}]}

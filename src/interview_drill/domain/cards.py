@@ -92,8 +92,19 @@ class Card(BaseModel):
 
     @cached_property
     def content_hash(self) -> str:
-        """A short hash of the card's text, to notice edits without losing history."""
-        text = self.model_dump(include={"question", "outline", "numbers", "follow_ups", "traps"})
+        """A short hash of the card's text, to notice edits without losing history.
+
+        The hash of the JSON of `model_dump(include=TEXT)`, built here from the fields themselves:
+        a drill hashes the card it rates, and pydantic's serializer for cards would be built (~20 ms,
+        with its plugin lookup) just for that. tests/domain/test_models.py checks both agree.
+        """
+        text = {
+            "question": self.question,
+            "outline": list(self.outline),
+            "numbers": [{"figure": n.figure, "about": n.about} for n in self.numbers],
+            "follow_ups": [{"question": f.question, "answer": f.answer} for f in self.follow_ups],
+            "traps": list(self.traps),
+        }
         blob = json.dumps(text, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
