@@ -104,7 +104,7 @@ def load_files(files: list[Path], *, extra_problems: Iterable[str] = (), cache: 
     loaded: list[_Loaded] = []
     keys: list[dict[str, Any]] = []  # of every file, when each one has a cache key
     with speedups.paused():  # millions of objects and no cycles: the GC would only rescan them
-        for path, fetched in zip(files, _prefetch(files, store), strict=True):
+        for path, fetched in zip(files, _fetch_all(files, store), strict=True):
             entry, found = _load_file(path, store, fetched)
             problems += capped(found, path)
             if entry is not None:
@@ -175,10 +175,21 @@ class _Fetched:
         return {**self.key, "content_crc32": crc}
 
 
+def _fetch_all(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]:
+    """`_fetch` of each file, in order: first whatever the cache serves on the file's stat alone (a
+    warm start: decoding in this thread, no file read), then the others read ahead (`_prefetch`)."""
+    hits: dict[int, _Fetched] = {}
+    if store is not None:
+        for i, path in enumerate(files):
+            if (found := store.lookup(path)) is not None:
+                key, hit = found  # a warm start reads no bank file
+                hits[i] = _Fetched(None, [], key, hit=hit)
+    rest = _prefetch([path for i, path in enumerate(files) if i not in hits], store)
+    for i in range(len(files)):
+        yield hits[i] if i in hits else next(rest)
+
+
 def _fetch(path: Path, store: BankCache | None) -> _Fetched:
-    if store is not None and (found := store.lookup(path)) is not None:
-        key, hit = found  # a warm start reads no bank file
-        return _Fetched(None, [], key, hit=hit)
     read_ns = time.time_ns()
     raw, stat, problems = read_bytes(path)
     if raw is None or stat is None or store is None:
@@ -190,8 +201,8 @@ def _fetch(path: Path, store: BankCache | None) -> _Fetched:
 def _prefetch(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]:
     """`_fetch` of each file in order, done one or two files ahead in a background thread.
 
-    Reading and hashing release the GIL, so they overlap with parsing (cold) or decoding the cache
-    (warm) of the previous file: on two cores that hides them, ~10% of a warm start.
+    Reading and hashing release the GIL, so they overlap with parsing the previous file (or decoding
+    its cache entry, when its stat alone could not vouch for it).
     """
     if len(files) < 2:
         yield from (_fetch(path, store) for path in files)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -59,6 +58,8 @@ class _Tx:
 
 
 def _host() -> str:
+    import socket  # only for an import's lock: every open imports this module
+
     return socket.gethostname()
 
 
