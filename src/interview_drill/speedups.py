@@ -419,7 +419,7 @@ def _plain_builder(cls: Any) -> Callable[[dict[str, Any], set[str]], Any]:
     return build
 
 
-def _fast_builder(cls: Any) -> Callable[[dict[str, Any], set[str]], Any]:
+def _fast_builder(cls: Any) -> Callable[..., Any]:  # (values, fields_set, private=None)
     from pydantic import BaseModel
 
     slots = BaseModel.__dict__
@@ -429,12 +429,12 @@ def _fast_builder(cls: Any) -> Callable[[dict[str, Any], set[str]], Any]:
     set_attribute = object.__setattr__
     new = cls.__new__
 
-    def build(values: dict[str, Any], fields_set: set[str]) -> Any:
+    def build(values: dict[str, Any], fields_set: set[str], private: Any = None) -> Any:
         obj = new(cls)
         set_attribute(obj, "__dict__", values)
         set_fields_set(obj, fields_set)
         set_extra(obj, None)
-        set_private(obj, None)
+        set_private(obj, private)
         return obj
 
     return build
@@ -499,8 +499,6 @@ def _lazy_builder(
     slots = BaseModel.__dict__
     get_private = slots["__pydantic_private__"].__get__
     set_private = slots["__pydantic_private__"].__set__
-    set_fields_set = slots["__pydantic_fields_set__"].__set__
-    set_extra = slots["__pydantic_extra__"].__set__
     set_attribute = object.__setattr__
     fields = frozenset(cls.model_fields)
     lazy: type[BaseModel]
@@ -535,14 +533,4 @@ def _lazy_builder(
     )
     metaclass: Any = type(cls)  # pydantic's, which makes a model class (no schema: defer_build)
     lazy = metaclass(cls.__name__, (cls,), namespace)
-    new = lazy.__new__
-
-    def build(values: dict[str, Any], fields_set: set[str], blob: Any) -> Any:
-        obj = new(lazy)
-        set_attribute(obj, "__dict__", values)
-        set_fields_set(obj, fields_set)
-        set_extra(obj, None)
-        set_private(obj, blob)
-        return obj
-
-    return build
+    return _fast_builder(lazy)  # (values, fields_set, blob): the blob waits in the private slot
