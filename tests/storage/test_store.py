@@ -282,10 +282,9 @@ def test_only_an_open_for_writing_checks_every_page_first(tmp_path):
     before = sha(path)
     with pytest.raises(StoreError, match="damaged"):
         Store.open(path)
-    store = Store.open_readonly(path)
-    try:
-        with pytest.raises(sqlite3.DatabaseError, match="malformed"):
-            store.rows()  # the `cards` table's page is the damaged one
+    store = Store.open_readonly(path)  # no page check: it opens
+    try:  # the damage is still there for a reader that reads it (the CLI reports it: test_faults.py)
+        assert store.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok"
     finally:
         store.close()
     assert sha(path) == before
