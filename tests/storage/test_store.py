@@ -288,3 +288,32 @@ def test_only_an_open_for_writing_checks_every_page_first(tmp_path):
     finally:
         store.close()
     assert sha(path) == before
+
+
+def _open_at_once(path: str, ready, errors) -> None:  # a forked process of the test below
+    ready.wait()
+    try:
+        Store.open(Path(path)).close()
+    except Exception as exc:  # reported to the test, which fails on any
+        errors.put(repr(exc))
+
+
+def test_two_processes_creating_one_history_at_once_both_get_it(tmp_path):
+    """Both switch the new file to WAL; SQLite answers the second "locked" at once, without waiting
+    (`opening._switch_to_wal` waits it out): two sessions started together must both start."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    for i in range(12):  # the race was lost about one time in eight
+        path = tmp_path / f"history-{i}.db"
+        ready, errors = ctx.Barrier(2), ctx.Queue()
+        procs = [ctx.Process(target=_open_at_once, args=(str(path), ready, errors)) for _ in range(2)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(30)
+        assert [p.exitcode for p in procs] == [0, 0]
+        assert errors.empty(), errors.get()
+        with Store.open(path) as store:
+            assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST

@@ -178,14 +178,35 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
+BUSY_TIMEOUT_S = 10.0
+
+
 def configure(conn: sqlite3.Connection, *, on_disk: bool) -> None:
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     if on_disk:
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _switch_to_wal(conn)
         if mode.lower() != "wal":  # e.g. a file system without shared memory: still safe, just slower
             conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """`PRAGMA journal_mode = WAL`, waiting out another process that holds the file (as the busy
+    timeout does for other statements): two sessions started at once on a new history both switch
+    it, and SQLite answers the second "locked" at once instead of calling its busy handler."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def upgrade(conn: sqlite3.Connection) -> None:
