@@ -287,6 +287,22 @@ def test_over_time_in_a_mock_is_words_not_only_red():
     assert "3:20 over" in text and "1:40 over" not in text
 
 
+def test_a_long_card_id_does_not_push_over_time_off_its_row_at_80_columns():
+    from types import SimpleNamespace
+
+    from interview_drill.render.session import render_scorecard
+
+    console = Console(width=80, no_color=True, record=True, file=io.StringIO())
+    card = SimpleNamespace(id="scenario-incident-toolcall-after-migration", seniority="senior", traps=["a trap"])
+    answers = [
+        SimpleNamespace(item=SimpleNamespace(card=card), rating=None, seconds=4, over_budget=True, traps_hit=[0])
+        for _ in range(2)
+    ]
+    console.print(render_scorecard(SimpleNamespace(answers=answers)))
+    rows = [line for line in console.export_text().splitlines() if card.id in line]
+    assert len(rows) == 2 and all("0:04 over" in row for row in rows)
+
+
 def test_mock_at_80x24_clears_between_questions_and_grades_on_one_screen(tmux):
     t = tmux(
         idrill("mock", "-n", "2", "--minutes", "0.05"), NO_COLOR="1", IDRILL_NOW=""

@@ -482,7 +482,7 @@ def render_scorecard(result: Any) -> Table | Text:
     table.add_column("card", style="bold", no_wrap=True)  # whole ids: the traps column wraps instead
     table.add_column("level")
     table.add_column("grade")
-    table.add_column("time", justify="right")
+    table.add_column("time", justify="right", no_wrap=True)  # "4:05 over" on the row, whatever the id
     table.add_column("traps hit", ratio=1)
     for i, a in enumerate(result.answers, 1):
         card = a.item.card
