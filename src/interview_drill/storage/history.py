@@ -189,6 +189,13 @@ class Store:
             )
         ]
 
+    def study_day_indexes(self, window: DayWindow) -> list[int] | None:
+        """The days of `window` (indexes) with a scheduled or mock review, from the figure tallies;
+        None when they cannot say exactly (then `review_times` answers)."""
+        from interview_drill.storage import tallies
+
+        return tallies.study_days(self.conn, window)
+
     def first_review_ms(self) -> int | None:
         """When the first scheduled or mock review was given (epoch ms), None for an empty log."""
         found = self.conn.execute(

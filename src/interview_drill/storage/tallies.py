@@ -97,6 +97,29 @@ def _counts(
     return per_slug, days
 
 
+def study_days(conn: sqlite3.Connection, window: DayWindow) -> list[int] | None:
+    """The study days of `window` (indexes) that hold a counted review, from the slot tallies (the
+    drill's streak); None when they cannot say exactly, as for `counts` (the review times answer)."""
+    if any(start % SLOT_MS or length % SLOT_MS for start, _, length in window.segments()):
+        return None
+    first, end = window.bounds[0] // SLOT_MS, window.end_ms // SLOT_MS
+    try:
+        if conn.execute("SELECT 1 FROM tally_slots WHERE slot < ? LIMIT 1", (max(first, 0),)).fetchone():
+            return None  # a time that fits no slot, or a review before the window's first day
+        day, args = day_of(window, f"(slot * {SLOT_MS})")
+        return [
+            d
+            for (d,) in conn.execute(
+                f"SELECT DISTINCT {day} FROM tally_slots WHERE n > 0 AND slot >= ? AND slot < ?",
+                [*args, first, end],
+            )
+        ]
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+
+
 def fresh(conn: sqlite3.Connection) -> tuple[set[Any], set[Any]]:
     """(per card, per slot) counted afresh from the log."""
     return set(conn.execute(TALLY_CARDS_SQL)), set(conn.execute(TALLY_SLOTS_SQL))

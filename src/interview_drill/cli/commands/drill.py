@@ -95,9 +95,9 @@ def _coding_round(ws: Workspace, console: Console, read_key: Callable[[], str]) 
 
 
 def _streak(ws: Workspace) -> int:
-    from interview_drill.domain.figures.streaks import current_streak  # not via .stats: ~5 ms to import
+    from interview_drill.app.streak import drill_streak  # not via figures.stats: ~5 ms to import
 
-    return current_streak(ws.store.review_times(), ws.now(), ws.settings.rollover_hour, ws.tz)
+    return drill_streak(ws)
 
 
 def _nothing_due(console: Console, ws: Workspace, next_due: datetime | None, now: datetime) -> None:
