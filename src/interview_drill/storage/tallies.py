@@ -55,26 +55,10 @@ def counts(
 ) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int, int, int, int]]] | None:
     """(per card, per study day) as `Store.figures_summary` counts them over the whole log, from the
     tallies; None when they cannot give exactly that (the scan answers then)."""
-    if any(start % SLOT_MS or length % SLOT_MS for start, _, length in window.segments()):
-        return None  # a day starting off a slot boundary (an odd historical offset)
-    try:
-        return _counts(conn, window)
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):  # dropped by hand: `doctor` says so, `doctor --repair` remakes it
-            return None
-        raise
-
-
-def _counts(
-    conn: sqlite3.Connection, window: DayWindow
-) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int, int, int, int]]] | None:
-    first, end = window.bounds[0] // SLOT_MS, window.end_ms // SLOT_MS
-    # Slot -1 counts reviews whose time is not an integer; reviews before the first study day appear
-    # only if one was added after the window was made: the scan places both as it always did.
-    if conn.execute("SELECT 1 FROM tally_slots WHERE slot < ? LIMIT 1", (max(first, 0),)).fetchone():
+    placed = _slot_days(conn, window)
+    if placed is None:
         return None
-    # Every boundary is a multiple of the slot, so a slot's start lies in the study day of all of it.
-    day, args = day_of(window, f"(slot * {SLOT_MS})")
+    day, args, first, end = placed
     days = conn.execute(
         f"SELECT {day} AS d, sum(n), sum(again), sum(review_n), sum(review_again) FROM tally_slots "
         "WHERE slot >= ? AND slot < ? GROUP BY d",
@@ -100,24 +84,34 @@ def _counts(
 def study_days(conn: sqlite3.Connection, window: DayWindow) -> list[int] | None:
     """The study days of `window` (indexes) that hold a counted review, from the slot tallies (the
     drill's streak); None when they cannot say exactly, as for `counts` (the review times answer)."""
+    placed = _slot_days(conn, window)
+    if placed is None:
+        return None
+    day, args, first, end = placed
+    sql = f"SELECT DISTINCT {day} FROM tally_slots WHERE n > 0 AND slot >= ? AND slot < ?"
+    return [d for (d,) in conn.execute(sql, [*args, first, end])]
+
+
+def _slot_days(conn: sqlite3.Connection, window: DayWindow) -> tuple[str, list[int], int, int] | None:
+    """(SQL of a slot's study-day index in `window`, its arguments, the window's first slot, the slot
+    after its last) when every counted review can be placed in its study day from the slots alone;
+    None otherwise: a day starting off a slot boundary (an odd historical offset), a review time
+    that is not an integer (slot -1) or before the window's first day (added after the window was
+    made), or a tally table dropped by hand (`doctor` says so, `doctor --repair` remakes it)."""
     if any(start % SLOT_MS or length % SLOT_MS for start, _, length in window.segments()):
         return None
     first, end = window.bounds[0] // SLOT_MS, window.end_ms // SLOT_MS
     try:
         if conn.execute("SELECT 1 FROM tally_slots WHERE slot < ? LIMIT 1", (max(first, 0),)).fetchone():
-            return None  # a time that fits no slot, or a review before the window's first day
-        day, args = day_of(window, f"(slot * {SLOT_MS})")
-        return [
-            d
-            for (d,) in conn.execute(
-                f"SELECT DISTINCT {day} FROM tally_slots WHERE n > 0 AND slot >= ? AND slot < ?",
-                [*args, first, end],
-            )
-        ]
+            return None
+        conn.execute("SELECT 1 FROM tally_cards LIMIT 1")
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return None
         raise
+    # Every boundary is a multiple of the slot, so a slot's start lies in the study day of all of it.
+    day, args = day_of(window, f"(slot * {SLOT_MS})")
+    return day, args, first, end
 
 
 def fresh(conn: sqlite3.Connection) -> tuple[set[Any], set[Any]]:
