@@ -124,11 +124,11 @@ class BankCache:
         except (OSError, UsageError):
             return None
 
-    def get(self, key: dict[str, Any], blob: bytes | None = None, raw: bytes | None = None) -> Hit | None:
+    def get(self, key: dict[str, Any], blob: bytes | None = None, content_crc32: int | None = None) -> Hit | None:
         """The cards of the file `key` describes, or None. `blob`: what `read` gave.
 
-        `raw`: the file's bytes, when they were read: they must be the ones the entry was made from.
-        Without them the key alone must vouch for the file, which it does unless the file was
+        `content_crc32`: the CRC-32 of the file's bytes, when they were read: they must be the ones
+        the entry was made from. Without it the key alone must vouch for the file, which it does unless the file was
         written less than RACY_NS before it was read for the entry: a second write within one tick of
         a coarse file clock could keep every field of the stat (git calls such entries racy).
         """
@@ -142,8 +142,8 @@ class BankCache:
             content, read_ns = stored.pop("content_crc32", None), stored.pop("read_ns", None)
             if stored != key or not isinstance(heads_len, int) or not isinstance(content, int):
                 return None
-            if raw is not None:
-                if zlib.crc32(raw) != content:
+            if content_crc32 is not None:
+                if content_crc32 != content:
                     return None
             elif not isinstance(read_ns, int) or max(key["mtime_ns"], key["ctime_ns"]) > read_ns - RACY_NS:
                 return None
@@ -158,9 +158,9 @@ class BankCache:
         except Exception:  # missing, unreadable, corrupt or from another version: a miss
             return None
 
-    def put(self, key: dict[str, Any], model: BankFile, raw: bytes, read_ns: int) -> None:
-        """Keep a validated file's cards (`raw`: its bytes, read at `read_ns` on the system clock);
-        silently does nothing if the cache dir cannot be written."""
+    def put(self, key: dict[str, Any], model: BankFile, content_crc32: int, read_ns: int) -> None:
+        """Keep a validated file's cards (`content_crc32`: of the bytes read at `read_ns` on the system
+        clock); silently does nothing if the cache dir cannot be written."""
         tmp = None
         try:
             heads, answers, at = [], [], 0
@@ -174,7 +174,7 @@ class BankCache:
             # A damaged entry is a miss, never a card that fails when its answer is read later.
             head = {
                 **key,
-                "content_crc32": zlib.crc32(raw),
+                "content_crc32": content_crc32,
                 "read_ns": read_ns,
                 "body_crc32": zlib.crc32(body),
                 "heads_bytes": len(first),

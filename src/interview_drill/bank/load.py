@@ -165,14 +165,12 @@ class _Fetched:
     key: dict[str, Any] | None = None
     entry: bytes | None = None
     read_ns: int = 0  # when `raw` was read, on the system clock
+    content_crc32: int = 0  # of `raw` (with a key), or of the bytes the `hit` was made from
     hit: Hit | None = None
 
     def version(self) -> dict[str, Any] | None:
         """What identifies the file's contents for the checks across files: key and bytes' CRC-32."""
-        if self.key is None:
-            return None
-        crc = self.hit.content_crc32 if self.hit is not None else zlib.crc32(self.raw or b"")
-        return {**self.key, "content_crc32": crc}
+        return None if self.key is None else {**self.key, "content_crc32": self.content_crc32}
 
 
 def _fetch_all(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]:
@@ -183,7 +181,7 @@ def _fetch_all(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]
         for i, path in enumerate(files):
             if (found := store.lookup(path)) is not None:
                 key, hit = found  # a warm start reads no bank file
-                hits[i] = _Fetched(None, [], key, hit=hit)
+                hits[i] = _Fetched(None, [], key, content_crc32=hit.content_crc32, hit=hit)
     rest = _prefetch([path for i, path in enumerate(files) if i not in hits], store)
     for i in range(len(files)):
         yield hits[i] if i in hits else next(rest)
@@ -195,7 +193,7 @@ def _fetch(path: Path, store: BankCache | None) -> _Fetched:
     if raw is None or stat is None or store is None:
         return _Fetched(raw, problems)
     key = store.key(path, stat)
-    return _Fetched(raw, problems, key, store.read(key), read_ns)
+    return _Fetched(raw, problems, key, store.read(key), read_ns, zlib.crc32(raw))
 
 
 def _prefetch(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]:
@@ -246,7 +244,7 @@ def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[
         return _Loaded(path, fetched.hit.topic, fetched.hit.title, fetched.hit.cards), []
     if raw is None:
         return None, fetched.problems
-    if store and key and (hit := store.get(key, fetched.entry, raw)):
+    if store and key and (hit := store.get(key, fetched.entry, fetched.content_crc32)):
         return _Loaded(path, hit.topic, hit.title, hit.cards), []
     # The parsers (and PyYAML, ~10 ms to import) are needed only when the cache cannot help: a warm
     # start never imports them.
@@ -268,7 +266,7 @@ def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[
         if model is None or parsed.problems:
             return None, parsed.problems
     if store and key:
-        store.put(key, model, raw, fetched.read_ns)
+        store.put(key, model, fetched.content_crc32, fetched.read_ns)
     return _Loaded(path, model.topic, model.title, model.cards, parsed), []
 
 
