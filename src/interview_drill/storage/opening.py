@@ -19,6 +19,9 @@ from interview_drill.files import safe_name
 from interview_drill.paths import open_regular, safe_path
 from interview_drill.storage.migrations import APPLICATION_ID, LATEST, migrate, schema_version
 
+# How long any connection waits for another process's write lock before saying the file is busy.
+BUSY_TIMEOUT_S = 10.0
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")  # the first bytes of a live rollback journal
 
@@ -46,7 +49,7 @@ def inspect_file(path: Path, *, before_writing: bool = True) -> int | None:
             Hint.MOVE_AWAY_OR_OTHER_DB,
         )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = schema_version(conn)
@@ -124,7 +127,7 @@ def _recover_hot_journal(path: Path, header: bytes) -> bool:
     if ours and int.from_bytes(header[60:64], "big") > LATEST:
         return False  # a newer idrill's file: refused below, untouched
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         try:
             conn.execute("PRAGMA schema_version").fetchone()  # the first read rolls the journal back
         finally:
@@ -145,7 +148,7 @@ def connect(path: Path, *, backup_clock: Callable[[], datetime] | None = None) -
     if version is None and not path.parent.is_dir():
         raise StoreError(f"{path}: its folder {path.parent} does not exist; ", Hint.CREATE_FOLDER_OR_OTHER_DB)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open the history database ({exc})") from None
     try:
@@ -170,15 +173,12 @@ def connect_memory() -> sqlite3.Connection:
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection to a file already checked to be current (`inspect_file` == LATEST)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=10)
-        conn.execute("PRAGMA busy_timeout = 10000")
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("SELECT count(*) FROM cards").fetchone()
     except sqlite3.Error as exc:
         raise StoreError(*explain(path, exc)) from None
     return conn
-
-
-BUSY_TIMEOUT_S = 10.0
 
 
 def configure(conn: sqlite3.Connection, *, on_disk: bool) -> None:

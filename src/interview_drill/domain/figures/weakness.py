@@ -190,8 +190,8 @@ def group_stats(key: str, title: str, members: Sequence[CardStats]) -> GroupStat
             stability += m.stability
     mean_recall = recall_studied / seen if seen else None
     weak = None
-    if seen:
-        weak = weakness(recall_studied / seen, again / reviews if reviews else 0.0, lapses / seen)
+    if mean_recall is not None:
+        weak = weakness(mean_recall, again / reviews if reviews else 0.0, lapses / seen)
     return GroupStats(
         key=key,
         title=title,
