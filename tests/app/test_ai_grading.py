@@ -21,7 +21,10 @@ ANSWER = "The rank is how many layers get adapters; 160 is a common default."
 
 
 def stored_grades(home) -> list[tuple]:
-    return query(home / "history.db", "SELECT r.rating, g.model, g.prompt_version, g.grade FROM grades g JOIN reviews r ON r.id = g.review_id")
+    return query(
+        home / "history.db",
+        "SELECT r.rating, g.model, g.prompt_version, g.grade FROM grades g JOIN reviews r ON r.id = g.review_id",
+    )
 
 
 def test_g_grades_the_typed_answer_and_the_grade_is_stored(fake_model, pinned, isolated_home):

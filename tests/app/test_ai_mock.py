@@ -20,7 +20,12 @@ PROBES = {
         {"from_card": 0, "question": "Which layers would you adapt first?"},
     ]
 }
-VERDICT = {"strong": "clear on the update's rank", "missing": "no typical sizes", "traps": [1], "level": "below"}
+VERDICT = {
+    "strong": "clear on the update's rank",
+    "missing": "no typical sizes",
+    "traps": [1],
+    "level": "below",
+}
 
 
 def test_ai_mock_follows_up_scores_and_grades(fake_model, pinned, isolated_home, tmp_path):
@@ -42,7 +47,10 @@ def test_ai_mock_follows_up_scores_and_grades(fake_model, pinned, isolated_home,
     assert "traps: Thinking rank is the number of layers adapted." in flat
     md = out_file.read_text()
     assert md.startswith("# Mock interview scorecard")
-    assert f"## Interviewer's scorecard ({FAKE_ID}, probe-1/scorecard-1)" in md and "- **verdict**: below the mid level" in md
+    assert (
+        f"## Interviewer's scorecard ({FAKE_ID}, probe-1/scorecard-1)" in md
+        and "- **verdict**: below the mid level" in md
+    )
     conn = sqlite3.connect(isolated_home / "history.db")
     assert conn.execute("SELECT rating, kind, answer FROM reviews").fetchall() == [
         (2, "mock", "rank limits the update")

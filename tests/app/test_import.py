@@ -108,7 +108,7 @@ def test_markdown_becomes_a_bank_file_that_validates(tmp_path: Path) -> None:
     assert lora.traps == ["Claiming LoRA saves activation memory."]
     assert (lora.seniority, lora.tags, lora.topic) == ("senior", ["lora", "memory"], "notes")
     assert cards["what-does-qlora-add"].outline == ["4-bit NF4 base weights", "Paged optimisers"]
-    assert "title: \"Parameter-efficient fine-tuning\"" in out.read_text(encoding="utf-8")
+    assert 'title: "Parameter-efficient fine-tuning"' in out.read_text(encoding="utf-8")
     # The imported bank loads with the built-in one: no id collides.
     assert run("validate", str(tmp_path / "bank")).exit_code == 0
 
@@ -127,7 +127,11 @@ def test_reimporting_an_edited_source_updates_cards_in_place(tmp_path: Path) -> 
     assert "1 added, 2 updated" in result.output, result.output
     cards = cards_of(bank / "notes.yaml")
     # The edited question keeps its id (and so its history); the new card is appended.
-    assert list(cards) == ["how-does-lora-adapt-a-frozen-weight-matrix", "what-does-qlora-add", "what-is-dora"]
+    assert list(cards) == [
+        "how-does-lora-adapt-a-frozen-weight-matrix",
+        "what-does-qlora-add",
+        "what-is-dora",
+    ]
     assert cards["how-does-lora-adapt-a-frozen-weight-matrix"].question.endswith("in one layer?")
     # A card gone from the source is kept until --prune.
     src.write_text(NOTES, encoding="utf-8")
@@ -176,12 +180,16 @@ def test_csv_and_tsv(tmp_path: Path) -> None:
 def test_bad_rows_write_nothing_unless_skipped(tmp_path: Path) -> None:
     src = tmp_path / "deck.csv"
     src.write_text(
-        "question,outline,seniority\nGood one?,fine,mid\nBad level?,x,seniour\nNo outline?,,\n", encoding="utf-8"
+        "question,outline,seniority\nGood one?,fine,mid\nBad level?,x,seniour\nNo outline?,,\n",
+        encoding="utf-8",
     )
     bank = tmp_path / "bank"
     result = run("import", str(src), "--out", str(bank))
     assert result.exit_code == 2
-    assert f"{src}:3: seniority: must be one of screen, mid, senior, staff (got `seniour`; did you mean `senior`?)" in result.output
+    assert (
+        f"{src}:3: seniority: must be one of screen, mid, senior, staff (got `seniour`; did you mean `senior`?)"
+        in result.output
+    )
     assert f"{src}:4: outline: required field is missing" in result.output
     assert not bank.exists()
     skipped = run("import", str(src), "--out", str(bank), "--skip-bad")
@@ -242,7 +250,10 @@ def basic_deck(path: Path) -> None:
     deck.add_note(
         genanki.Note(
             model=basic,
-            fields=["What is <b>RLHF</b>?", "<ul><li>Reward model from <i>preferences</i></li><li>PPO &amp; KL</li></ul>"],
+            fields=[
+                "What is <b>RLHF</b>?",
+                "<ul><li>Reward model from <i>preferences</i></li><li>PPO &amp; KL</li></ul>",
+            ],
             tags=["alignment", "rl::ppo"],
             guid="a1",
         )
@@ -254,7 +265,9 @@ def basic_deck(path: Path) -> None:
             guid="a2",
         )
     )
-    deck.add_note(genanki.Note(model=genanki.CLOZE_MODEL, fields=["{{c1::Adam}} is an optimiser", ""], guid="a3"))
+    deck.add_note(
+        genanki.Note(model=genanki.CLOZE_MODEL, fields=["{{c1::Adam}} is an optimiser", ""], guid="a3")
+    )
     genanki.Package(deck).write_to_file(str(path))
 
 

@@ -52,7 +52,9 @@ def test_the_editor_reopens_until_the_card_is_right(tmp_path: Path, monkeypatch:
     ]
     # A second card is appended to the same file, which keeps validating.
     (tmp_path / "again").mkdir()
-    monkeypatch.setenv("EDITOR", fake_editor(tmp_path / "again", 'question: "Why B = 0?"\noutline: [the base]\n'))
+    monkeypatch.setenv(
+        "EDITOR", fake_editor(tmp_path / "again", 'question: "Why B = 0?"\noutline: [the base]\n')
+    )
     assert run("new", "--bank", str(bank), "--topic", "peft-notes").exit_code == 0
     ids = [c.id for c in load_files([bank / "peft-notes.yaml"], cache=False).cards]
     assert ids == ["what-does-lora-freeze", "why-b-0"]
@@ -71,7 +73,7 @@ def test_without_an_editor_the_card_comes_from_stdin(tmp_path: Path, monkeypatch
     bank = tmp_path / "mine"
     bad = run("new", "--bank", str(bank), input=BAD)
     assert bad.exit_code == 2 and "<stdin>:3: seniority: must be one of" in bad.output
-    taken = run("new", "--bank", str(bank), input='question: x\nid: lora-mechanics\noutline: [y]\n')
+    taken = run("new", "--bank", str(bank), input="question: x\nid: lora-mechanics\noutline: [y]\n")
     assert taken.exit_code == 2 and "`lora-mechanics` is already used by a loaded bank" in taken.output
     good = run("new", "--bank", str(bank), input=GOOD)
     assert good.exit_code == 0 and (bank / "my-cards.yaml").is_file()

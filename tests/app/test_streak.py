@@ -21,7 +21,9 @@ SLUGS = ["card-1", "card-2", "card-3"]
 
 
 def workspace(store: Store, now: datetime, tz, rollover: int = 4) -> SimpleNamespace:
-    return SimpleNamespace(store=store, now=lambda: now, tz=tz, settings=SimpleNamespace(rollover_hour=rollover))
+    return SimpleNamespace(
+        store=store, now=lambda: now, tz=tz, settings=SimpleNamespace(rollover_hour=rollover)
+    )
 
 
 def by_review_times(store: Store, now: datetime, tz, rollover: int = 4) -> int:

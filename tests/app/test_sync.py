@@ -143,7 +143,10 @@ def test_typed_answers_traps_and_number_answers_travel(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        ('{"format": "idrill-history", "version": 1}\n{"type": "review", "slug": "x", "revie', "not valid JSON"),
+        (
+            '{"format": "idrill-history", "version": 1}\n{"type": "review", "slug": "x", "revie',
+            "not valid JSON",
+        ),
         ('{"format": "idrill-history", "version": 99}\n', "written by a newer interview-drill"),
         ("garbage\n", "the first line must be the header"),
     ],
@@ -163,7 +166,9 @@ def test_a_bad_file_is_skipped_whole_and_left_alone(tmp_path: Path, content: str
     assert bad.read_text(encoding="utf-8") == content  # never deleted or rewritten
 
 
-def test_cli_sync_dry_run_and_device_files(tmp_path: Path, pinned: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_sync_dry_run_and_device_files(
+    tmp_path: Path, pinned: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
     a_db, b_db = tmp_path / "a.db", tmp_path / "b.db"
@@ -176,7 +181,9 @@ def test_cli_sync_dry_run_and_device_files(tmp_path: Path, pinned: None, monkeyp
     device = json.loads(Path(f"{a_db}.device.json").read_text())["device"]
     assert (folder / f"{device}{SUFFIX}").is_file()
     dry = run("sync", str(folder), "--db", str(b_db), "--dry-run")
-    assert dry.exit_code == 0 and "would add 1 review" in dry.output and "dry run: nothing written" in dry.output
+    assert (
+        dry.exit_code == 0 and "would add 1 review" in dry.output and "dry run: nothing written" in dry.output
+    )
     assert len(list(folder.glob(f"*{SUFFIX}"))) == 1
     assert not b_db.exists() and not Path(f"{b_db}.device.json").exists()  # a dry run writes nothing
     real = run("sync", str(folder), "--db", str(b_db))

@@ -129,8 +129,14 @@ def test_the_bank_keeps_its_balance(bank: Bank) -> None:
     topics = Counter(c.topic for c in bank.cards)
     problems = [f"{n} {level} cards; need >= {want}" for level, want in MIN_PER_SENIORITY.items()
                 if (n := levels[level]) < want]  # fmt: skip
-    problems += [f"{n} {kind} cards; need >= {want}" for kind, want in MIN_PER_KIND.items() if (n := kinds[kind]) < want]
-    problems += [f"topic `{t}` has {n} cards; need >= {MIN_PER_TOPIC}" for t, n in topics.items() if n < MIN_PER_TOPIC]
+    problems += [
+        f"{n} {kind} cards; need >= {want}"
+        for kind, want in MIN_PER_KIND.items()
+        if (n := kinds[kind]) < want
+    ]
+    problems += [
+        f"topic `{t}` has {n} cards; need >= {MIN_PER_TOPIC}" for t, n in topics.items() if n < MIN_PER_TOPIC
+    ]
     problems += [f"topic `{t}` has {topics[t]} cards; need >= {want}" for t, want in MIN_TOPIC_CARDS.items()
                  if topics[t] < want]  # fmt: skip
     problems += [f"topic `{t}` is missing" for t in sorted(REQUIRED_TOPICS - set(topics))]
@@ -343,5 +349,7 @@ def test_readme_counts_match_the_bank(bank: Bank) -> None:
     actual["all"] = [everything[level] for level in levels] + [len(bank.cards)]
     assert written == actual
     kinds = Counter(c.kind for c in bank.cards)
-    line = "By kind: " + ", ".join(f"{k} {kinds[k]}" for k in ("conceptual", "scenario", "design", "debugging", "coding"))
+    line = "By kind: " + ", ".join(
+        f"{k} {kinds[k]}" for k in ("conceptual", "scenario", "design", "debugging", "coding")
+    )
     assert line in block

@@ -77,13 +77,22 @@ def test_the_loader_reads_ordinary_banks_with_it(monkeypatch: pytest.MonkeyPatch
         ("a: x\nb: 'it''s'\nc: \"q\"\n", {"a": "x", "b": "it's", "c": "q"}),
         ("a: b c  \nd: x#y\ne: x:y\n", {"a": "b c", "d": "x#y", "e": "x:y"}),
         ("a:\n  - x\n  - y\nb:\n- z\n- w\n", {"a": ["x", "y"], "b": ["z", "w"]}),  # indented, compact
-        ("a:\n- k: 1\n  j: [p, q]\n- k: 2\nb: end\n", {"a": [{"k": 1, "j": ["p", "q"]}, {"k": 2}], "b": "end"}),
+        (
+            "a:\n- k: 1\n  j: [p, q]\n- k: 2\nb: end\n",
+            {"a": [{"k": 1, "j": ["p", "q"]}, {"k": 2}], "b": "end"},
+        ),
         ("a:   \nb: ~\nc: null\nd:\n", {"a": None, "b": None, "c": None, "d": None}),
         ("a: [yes, x]\n", None),  # yes: a YAML 1.1 surprise, which the careful parser explains
         ("a: [true, 1.5, 7, x y, =]\nb: []\nc: [ ]\n", {"a": [True, 1.5, 7, "x y", "="], "b": [], "c": []}),
-        ("a: true\nb: 12\nc: 2024-01-01\nd: Yesterday\ne: nothing\n", {"a": True, "b": 12, "c": date(2024, 1, 1), "d": "Yesterday", "e": "nothing"}),
+        (
+            "a: true\nb: 12\nc: 2024-01-01\nd: Yesterday\ne: nothing\n",
+            {"a": True, "b": 12, "c": date(2024, 1, 1), "d": "Yesterday", "e": "nothing"},
+        ),
         ('a: "tab\\there \\"q\\" \\\\ \\x41\\u00e9\\U0001F600\\n"\n', {"a": 'tab\there "q" \\ Aé😀\n'}),
-        ("a: >-\n  one two\n  three\nb: |\n  l1\n  l2\n\nc: >\n  f\n", {"a": "one two three", "b": "l1\nl2\n", "c": "f\n"}),
+        (
+            "a: >-\n  one two\n  three\nb: |\n  l1\n  l2\n\nc: >\n  f\n",
+            {"a": "one two three", "b": "l1\nl2\n", "c": "f\n"},
+        ),
         ("- x\n", None),  # not a mapping
         ("# head\n\na: 1\n   # deeper comment\nb:\n  # inside\n  - x\n", {"a": 1, "b": ["x"]}),
         ("a:\n  b:\n    c:\n      - d: [e]\n        f: g\n", {"a": {"b": {"c": [{"d": ["e"], "f": "g"}]}}}),
@@ -193,7 +202,9 @@ def test_sound_on_plausible_banks(data):
 
 
 KEYS = st.sampled_from(["a", "b", "id", "k-1", "_x", "yes", "1", "null", "x" * 130])
-GOOD = st.sampled_from(["x", "hello world", "Tag-6", "a#b", "a:b", "é ü", "→ ≈", "a  b", "it's", 'say "hi"', "1.5", "x y "])
+GOOD = st.sampled_from(
+    ["x", "hello world", "Tag-6", "a#b", "a:b", "é ü", "→ ≈", "a  b", "it's", 'say "hi"', "1.5", "x y "]
+)
 ODD = st.sampled_from([
     "yes", "No", "~", "null", "1", "-1", "010", "1:30", "2024-01-01", "=", "a: b", "a #b", "ends:",
     "True", "1e3", ".inf", "+1", "#c", "back\\slash", "tab\there", "nl\nline", "\u2028", "\x85", "\x07",
@@ -201,7 +212,9 @@ ODD = st.sampled_from([
 ])  # fmt: skip
 LEAVES = st.one_of(*[GOOD] * 12, ODD)
 TREES = st.recursive(
-    LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=3)), max_leaves=10
+    LEAVES,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=3)),
+    max_leaves=10,
 )
 
 
@@ -218,7 +231,9 @@ def block_documents(draw: st.DrawFn) -> str:
             out.append(f"{head} {value}")
         elif style == "double":
             if draw(st.booleans()):
-                value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+                value = (
+                    value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+                )
             out.append(f'{head} "{value}"')
         elif style == "single":
             out.append(f"{head} '" + value.replace("'", "''") + "'")
@@ -257,7 +272,9 @@ def block_documents(draw: st.DrawFn) -> str:
     text = "\n".join(out) + draw(st.sampled_from(["\n", "", "\n\n"]))
     if draw(st.integers(0, 3)) == 0:
         at = draw(st.integers(0, len(text)))
-        text = text[:at] + draw(st.sampled_from([" ", "\n", "-", ":", "#", "\n  ", "'", '"', "\\"])) + text[at:]
+        text = (
+            text[:at] + draw(st.sampled_from([" ", "\n", "-", ":", "#", "\n  ", "'", '"', "\\"])) + text[at:]
+        )
     return text
 
 

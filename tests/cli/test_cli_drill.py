@@ -18,7 +18,10 @@ def _pinned(pinned):
 
 
 def db_reviews(home):
-    return query(home / "history.db", "SELECT c.slug, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id")
+    return query(
+        home / "history.db",
+        "SELECT c.slug, r.rating, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id",
+    )
 
 
 def test_reveal_rate_undo_quit(isolated_home):

@@ -125,7 +125,10 @@ def test_mock_draws_mostly_target_level_and_mixes_topics():
 
 
 def reviews(home):
-    return query(home / "history.db", "SELECT c.slug, r.rating, r.kind, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id")
+    return query(
+        home / "history.db",
+        "SELECT c.slug, r.rating, r.kind, r.answer, r.traps_hit FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id",
+    )
 
 
 def test_typed_answer_is_marked_and_stored_then_listed(isolated_home):

@@ -293,9 +293,13 @@ def test_a_long_card_id_does_not_push_over_time_off_its_row_at_80_columns():
     from interview_drill.render.session import render_scorecard
 
     console = Console(width=80, no_color=True, record=True, file=io.StringIO())
-    card = SimpleNamespace(id="scenario-incident-toolcall-after-migration", seniority="senior", traps=["a trap"])
+    card = SimpleNamespace(
+        id="scenario-incident-toolcall-after-migration", seniority="senior", traps=["a trap"]
+    )
     answers = [
-        SimpleNamespace(item=SimpleNamespace(card=card), rating=None, seconds=4, over_budget=True, traps_hit=[0])
+        SimpleNamespace(
+            item=SimpleNamespace(card=card), rating=None, seconds=4, over_budget=True, traps_hit=[0]
+        )
         for _ in range(2)
     ]
     console.print(render_scorecard(SimpleNamespace(answers=answers)))

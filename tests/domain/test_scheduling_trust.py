@@ -97,7 +97,9 @@ def test_an_hour_earlier_every_day_still_grows_the_intervals(
 
 def test_study_days_roll_over_at_the_hour():
     days = StudyDays(4, UTC)
-    assert days(datetime(2026, 3, 2, 22, tzinfo=UTC), datetime(2026, 3, 3, 3, tzinfo=UTC)) == 0  # before 04:00
+    assert (
+        days(datetime(2026, 3, 2, 22, tzinfo=UTC), datetime(2026, 3, 3, 3, tzinfo=UTC)) == 0
+    )  # before 04:00
     assert days(datetime(2026, 3, 2, 22, tzinfo=UTC), datetime(2026, 3, 3, 4, tzinfo=UTC)) == 1
     assert days(datetime(2026, 3, 2, 5, tzinfo=UTC), datetime(2026, 3, 3, 4, 59, tzinfo=UTC)) == 1
 
@@ -207,11 +209,15 @@ def test_a_day_long_learning_step_is_due_for_its_whole_study_day():
     row = CardRow("c1", memory, reps=1)
     scheduler = Scheduler(fuzz=False, tz=UTC)
     next_morning = t0 + timedelta(days=1)
-    queue = build_queue([card], {"c1": row}, scheduler, next_morning, day_end=next_morning + timedelta(hours=19))
+    queue = build_queue(
+        [card], {"c1": row}, scheduler, next_morning, day_end=next_morning + timedelta(hours=19)
+    )
     assert [it.card.id for it in queue.due] == ["c1"]
 
 
-def test_due_and_the_drill_agree_on_learn_ahead(utc: None, isolated_home: Path, monkeypatch: pytest.MonkeyPatch):
+def test_due_and_the_drill_agree_on_learn_ahead(
+    utc: None, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+):
     drill_good(monkeypatch, at(0, 9))  # Good on a new card: its 10-minute step is pending
     monkeypatch.setenv("IDRILL_NOW", at(0, 9, 1))
     due = json.loads(run("due", *ONE, "--json").output)
@@ -224,7 +230,10 @@ def test_due_and_the_drill_agree_on_learn_ahead(utc: None, isolated_home: Path, 
 
 
 def big_bank(tmp_path: Path, n: int) -> Path:
-    body = "".join(f"  - id: card-{i:03d}\n    question: Question number {i}?\n    outline: [a point]\n" for i in range(n))
+    body = "".join(
+        f"  - id: card-{i:03d}\n    question: Question number {i}?\n    outline: [a point]\n"
+        for i in range(n)
+    )
     path = tmp_path / "big.yaml"
     path.write_text(f"topic: big\ntitle: Big\ncards:\n{body}", encoding="utf-8")
     return path
@@ -297,8 +306,11 @@ def test_postpone_until_recall_keeps_weak_cards_due(backlog: list[str], monkeypa
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [([], "give one of --days N or --until-recall R"), (["--days", "2", "--until-recall", "0.8"], "give one of"),
-     (["--undo", "--days", "2"], "--undo takes no")],  # fmt: skip
+    [
+        ([], "give one of --days N or --until-recall R"),
+        (["--days", "2", "--until-recall", "0.8"], "give one of"),
+        (["--undo", "--days", "2"], "--undo takes no"),
+    ],  # fmt: skip
 )
 def test_postpone_usage_errors(backlog: list[str], args: list[str], message: str):
     result = run("postpone", *backlog, *args)

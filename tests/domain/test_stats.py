@@ -338,10 +338,14 @@ def test_performance_100k_reviews_10k_cards():
     assert sum(t.cards for t in st.topics) == 10_000
 
 
-
 @pytest.mark.parametrize(
     ("recall", "label"),
-    [(0.60, "low recall"), (0.84, "low recall"), (0.93, "recall 93 %, on target"), (0.95, "recall 95 %, on target")],
+    [
+        (0.60, "low recall"),
+        (0.84, "low recall"),
+        (0.93, "recall 93 %, on target"),
+        (0.95, "recall 95 %, on target"),
+    ],
 )
 def test_recall_is_called_low_only_below_target(recall, label):
     from interview_drill.domain.figures.weakness import weakness

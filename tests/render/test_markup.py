@@ -95,7 +95,10 @@ def test_anki(text: str, anki: str) -> None:
             "see `https://evil.example/a_b?x=1`. or `www.evil.example`, mail `me@evil.example`!",
         ),
         ("(HTTPS://x.example/|y)", "(`HTTPS://x.example/\\|y`)"),
-        ("~~strike~~ and *emph* in card text", "\\~\\~strike\\~\\~ and *emph* in card text"),  # *emph* is bank markup
+        (
+            "~~strike~~ and *emph* in card text",
+            "\\~\\~strike\\~\\~ and *emph* in card text",
+        ),  # *emph* is bank markup
         ("*a ~~b~~ c*", "*a ~\\~b\\~\\~ c*"),  # no strikethrough inside our emphasis either
         ("a|b and `c|d`", "a\\|b and `c\\|d`"),  # a table cell stays one cell
         ("2*3*4, **open, `open", "2\\*3\\*4, \\*\\*open, \\`open"),  # stray markers stay literal

@@ -105,7 +105,9 @@ def save(path: Path, settings: Settings, *, header: str = "") -> None:
         if value == getattr(default, key):
             doc.pop(key, None)
         else:
-            doc[key] = dict(value) if key == "retention" else list(value) if isinstance(value, tuple) else value
+            doc[key] = (
+                dict(value) if key == "retention" else list(value) if isinstance(value, tuple) else value
+            )
     from interview_drill.files import write_text
 
     write_text(path, tomlkit.dumps(doc), what="settings")

@@ -136,7 +136,9 @@ def _writable(d: Diagnosis, store: Store, path: Path) -> None:
     except OSError:
         return
     if free < MIN_FREE_BYTES:
-        d.fail(f"{safe_name(path)}: the disk is full ({free} bytes free); free some space before the next drill")
+        d.fail(
+            f"{safe_name(path)}: the disk is full ({free} bytes free); free some space before the next drill"
+        )
     else:
         d.ok("history: writable")
 

@@ -84,7 +84,9 @@ def main() -> None:
         report["error"] = f"the attempt failed while loading: {_one_line(exc)}"
     if report["error"] is None:
         tests = _load(tests_py, "exercise_tests")
-        for name in [n for n, f in vars(tests).items() if n.startswith("test_") and callable(f)]:  # as written
+        for name in [
+            n for n, f in vars(tests).items() if n.startswith("test_") and callable(f)
+        ]:  # as written
             fn = getattr(tests, name)
             label = (
                 (fn.__doc__ or "").strip().splitlines() or [name.removeprefix("test_").replace("_", " ")]

@@ -161,7 +161,9 @@ def start_attempt(exercise: Exercise, attempt: Path, *, over: bool = False) -> b
     except OSError as exc:
         from interview_drill.files import WriteError
 
-        raise WriteError(f"{attempt.parent}: cannot create the folder for attempts ({exc.strerror})") from None
+        raise WriteError(
+            f"{attempt.parent}: cannot create the folder for attempts ({exc.strerror})"
+        ) from None
     write_text(attempt, stub, what="attempt")
     return True
 
@@ -187,7 +189,9 @@ def attempt_path(card_id: str) -> Path:
     return work_dir() / f"{card_id}.py"
 
 
-def record(store: Store, card_id: str, result: CheckResult, at: datetime, review_id: int | None = None) -> int:
+def record(
+    store: Store, card_id: str, result: CheckResult, at: datetime, review_id: int | None = None
+) -> int:
     """Keep a check's result in the history; the row id (the drill links it to the rating)."""
     from interview_drill.storage.checks import record_check
 

@@ -203,7 +203,9 @@ def replay(scheduler: Scheduler, row: CardRow, reviews: list[tuple[Rating, datet
         return row
     state = CardRow(row.slug, content_hash=row.content_hash, suspended=row.suspended)
     for rating, at in sorted(reviews, key=lambda r: (r[1], int(r[0]))):
-        memory = scheduler.next_memory(state, rating, at)  # fuzz seeded by slug and reps: same on every device
+        memory = scheduler.next_memory(
+            state, rating, at
+        )  # fuzz seeded by slug and reps: same on every device
         lapsed = rating == Rating.AGAIN and state.phase == Phase.REVIEW
         state = state.with_memory(memory, reps=state.reps + 1, lapses=state.lapses + int(lapsed))
     return replace(state, buried_until=row.buried_until)

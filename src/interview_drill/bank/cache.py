@@ -3,8 +3,8 @@
 Owns `BankCache` (one file per bank file in the user cache dir: a JSON line with its key, then the
 cards in `marshal`'s binary form), its key (the bank file's resolved path, size, mtime and CRC-32,
 and a fingerprint of the code that parses and validates a bank and of the Python that wrote it), the
-policy of when a bank is worth caching, and rebuilding cached cards into pydantic models without
-validating them again (through `speedups.model_builder`).
+policy of when a bank is worth caching, and rebuilding cached cards without validating them again
+(`Card.from_fields`: a warm start never imports pydantic).
 
 Why marshal: it decodes 10,000 cards ~1.5× faster than JSON, its dicts and lists straight into the
 objects a model holds, with each repeated field name stored once. Its format belongs to one
@@ -29,15 +29,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from interview_drill import speedups
-from interview_drill.domain.cards import BankFile, Card, FollowUp, Number
+from interview_drill.domain.cards import ANSWER_FIELDS, FIELDS, BankFile, Card, FollowUp, Number
 from interview_drill.errors import UsageError
 from interview_drill.paths import read_regular
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
 # checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
-# the file's stat, with the CRC-32 of its bytes and when they were read)
-CACHE_FORMAT = 5
+# the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no pydantic)
+CACHE_FORMAT = 6
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
 CACHE_MIN_BYTES = 128 * 1024
@@ -124,7 +123,9 @@ class BankCache:
         except (OSError, UsageError):
             return None
 
-    def get(self, key: dict[str, Any], blob: bytes | None = None, content_crc32: int | None = None) -> Hit | None:
+    def get(
+        self, key: dict[str, Any], blob: bytes | None = None, content_crc32: int | None = None
+    ) -> Hit | None:
         """The cards of the file `key` describes, or None. `blob`: what `read` gave.
 
         `content_crc32`: the CRC-32 of the file's bytes, when they were read: they must be the ones
@@ -165,8 +166,8 @@ class BankCache:
         try:
             heads, answers, at = [], [], 0
             for card in model.cards:  # each answer: where it lies among the answers that follow the heads
-                values, unset, answer = _card_state(card)
-                heads.append((values, unset, at, at + len(answer)))
+                values, answer = _card_state(card)
+                heads.append((values, at, at + len(answer)))
                 answers.append(answer)
                 at += len(answer)
             first = marshal.dumps((model.topic, model.title, heads))
@@ -192,7 +193,6 @@ class BankCache:
                 with suppress(OSError):
                     os.unlink(tmp)
 
-
     def _verdict(self, keys: list[dict[str, Any]]) -> Path:
         digest = hashlib.sha256(json.dumps(keys, sort_keys=True).encode()).hexdigest()[:32]
         # beside the entries, not among them: one empty file per set of files that passed
@@ -217,13 +217,12 @@ def code_fingerprint() -> str:
     Hashes the source of every module of the bank package and of the card model, so moving or
     editing any of them invalidates every entry, and the versions of what they rely on.
     """
-    import pydantic
-
     from interview_drill import __version__
 
     python = f"{sys.implementation.cache_tag}|{marshal.version}"
-    digest = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}|{pydantic.VERSION}|{python}|".encode())
-    digest.update(_pyyaml_identity())
+    digest = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}|{python}|".encode())
+    digest.update(_module_identity("pydantic", "version.py"))  # holds its version and pydantic-core's
+    digest.update(_module_identity("yaml", "__init__.py"))  # holds `__version__`
     for source in fingerprinted_sources():
         digest.update(f"\n{source.parent.name}/{source.name}\n".encode())
         digest.update(source.read_bytes())
@@ -231,57 +230,38 @@ def code_fingerprint() -> str:
 
 
 def fingerprinted_sources() -> list[Path]:
-    """Every module of the bank package (found, not listed, so a new one is never left out) and the card model."""
-    from interview_drill.domain import cards as models
+    """Every module of the bank package (found, not listed, so a new one is never left out), the card
+    and the card schema."""
+    from interview_drill.domain import cards
 
-    return sorted(Path(__file__).parent.glob("*.py")) + [Path(models.__file__)]
+    domain = Path(cards.__file__).parent
+    return sorted(Path(__file__).parent.glob("*.py")) + [domain / "cards.py", domain / "card_schema.py"]
 
 
-def _pyyaml_identity() -> bytes:
-    """PyYAML's `__init__.py` (it holds `__version__`), read without importing PyYAML.
-
-    A warm start never parses, so it never pays PyYAML's ~10 ms import just to learn its version.
-    """
+def _module_identity(package: str, file: str) -> bytes:
+    """The source of a file of an installed package that holds its version, read without importing
+    the package: a warm start never validates or parses, so it never pays pydantic's ~20 ms import
+    or PyYAML's ~10 ms just to learn their versions."""
     import importlib.util
 
     with suppress(ImportError, ValueError, OSError):
-        spec = importlib.util.find_spec("yaml")
+        spec = importlib.util.find_spec(package)
         if spec is not None and spec.origin:
-            return Path(spec.origin).read_bytes()
-    import yaml  # an unusual install: ask the module itself
+            return Path(spec.origin).with_name(file).read_bytes()
+    module = importlib.import_module(package)  # an unusual install: ask the package itself
+    return f"{package} {getattr(module, 'VERSION', None) or getattr(module, '__version__', '')}".encode()
 
-    return f"PyYAML {yaml.__version__}".encode()
 
-
-# A model is stored as (its fields as a dict, names of unset fields) and rebuilt without validation
-# (the values were validated when the entry was written), by `speedups.model_builder`: marshal
-# decodes the dicts in C, faster than building them from tuples in Python.
-#
 # A card is stored in two parts: its head (every field but the answer: id, topic, question, level,
-# kind, tags, aliases, traps, ...), and its answer (`TEXT_FIELDS`) as marshal bytes of their own.
-# Loading decodes only the heads; a card's answer is decoded the first time anything reads it
-# (`speedups.lazy_model_builder`), so a command over 10,000 cards that shows a few of them (stats, a
-# report, the drill) never decodes the rest. With the speedups off, every text is decoded at once.
-# tests/bank/test_bank_cache.py checks that a rebuilt card equals the validated one in every respect.
-# The question and the traps stay in the head: they are short, and reports list them for many cards
-# (the traps fallen for, the weakest cards); the answer's parts are what only a shown card needs.
-TEXT_FIELDS = frozenset({"outline", "numbers", "follow_ups"})
-_ORDER = {cls: tuple(cls.model_fields) for cls in (Card, Number, FollowUp)}  # dumps follow dict order
-_NAMES = {cls: frozenset(names) for cls, names in _ORDER.items()}
-_HEAD_NAMES = _NAMES[Card] - TEXT_FIELDS
-_BUILDERS: dict[type, Any] = {}
-_LAZY: list[Any] = []  # [the lazy card builder, or None when the trick is off], made on first use
-
-
-def _model_state(model: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
-    cls, fields = type(model), model.__dict__
-    names = _NAMES[cls]
-    # A validated model's dict holds its fields in their order: copied whole, in C (45,000 models in
-    # a 10,000-card file set); anything else in it (a cached property's value) is left out.
-    values = dict(fields) if fields.keys() == names else {name: fields[name] for name in _ORDER[cls]}
-    unset = names - model.model_fields_set
-    return values, tuple(sorted(unset)) if unset else ()
-
+# kind, tags, aliases, traps, ...) as a dict, which marshal decodes in C straight into the dict the
+# card holds (`Card.from_fields`: no validation, the values were validated when the entry was
+# written), and its answer (`ANSWER_FIELDS`: outline, numbers, follow-ups) as marshal bytes of
+# their own. Loading decodes only the heads; a card's answer is decoded the first time anything
+# reads it, so a command over 10,000 cards that shows a few of them (stats, a report, the drill)
+# never decodes the rest. tests/bank/test_bank_cache.py checks that a rebuilt card equals the
+# validated one in every respect. The question and the traps stay in the head: they are short, and
+# reports list them for many cards (the traps fallen for, the weakest cards).
+_HEAD_NAMES = frozenset(FIELDS) - ANSWER_FIELDS
 
 # Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
 # writes every repeat as a back-reference, so a warm load makes one object for all of them.
@@ -289,66 +269,40 @@ _SHARED = ("topic", "seniority", "frequency", "kind")
 _SHARED_LISTS = ("tags", "related")
 
 
-def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, ...], bytes]:
-    values, unset = _model_state(card)
+def _card_state(card: Card) -> tuple[dict[str, Any], bytes]:
+    """A card's head (its fields but the answer, in field order) and its answer as marshal bytes."""
+    values = {name: getattr(card, name) for name in FIELDS if name not in ANSWER_FIELDS}
     for name in _SHARED:
         values[name] = sys.intern(values[name])
     for name in _SHARED_LISTS:
         values[name] = [sys.intern(v) for v in values[name]]
-    text = {name: values.pop(name) for name in TEXT_FIELDS}
-    text["numbers"] = [_model_state(n) for n in card.numbers]
-    text["follow_ups"] = [_model_state(f) for f in card.follow_ups]
-    return values, unset, marshal.dumps(text)
+    answer = (
+        list(card.outline),
+        [(n.figure, n.about) for n in card.numbers],
+        [(f.question, f.answer) for f in card.follow_ups],
+    )
+    return values, marshal.dumps(answer)
 
 
-def _builder(cls: type[Card] | type[Number] | type[FollowUp]) -> Any:
-    return _BUILDERS.get(cls) or _BUILDERS.setdefault(cls, speedups.model_builder(cls))
-
-
-def _nested(cls: type[Number] | type[FollowUp], states: list[Any]) -> list[Any]:
-    build, names = _builder(cls), _NAMES[cls]
-    out = []
-    for values, unset in states:
-        if values.keys() != names:
-            raise ValueError("not a cached model")
-        out.append(build(values, set(names.difference(unset) if unset else names)))
-    return out
-
-
-def _fill_text(values: dict[str, Any], blob: bytes | memoryview) -> dict[str, Any]:
-    """A card's whole field dict: its head `values` and its text decoded from `blob` (which the
-    checksum of the entry vouched for), in the model's field order (`model_dump_json` follows it),
-    then whatever else `values` holds. A field already in `values` (set by an assignment before the
-    text was read) is kept."""
-    text = marshal.loads(blob)
-    if text.keys() != TEXT_FIELDS:
-        raise ValueError("not a cached card text")
-    text["numbers"] = _nested(Number, text["numbers"])
-    text["follow_ups"] = _nested(FollowUp, text["follow_ups"])
-    text.update(values)
-    whole = {name: text[name] for name in _ORDER[Card]}
-    whole.update(text)
-    return whole
+def _read_answer(blob: bytes | memoryview) -> dict[str, Any]:
+    """A card's answer fields from its bytes (which the checksum of the entry vouched for)."""
+    outline, numbers, follow_ups = marshal.loads(blob)
+    return {
+        "outline": outline,
+        "numbers": [Number(figure, about) for figure, about in numbers],
+        "follow_ups": [FollowUp(question, answer) for question, answer in follow_ups],
+    }
 
 
 def _cards_from_states(states: list[Any], answers: memoryview) -> list[Card]:
     """The cards of an entry: `states` are their heads, each with the span of its answer in `answers`."""
-    if not _LAZY:
-        _LAZY.append(speedups.lazy_model_builder(Card, _fill_text))
-    lazy = _LAZY[0]
-    names = _NAMES[Card]
+    made = Card.from_fields
     cards: list[Card] = []
     size = len(answers)
-    for values, unset, start, end in states:
+    for values, start, end in states:
         if values.keys() != _HEAD_NAMES or not (isinstance(start, int) and isinstance(end, int)):
             raise ValueError("not a cached card")
         if not 0 <= start <= end <= size:
             raise ValueError("not a cached card")
-        blob = answers[start:end]
-        fields_set = set(names.difference(unset) if unset else names)
-        if lazy is None:
-            card: Card = _builder(Card)(_fill_text(values, blob), fields_set)
-        else:
-            card = lazy(values, fields_set, blob)
-        cards.append(card)
+        cards.append(made(values, _read_answer, answers[start:end]))
     return cards

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from interview_drill import speedups
 from interview_drill.bank.cache import BankCache, Hit, worth_caching
 from interview_drill.bank.discover import bank_files, decode, iter_bank_paths, read_bytes
@@ -248,6 +246,8 @@ def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[
         return _Loaded(path, hit.topic, hit.title, hit.cards), []
     # The parsers (and PyYAML, ~10 ms to import) are needed only when the cache cannot help: a warm
     # start never imports them.
+    from pydantic import ValidationError
+
     from interview_drill.bank.parse import parse_text, validate_file
     from interview_drill.bank.parse_fast import SLOW, quick_parse
 

@@ -132,7 +132,9 @@ def _read(text: str) -> Any:
                         rest = rest.rstrip(" ")
                     if (":" in rest or "#" in rest) and _odd_plain(rest):
                         raise _GiveUp  # a second key on the line, or a comment after the value
-                    top.append(rest if kind == _ORDINARY or maybe_not_text[first](rest) is None else _plain(rest))
+                    top.append(
+                        rest if kind == _ORDINARY or maybe_not_text[first](rest) is None else _plain(rest)
+                    )
                 elif kind == _BLOCK:
                     block = _Block(rest, top, None, n)
                     continue
@@ -273,7 +275,9 @@ _ESCAPES = {
     "L": "\u2028", "P": "\u2029",
 }  # fmt: skip
 _ESCAPE = re.compile(r'\\(?:([ "/\\0abefnrtvN_LP])|x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))')
-_QUOTED = re.compile(r'(?:[^"\\]|\\(?:[ "/\\0abefnrtvN_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}))*')
+_QUOTED = re.compile(
+    r'(?:[^"\\]|\\(?:[ "/\\0abefnrtvN_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}))*'
+)
 
 
 def _unescape(inner: str) -> str:

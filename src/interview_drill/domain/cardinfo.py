@@ -50,6 +50,8 @@ def card_info(row: CardRow, log: Sequence[LogEntry], scheduler: Scheduler, now: 
     for i, e in enumerate(log):
         memory = after.get(i)
         interval = memory.due - e.reviewed_at if memory is not None else None
-        lines.append(LogLine(e.reviewed_at, e.kind, e.rating, e.phase_before, interval, e.duration_ms, e.answer))
+        lines.append(
+            LogLine(e.reviewed_at, e.kind, e.rating, e.phase_before, interval, e.duration_ms, e.answer)
+        )
     recall = scheduler.retrievability(row.memory, now) if row.memory is not None else None
     return CardInfo(row, recall, lines)

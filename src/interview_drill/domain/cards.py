@@ -1,132 +1,204 @@
-"""The card model: what one question-bank card is. Pure pydantic, no I/O."""
+"""The card: what one question-bank card is. Plain Python objects, no I/O, no pydantic.
+
+What a *valid* card is lives in `card_schema.py` (pydantic models with the same fields): `Card(...)`,
+`Card.model_validate` and `BankFile.model_validate` validate through it, so every card was checked,
+now or when the bank cache entry it was rebuilt from was written (`Card.from_fields`, for the cache
+and the schema only). A warm start thus never imports pydantic (~45 ms of a ~200 ms start).
+
+A card's answer (`ANSWER_FIELDS`: outline, numbers, follow-ups) may be supplied later by whoever
+built the card (`Card.from_fields(..., answer=...)`): the bank cache decodes a card's answer only
+when something reads it, so a command over 10,000 cards that shows a few decodes only those.
+Anything that reads the whole card (==, `model_dump`, `to_json`, repr, copy, pickle) reads it too.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from typing import TYPE_CHECKING, Any
 
 SENIORITIES = ("screen", "mid", "senior", "staff")
 FREQUENCIES = ("very-common", "common", "occasional")
 KINDS = ("conceptual", "scenario", "design", "debugging", "coding")
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
-Seniority = Literal["screen", "mid", "senior", "staff"]
-Frequency = Literal["very-common", "common", "occasional"]
-Kind = Literal["conceptual", "scenario", "design", "debugging", "coding"]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-
 # Field names, in the order they are written in a card, for messages and --json output.
 CARD_FIELDS = (
     "id", "question", "outline", "numbers", "follow_ups", "traps", "seniority",
     "frequency", "kind", "exercise", "tags", "related", "aliases", "source",
 )  # fmt: skip
+# What a Card holds: the card's fields and its topic (set from the file it is in, never per card).
+FIELDS = (*CARD_FIELDS, "topic")
+# The fields a card's maker may supply on first read (see the module's docstring).
+ANSWER_FIELDS = frozenset({"outline", "numbers", "follow_ups"})
+# Text that makes the content hash (the exercise, the level and the tags are not card text).
+TEXT_FIELDS = ("question", "outline", "numbers", "follow_ups", "traps")
 
 
 def seniority_rank(level: str) -> int:
     return SENIORITIES.index(level)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class Number(_Strict):
+@dataclass(frozen=True)
+class Number:
     """A figure worth dropping in an interview, and what it refers to."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, defer_build=True)
-
-    figure: Text
-    about: Text
+    figure: str
+    about: str
 
 
-class FollowUp(_Strict):
+@dataclass(frozen=True)
+class FollowUp:
     """A question an interviewer asks next, with a short answer where it is not obvious."""
 
-    question: Text
+    question: str
     answer: str = ""
 
 
-class Card(BaseModel):
-    """One interview question with everything needed to drill it."""
+def _plain(value: Any) -> Any:
+    """A field's value as JSON-ready data (numbers and follow-ups as dicts, lists copied)."""
+    if isinstance(value, list):
+        return [
+            {"figure": v.figure, "about": v.about}
+            if type(v) is Number
+            else {"question": v.question, "answer": v.answer}
+            if type(v) is FollowUp
+            else v
+            for v in value
+        ]
+    return value
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    id: Slug
-    question: Text
-    outline: Annotated[list[Text], Field(min_length=1)]
-    numbers: list[Number] = []
-    follow_ups: list[FollowUp] = []
-    traps: list[Text] = []
-    seniority: Seniority = "mid"
-    frequency: Frequency = "common"
-    kind: Kind = "conceptual"
-    # A `coding` card's runnable exercise: the folder `exercises/<name>/` beside the bank file (the
-    # loader checks it is there and complete). Not part of the content hash: it is not card text.
-    exercise: Slug | None = None
-    tags: list[Slug] = []
-    related: list[Slug] = []
-    aliases: list[Slug] = []
-    source: str = ""
-    # Set by the loader from the file the card is in, never written per card.
-    topic: str = Field(default="", exclude=True)
+class Card:
+    """One interview question with everything needed to drill it.
 
-    @model_validator(mode="before")
+    Fields (see `card_schema.CardModel` for what is valid): id, question, outline, numbers,
+    follow_ups, traps, seniority, frequency, kind, exercise (a `coding` card's runnable exercise:
+    the folder `exercises/<name>/` beside the bank file), tags, related, aliases, source, and topic.
+    """
+
+    id: str
+    question: str
+    outline: list[str]
+    numbers: list[Number]
+    follow_ups: list[FollowUp]
+    traps: list[str]
+    seniority: str
+    frequency: str
+    kind: str
+    exercise: str | None
+    tags: list[str]
+    related: list[str]
+    aliases: list[str]
+    source: str
+    topic: str
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (the loader sets `topic`), compared by value
+
+    def __init__(self, **data: Any) -> None:
+        """A validated card from its fields (pydantic's ValidationError when they do not make one)."""
+        topic = data.pop("topic", "")
+        self.__dict__.update(Card.model_validate(data).__dict__, topic=topic)
+
     @classmethod
-    def _no_topic_per_card(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "topic" in data:
-            raise ValueError("`topic` is set once at the top of the file, not per card")
-        return data
+    def model_validate(cls, data: Any) -> Card:
+        """The card `data` (a mapping of its fields, no topic) describes, validated."""
+        from interview_drill.domain.card_schema import validate_card
 
-    @field_validator("follow_ups", mode="before")
+        return validate_card(data)
+
     @classmethod
-    def _plain_follow_ups(cls, value: Any) -> Any:
-        # A follow-up may be written as a bare question string.
-        if isinstance(value, list):
-            return [{"question": v} if isinstance(v, str) else v for v in value]
-        return value
+    def from_fields(
+        cls, fields: dict[str, Any], answer: Callable[[Any], dict[str, Any]] | None = None, blob: Any = None
+    ) -> Card:
+        """A card from fields already validated (every name of FIELDS), taken as they are.
+
+        With `answer`, `fields` may lack the ANSWER_FIELDS: the first read of one of them calls
+        `answer(blob)` for all three. `fields` becomes the card's own dict.
+        """
+        card = object.__new__(cls)
+        if answer is not None:
+            fields["_answer"] = (answer, blob)
+        card.__dict__ = fields
+        return card
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise let any attribute name pass
+
+        def __getattr__(self, name: str) -> Any:  # reached only for a name the card does not hold yet
+            if name in ANSWER_FIELDS and "_answer" in self.__dict__:
+                self._read_answer()
+                return self.__dict__[name]
+            raise AttributeError(f"'Card' object has no attribute '{name}'")
+
+    def _read_answer(self) -> None:
+        fields = self.__dict__
+        pending = fields.pop("_answer", None)
+        if pending is not None:
+            read, blob = pending
+            for name, value in read(blob).items():
+                fields.setdefault(name, value)  # a field assigned before its first read is kept
+
+    def _values(self) -> tuple[Any, ...]:
+        if "_answer" in self.__dict__:
+            self._read_answer()
+        fields = self.__dict__
+        return tuple(fields[name] for name in FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Card)
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(FIELDS, self._values(), strict=True))
+        return f"Card({shown})"
+
+    def __getstate__(self) -> dict[str, Any]:  # copy, deepcopy, pickle: the whole card, answer read
+        return dict(zip(FIELDS, self._values(), strict=True))
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def model_dump(self, *, include: Collection[str] | None = None) -> dict[str, Any]:
+        """The card's fields (not its topic) as plain data, in field order; `include`: only these."""
+        values = dict(zip(FIELDS, self._values(), strict=True))
+        names = CARD_FIELDS if include is None else [n for n in CARD_FIELDS if n in include]
+        return {name: _plain(values[name]) for name in names}
 
     @cached_property
     def content_hash(self) -> str:
         """A short hash of the card's text, to notice edits without losing history.
 
-        The hash of the JSON of `model_dump(include=TEXT)`, built here from the fields themselves:
-        a drill hashes the card it rates, and pydantic's serializer for cards would be built (~20 ms,
-        with its plugin lookup) just for that. tests/domain/test_models.py checks both agree.
+        The hash of the JSON of the TEXT_FIELDS, as the pydantic card model dumped them when the
+        hash was first stored (tests/domain/test_models.py checks they still agree).
         """
-        text = {
-            "question": self.question,
-            "outline": list(self.outline),
-            "numbers": [{"figure": n.figure, "about": n.about} for n in self.numbers],
-            "follow_ups": [{"question": f.question, "answer": f.answer} for f in self.follow_ups],
-            "traps": list(self.traps),
-        }
+        text = {name: _plain(getattr(self, name)) for name in TEXT_FIELDS}
         blob = json.dumps(text, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
         """The card as a plain dict (for `--json`), topic included."""
-        data = self.model_dump(mode="json")
+        data = self.model_dump()
         if data.get("exercise") is None:
             data.pop("exercise", None)  # most cards have none: keep their JSON as it was
         return {"id": data.pop("id"), "topic": self.topic, **data}
 
 
-class BankFile(BaseModel):
-    """One YAML file of the bank: a topic and its cards."""
+@dataclass
+class BankFile:
+    """One YAML file of the bank: a topic, its title and its cards (each stamped with the topic)."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    topic: str
+    title: str
+    cards: list[Card]
 
-    topic: Slug
-    title: Text
-    cards: Annotated[list[Card], Field(min_length=1)]
+    @classmethod
+    def model_validate(cls, data: Any) -> BankFile:
+        """The bank file `data` describes, validated (pydantic's ValidationError if it is not one)."""
+        from interview_drill.domain.card_schema import validate_bank_file
 
-    @model_validator(mode="after")
-    def _stamp_topic(self) -> BankFile:
-        for card in self.cards:
-            card.topic = self.topic
-        return self
+        return validate_bank_file(data)

@@ -43,7 +43,6 @@ def day_bounds(moment: datetime, rollover_hour: int, tz: tzinfo | None = None) -
     return day_start(day, rollover_hour, tz), day_start(day + timedelta(days=1), rollover_hour, tz)
 
 
-
 @dataclass(frozen=True)
 class StudyDays:
     """Counts elapsed time in study days: `StudyDays(4, tz)(a, b)` is 1 from 22:00 to 08:00 next day."""

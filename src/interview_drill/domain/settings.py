@@ -38,7 +38,9 @@ HELP: dict[str, tuple[Part, ...]] = {
     "new_cards_ignore_review_limit": (
         "true: new cards come even when the review limit is reached; false: they stop with it",
     ),
-    "ai_model": ("the `llm` model (name or alias) that grades answers and interviews; \"\" for llm's default",),
+    "ai_model": (
+        'the `llm` model (name or alias) that grades answers and interviews; "" for llm\'s default',
+    ),
     "ai_max_calls": ("model calls one session may make at most (0–1000)",),
     "leech_threshold": ("lapses that make a card a leech (0–99; 0: never)",),
     "leech_action": ("what happens to a new leech: tag (say so) or suspend",),
@@ -91,7 +93,7 @@ def check(key: str, value: Any) -> Any:
         return tuple(float(v) for v in value)
     if key == "ai_model":
         if not isinstance(value, str) or len(value) > 200 or any(c.isspace() for c in value):
-            raise bad("must be a model name or alias without spaces (at most 200 characters), or \"\"")
+            raise bad('must be a model name or alias without spaces (at most 200 characters), or ""')
         return value
     if key == "ai_max_calls":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:

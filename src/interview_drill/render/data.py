@@ -173,7 +173,11 @@ def to_json(stats: Stats, *, cards: bool = False) -> dict[str, Any]:
             else None
         ),
         "coding": (
-            {"exercises": stats.coding.exercises, "tried": stats.coding.tried, "passing": stats.coding.passing}
+            {
+                "exercises": stats.coding.exercises,
+                "tried": stats.coding.tried,
+                "passing": stats.coding.passing,
+            }
             if stats.coding
             else None
         ),

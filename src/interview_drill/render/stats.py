@@ -84,7 +84,11 @@ def render_stats(stats: Stats) -> Group:
         parts.append(table)
     gaps = [Text.assemble((g.key, "bold"), f" ({g.cards})") for g in stats.gap_topics]
     if gaps:  # the list wraps under itself, not back at column 0
-        parts.append(_hanging((Text("Never studied (coverage gaps, not weaknesses):"), Text(", ").join(gaps)), indent=0))
+        parts.append(
+            _hanging(
+                (Text("Never studied (coverage gaps, not weaknesses):"), Text(", ").join(gaps)), indent=0
+            )
+        )
     if stats.gap_levels:
         parts.append(Text("Levels never studied: " + ", ".join(g.key for g in stats.gap_levels)))
 

@@ -44,7 +44,13 @@ def _row(r: tuple[Any, ...], _at: Callable[..., datetime] = datetime.fromtimesta
             _PHASES.get(phase) or Phase(phase), step, stab, diff, _at(due / 1000, UTC), _at(last / 1000, UTC)
         )
     return CardRow(
-        slug, memory, reps, lapses, chash, _at(buried / 1000, UTC) if buried is not None else None, bool(suspended)
+        slug,
+        memory,
+        reps,
+        lapses,
+        chash,
+        _at(buried / 1000, UTC) if buried is not None else None,
+        bool(suspended),
     )
 
 

@@ -30,7 +30,14 @@ def next_batch(store: Store) -> int:
 def record(store: Store, batch: int, moved: Moved, at: datetime, kind: str) -> None:
     store.conn.execute(
         "INSERT INTO reschedules (batch, card_id, at, kind, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-        (batch, moved.card_id, to_ms(at), kind, json.dumps(moved.before.to_dict()), json.dumps(moved.after.to_dict())),
+        (
+            batch,
+            moved.card_id,
+            to_ms(at),
+            kind,
+            json.dumps(moved.before.to_dict()),
+            json.dumps(moved.after.to_dict()),
+        ),
     )
 
 

@@ -11,13 +11,14 @@ import json
 import re
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from interview_drill.errors import Hint, IdrillError
 
-T = TypeVar("T", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic is imported by the first call: a drill makes a Client before every session
+    from pydantic import BaseModel
+
+T = TypeVar("T", bound="BaseModel")
 
 DEFAULT_TIMEOUT = 60.0  # seconds per call
 
@@ -83,6 +84,8 @@ class Client:
         self, prompt: str, schema: type[T], *, system: str, fits: Callable[[T], list[str]] | None = None
     ) -> T:
         """The reply parsed into `schema`; a reply that does not fit is asked for once more."""
+        from pydantic import ValidationError
+
         why = ""
         for attempt in (1, 2):
             text = self._call(

@@ -43,17 +43,22 @@ def list_cards(
     search: Annotated[
         str | None, typer.Option("--search", "-s", metavar="TEXT", help="Text in the question or outline.")
     ] = None,
-    due: Annotated[bool, typer.Option("--due", help="Only cards due by the end of today's study day.")] = False,
+    due: Annotated[
+        bool, typer.Option("--due", help="Only cards due by the end of today's study day.")
+    ] = False,
     state: Annotated[
         list[str] | None,
         typer.Option(
-            "--state", metavar="STATE", help="Only cards in this state: new, learning, review, relearning, "
-            "suspended (repeatable).",
+            "--state",
+            metavar="STATE",
+            help="Only cards in this state: new, learning, review, relearning, suspended (repeatable).",
         ),
     ] = None,  # fmt: skip
     sort: Annotated[
         str | None,
-        typer.Option("--sort", metavar="KEY", help="Sort by due, recall (lowest first), lapses or stability."),
+        typer.Option(
+            "--sort", metavar="KEY", help="Sort by due, recall (lowest first), lapses or stability."
+        ),
     ] = None,
     as_json: JsonOpt = False,
     opts: Common = Common(),
@@ -74,7 +79,14 @@ def list_cards(
     cards = filters.check(ws.bank, search=search).apply(ws.bank.cards)
     now = ws.now()
     entries = browse(
-        cards, ws.rows(), ws.scheduler, now, day_end=ws.today(now)[1], states=state or (), due_only=due, sort=sort
+        cards,
+        ws.rows(),
+        ws.scheduler,
+        now,
+        day_end=ws.today(now)[1],
+        states=state or (),
+        due_only=due,
+        sort=sort,
     )
     if as_json:
         from interview_drill.domain.textsafe import inert_json

@@ -38,7 +38,8 @@ def card(
         data = card_info_data(found, info, leech)
         if found.exercise:
             data["coding_checks"] = [
-                {"at": c.at.isoformat(), "passed": c.passed, "total": c.total, "error": c.error} for c in checks
+                {"at": c.at.isoformat(), "passed": c.passed, "total": c.total, "error": c.error}
+                for c in checks
             ]
         import json
 

@@ -287,7 +287,9 @@ def postpone(
         moves = plan.over_days([(r, ws.scheduler.retrievability(r.memory, now)) for r in backlog], days, now)
     else:
         assert until_recall is not None
-        moves = plan.until_recall(backlog, until_recall, now, lambda r, t: ws.scheduler.retrievability(r.memory, t))
+        moves = plan.until_recall(
+            backlog, until_recall, now, lambda r, t: ws.scheduler.retrievability(r.memory, t)
+        )
     moved = apply_moves(ws.store, moves, now)
     typer.echo(
         f"{plural(len(backlog), 'review')} due today; moved {plural(moved, 'card')} to later days "

@@ -61,7 +61,9 @@ def export_anki(
 
     with opts.history(readonly=True) as store:
         hook, counts = schedule_writer(store, {c.id for c in cards}, load_settings(), now)
-        n = write_anki(cards, out_file, timestamp=now.timestamp(), fields=note_fields, schedule=hook, target=target)
+        n = write_anki(
+            cards, out_file, timestamp=now.timestamp(), fields=note_fields, schedule=hook, target=target
+        )
     typer.echo(
         f"wrote {plural(n, 'note')} to {safe_name(out_file)} (Anki deck “{ANKI_DECK_NAME}”), with the schedule of "
         f"{plural(counts['cards'], 'studied card')} and {plural(counts['reviews'], 'review')}",
