@@ -289,8 +289,8 @@ def _read_answer(blob: bytes | memoryview) -> dict[str, Any]:
     outline, numbers, follow_ups = marshal.loads(blob)
     return {
         "outline": outline,
-        "numbers": [Number(figure, about) for figure, about in numbers],
-        "follow_ups": [FollowUp(question, answer) for question, answer in follow_ups],
+        "numbers": list(map(Number._make, numbers)),
+        "follow_ups": list(map(FollowUp._make, follow_ups)),
     }
 
 

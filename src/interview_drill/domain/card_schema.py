@@ -91,11 +91,14 @@ class BankFileModel(BaseModel):
     cards: Annotated[list[CardModel], Field(min_length=1)]
 
 
+_number, _follow_up = cards.Number, cards.FollowUp
+
+
 def _fields(model: CardModel, topic: str) -> dict[str, Any]:
     """A validated card's fields as `domain.cards.Card` holds them (in `FIELDS` order)."""
     fields = dict(model.__dict__)  # pydantic keeps the fields in their order
-    fields["numbers"] = [cards.Number(n.figure, n.about) for n in model.numbers]
-    fields["follow_ups"] = [cards.FollowUp(f.question, f.answer) for f in model.follow_ups]
+    fields["numbers"] = [_number(n.figure, n.about) for n in model.numbers]
+    fields["follow_ups"] = [_follow_up(f.question, f.answer) for f in model.follow_ups]
     fields["topic"] = topic
     return fields
 

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 SENIORITIES = ("screen", "mid", "senior", "staff")
 FREQUENCIES = ("very-common", "common", "occasional")
@@ -42,16 +42,16 @@ def seniority_rank(level: str) -> int:
     return SENIORITIES.index(level)
 
 
-@dataclass(frozen=True)
-class Number:
+# Named tuples: immutable like the rest of a card's text, and ~3x cheaper to make than a frozen
+# dataclass, which counts for the ~35,000 of them in a 10,000-card bank (validated or from the cache).
+class Number(NamedTuple):
     """A figure worth dropping in an interview, and what it refers to."""
 
     figure: str
     about: str
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """A question an interviewer asks next, with a short answer where it is not obvious."""
 
     question: str
