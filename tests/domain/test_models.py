@@ -57,16 +57,19 @@ def test_content_hash_tracks_text_not_metadata():
 
 
 def test_content_hash_is_the_hash_of_the_dumped_text_for_every_built_in_card():
-    """Stored histories hold these hashes: the hand-built text must stay what pydantic dumps."""
+    """Stored histories hold these hashes, made when the card was a pydantic model: the hand-built
+    text must stay what pydantic dumps of the card's validated model."""
     import hashlib
     import json
 
     from interview_drill.bank import load_bank
+    from interview_drill.domain.card_schema import CardModel
 
     cards = load_bank([], include_builtin=True).cards
     assert len(cards) > 200
     for c in [*cards, card(numbers=[{"figure": 8, "about": "r"}], follow_ups=["Why?"], traps=["t"])]:
-        text = c.model_dump(include={"question", "outline", "numbers", "follow_ups", "traps"})
+        model = CardModel.model_validate(c.model_dump())
+        text = model.model_dump(include={"question", "outline", "numbers", "follow_ups", "traps"})
         blob = json.dumps(text, sort_keys=True, ensure_ascii=False).encode()
         assert c.content_hash == hashlib.sha256(blob).hexdigest()[:16], c.id
 
@@ -77,3 +80,28 @@ def test_bank_file_stamps_topic_on_cards():
     )
     assert f.cards[0].topic == "lora"
     assert f.cards[0].to_json()["topic"] == "lora"
+
+
+def test_the_constructor_validates_as_model_validate_does():
+    with pytest.raises(ValidationError):
+        Card(id="Not A Slug", question="q", outline=["o"])
+    with pytest.raises(ValidationError):
+        Card.model_validate(["not", "a", "mapping"])
+    made = Card(
+        id="a-card", question=" Why? ", outline=["because"], numbers=[{"figure": 8, "about": "r"}], topic="t"
+    )
+    assert made.question == "Why?" and made.topic == "t"  # stripped as validated, topic kept
+    assert made != Card.model_validate(made.model_dump())  # the topic is not part of the dump
+    again = Card.model_validate(made.model_dump())
+    again.topic = "t"
+    assert again == made and made.model_dump() == again.model_dump()
+
+
+def test_cards_compare_by_value_and_are_not_hashable():
+    a, b = card(), card()
+    assert a == b and a is not b
+    b.source = "elsewhere"
+    assert a != b
+    with pytest.raises(TypeError):
+        hash(a)
+    assert card(numbers=[{"figure": 8, "about": "r"}]).numbers[0] == ("8", "r")  # a named tuple
