@@ -1,0 +1,100 @@
+"""`json.dumps(doc, indent=2, ensure_ascii=False)`, the same text, ~3x faster.
+
+With `indent`, the standard library gives up its C encoder for a chain of Python generators (one
+`yield` per token, through every level of nesting): ~60 % of writing a 1.5 MB JSON report. This
+writes the same text in one recursive pass that appends to a list, still escaping every string and
+formatting every float with the standard library's own functions (C ones where CPython has them).
+Anything but the JSON types a report is made of (dict with string keys, list, tuple, str, int,
+float, bool, None) goes to `json.dumps` whole, so the text is the standard library's in every case.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+from typing import Any
+
+_INF = float("inf")
+
+
+class _Unusual(Exception):
+    """A value this writer leaves to `json.dumps` (a subclass, a non-string key, a circular list…)."""
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == _INF:
+        return "Infinity"
+    if value == -_INF:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def dumps_indented(doc: Any) -> str:
+    """The text of `json.dumps(doc, indent=2, ensure_ascii=False)`."""
+    try:
+        return _write(doc)
+    except (_Unusual, RecursionError):
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _write(doc: Any) -> str:
+    out: list[str] = []
+    append = out.append
+    enc = encode_basestring
+    seen: set[int] = set()  # containers on the current path: a cycle is the standard library's error
+
+    def value(o: Any, pad: str) -> None:
+        t = type(o)
+        if t is str:
+            append(enc(o))
+        elif o is None:
+            append("null")
+        elif o is True:
+            append("true")
+        elif o is False:
+            append("false")
+        elif t is int:
+            append(int.__repr__(o))
+        elif t is float:
+            append(_float(o))
+        elif t is dict:
+            if not o:
+                append("{}")
+                return
+            if id(o) in seen:
+                raise _Unusual
+            seen.add(id(o))
+            inner = pad + "  "
+            sep = "{\n" + inner
+            for k, v in o.items():
+                if type(k) is not str:
+                    raise _Unusual
+                append(sep)
+                append(enc(k))
+                append(": ")
+                value(v, inner)
+                sep = ",\n" + inner
+            append("\n" + pad + "}")
+            seen.discard(id(o))
+        elif t is list or t is tuple:
+            if not o:
+                append("[]")
+                return
+            if id(o) in seen:
+                raise _Unusual
+            seen.add(id(o))
+            inner = pad + "  "
+            sep = "[\n" + inner
+            for v in o:
+                append(sep)
+                value(v, inner)
+                sep = ",\n" + inner
+            append("\n" + pad + "]")
+            seen.discard(id(o))
+        else:
+            raise _Unusual
+
+    value(doc, "")
+    return "".join(out)
