@@ -18,6 +18,7 @@ from typing import Any
 from interview_drill.domain.figures.stats import WEAKNESS_FORMULA, CardStats, GroupStats, Stats
 from interview_drill.domain.textsafe import inert_json, strip_controls
 from interview_drill.render.contents import CARDS_PER_TOPIC, WEAK_TOPICS_DETAILED
+from interview_drill.render.jsontext import dumps_indented
 
 SCHEMA_VERSION = 1
 
@@ -46,7 +47,7 @@ def _r(x: float | None, digits: int = 4) -> float | None:
 
 def to_json_text(stats: Stats, *, cards: bool = False) -> str:
     """The JSON report as text (UTF-8 kept as is, indented, one final newline)."""
-    return inert_json(json.dumps(to_json(stats, cards=cards), indent=2, ensure_ascii=False)) + "\n"
+    return inert_json(dumps_indented(to_json(stats, cards=cards))) + "\n"  # json.dumps(indent=2)'s text
 
 
 def _group_json(g: GroupStats) -> dict[str, Any]:
