@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from interview_drill.domain.cards import Card
     from interview_drill.domain.figures.stats import Stats
     from interview_drill.domain.filters import CardFilter
-    from interview_drill.domain.review import CardRow
 
 commands = Commands()
 
@@ -49,8 +48,9 @@ def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common
     ws = opts.workspace(readonly=True)
     flt = filters.check(ws.bank)
     console = opts.console()
-    console.print(render_stats(_stats(ws, flt, days)))
-    found = _leeches(ws, flt)
+    figures = _stats(ws, flt, days)
+    console.print(render_stats(figures))
+    found = _leeches(ws, figures)
     if found:
         from interview_drill.render.leeches import render_leeches
 
@@ -58,10 +58,11 @@ def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common
         console.print(render_leeches(found, ws.settings.leech_threshold))
 
 
-def _leeches(ws: Workspace, flt: CardFilter) -> list[tuple[Card, CardRow]]:
+def _leeches(ws: Workspace, figures: Stats) -> list[tuple[Card, int]]:
+    """The leeches among the cards of the figures (the selected ones), with their lapses."""
     from interview_drill.domain.leech import leeches
 
-    return leeches(flt.apply(ws.bank.cards), ws.rows(), ws.settings)
+    return leeches(((c.card, c.lapses) for c in figures.cards), ws.settings)
 
 
 @commands.command("report")
@@ -110,8 +111,9 @@ def report_command(
         raise UsageError("--cards applies to --format csv or json")
     ws = opts.workspace(readonly=True)
     flt = filters.check(ws.bank)
-    text = render(_stats(ws, flt, days), fmt, cards=per_card)
-    if fmt == "md" and (found := _leeches(ws, flt)):
+    figures = _stats(ws, flt, days)
+    text = render(figures, fmt, cards=per_card)
+    if fmt == "md" and (found := _leeches(ws, figures)):
         from interview_drill.render.leeches import leeches_markdown
 
         text += leeches_markdown(found, ws.settings.leech_threshold)
@@ -122,7 +124,7 @@ def report_command(
         extra = ""
         if views := plan_views(ws, ws.now()):
             extra += plan_section([(v.active, v.projection, v.scope) for v in views])
-        if found := _leeches(ws, flt):
+        if found := _leeches(ws, figures):
             extra += leeches_section(found, ws.settings.leech_threshold)
         text = text.replace("</body></html>", extra + "</body></html>")
     if out_file is None or str(out_file) == "-":

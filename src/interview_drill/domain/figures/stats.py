@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import heapq
 import json
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from interview_drill.domain.cards import SENIORITIES, Card
 from interview_drill.domain.clock import day_start, study_day
 from interview_drill.domain.figures.coding import CodingFigures, coding_figures
 from interview_drill.domain.figures.log import DayWindow, History, LogSummary, day_window, summarise
+from interview_drill.domain.figures.states import CardStates
 from interview_drill.domain.figures.streaks import current_streak, streaks
 from interview_drill.domain.figures.weakness import (
     WEAKNESS_FORMULA,
@@ -35,6 +35,7 @@ from interview_drill.domain.figures.weakness import (
     card_stats,
     group_stats,
     ranked_topics,
+    stats_of,
     topic_weakness,
 )
 from interview_drill.domain.review import CardRow, to_ms
@@ -221,7 +222,7 @@ def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
 
 def compute(
     cards: Sequence[Card],
-    rows: Mapping[str, CardRow],
+    rows: Mapping[str, CardRow] | CardStates,
     history: History | LogSummary,
     scheduler: Scheduler,
     now: datetime,
@@ -237,8 +238,10 @@ def compute(
 
     With `whole_history`, activity, retention and streaks count every review in the history (also of
     cards no longer in the bank), as the drill's streak does; otherwise only reviews of `cards`.
-    `history` is the log already aggregated (`LogSummary`, from `Store.figures_summary`: no review
-    is materialised), or plain review tuples (`History`), aggregated here in one pass.
+    `rows` are the cards' history rows, or their states at `now` already read (`CardStates`, from
+    `Store.card_states`: no row is materialised). `history` is the log already aggregated
+    (`LogSummary`, from `Store.figures_summary`: no review is materialised), or plain review tuples
+    (`History`), aggregated here in one pass.
     """
     titles = titles or {}
     today = study_day(now, rollover_hour, tz)
@@ -288,19 +291,25 @@ def compute(
                 ret7[0] += review_n
                 ret7[1] += review_again
 
-    stats = card_stats(cards, rows, scheduler, now, {k: (v[0], v[1]) for k, v in counts.items()}, day_end)
+    per_card = {k: (v[0], v[1]) for k, v in counts.items()}
+    forecast_ends = [starts[-(i + 1)] for i in range(7)]
+    if isinstance(rows, CardStates):
+        at = rows.at
+        if at.now != now or at.day_end != day_end or list(at.forecast_ends) != forecast_ends:
+            raise ValueError("the card states were read for another moment")
+        stats = stats_of(cards, rows.by_slug, per_card)
+    else:
+        stats = card_stats(cards, rows, scheduler, now, per_card, day_end, forecast_ends)
     topics = ranked_topics(stats, titles)
     by_level = by_field(stats, "seniority")
     levels = [group_stats(lv, lv, by_level[lv]) for lv in SENIORITIES if lv in by_level]
 
-    forecast_ends = [starts[-(i + 1)] for i in range(7)]
-    forecast = [0] * 7
+    forecast = [0] * 8  # the last: later
     for c in stats:
-        m = c.row.memory
-        if m is not None and not c.row.suspended:
-            i = bisect_right(forecast_ends, m.due)
-            if i < 7:
-                forecast[i] += 1
+        ahead = c.state.ahead
+        if ahead is not None:
+            forecast[ahead] += 1
+    del forecast[7]
 
     current, longest = streaks({today - timedelta(days=a) for a in days_ago}, today)
     selected = {c.id for c in cards}
