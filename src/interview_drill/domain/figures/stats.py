@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 from interview_drill.domain.cards import SENIORITIES, Card
 from interview_drill.domain.clock import day_start, study_day
 from interview_drill.domain.figures.coding import CodingFigures, coding_figures
-from interview_drill.domain.figures.log import DayWindow, History, LogSummary, day_window, summarise
+from interview_drill.domain.figures.log import (
+    DayWindow,
+    History,
+    LogSummary,
+    day_window,
+    first_day,
+    summarise,
+)
 from interview_drill.domain.figures.states import CardStates
 from interview_drill.domain.figures.streaks import current_streak, streaks
 from interview_drill.domain.figures.weakness import (
@@ -210,13 +217,12 @@ def _weakest_first(c: CardStats) -> tuple[float, float, str]:
 
 
 def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
-    """Current and former ids → card (history may still be stored under a former id)."""
-    index: dict[str, Card] = {}
+    """Current and former ids → card (history may still be stored under a former id): a current id
+    wins over a former one, and of two cards with the same former id the first."""
+    index = {c.id: c for c in cards}
     for c in cards:
         for alias in c.aliases:
             index.setdefault(alias, c)
-    for c in cards:
-        index[c.id] = c
     return index
 
 
@@ -256,19 +262,19 @@ def compute(
         first_ms = min((r[2] for r in history.reviews), default=None)
         window = day_window(first_ms, now, rollover_hour, tz)
         summary = summarise(history, window, keep)
+        span = len(window.bounds) - 1
     else:
         summary = history
-        window = day_window(summary.first_ms, now, rollover_hour, tz)
-        if summary.end_ms != window.end_ms:
+        if summary.end_ms != to_ms(day_end):
             raise ValueError("the log summary was made for another day window")
-    span = len(window.bounds) - 1
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        span = (today - first_day(summary.first_ms, now, rollover_hour, tz)).days + 1  # as its window's
+    counts: dict[str, tuple[int, int]] = {}  # card id -> reviews, Again (under its current and former ids)
+    card_of, counted = index.get, counts.get
     for slug, (n, again) in summary.per_slug.items():
-        card = index.get(slug)
+        card = card_of(slug)
         if card is not None:  # with a filter, the summary holds only the selected cards' reviews
-            acc = counts[card.id]
-            acc[0] += n
-            acc[1] += again
+            had = counted(card.id)
+            counts[card.id] = (n, again) if had is None else (had[0] + n, had[1] + again)
     per_day = [[0, 0] for _ in range(days)]  # index: days ago
     days_ago: set[int] = set()
     ret7 = [0, 0]
@@ -291,15 +297,14 @@ def compute(
                 ret7[0] += review_n
                 ret7[1] += review_again
 
-    per_card = {k: (v[0], v[1]) for k, v in counts.items()}
     forecast_ends = [starts[-(i + 1)] for i in range(7)]
     if isinstance(rows, CardStates):
         at = rows.at
         if at.now != now or at.day_end != day_end or list(at.forecast_ends) != forecast_ends:
             raise ValueError("the card states were read for another moment")
-        stats = stats_of(cards, rows.by_slug, per_card)
+        stats = stats_of(cards, rows.by_slug, counts)
     else:
-        stats = card_stats(cards, rows, scheduler, now, per_card, day_end, forecast_ends)
+        stats = card_stats(cards, rows, scheduler, now, counts, day_end, forecast_ends)
     topics = ranked_topics(stats, titles)
     by_level = by_field(stats, "seniority")
     levels = [group_stats(lv, lv, by_level[lv]) for lv in SENIORITIES if lv in by_level]
@@ -347,27 +352,35 @@ def trap_stats(marked: Iterable[tuple[str, str]], index: Mapping[str, Card]) -> 
     """Traps marked as fallen for, counted per card and trap; unknown cards and indices are skipped."""
     counts: dict[tuple[str, int], int] = defaultdict(int)
     cards: dict[str, Card] = {}
-    parsed: dict[str, Any] = {}  # the same few lists (`[0]`, `[1, 2]`) are marked again and again
+    parsed: dict[Any, tuple[int, ...]] = {}  # the same few lists (`[0]`, `[1, 2]`) are marked again and again
+    card_of = index.get
     for slug, raw in marked:
-        card = index.get(slug)
+        card = card_of(slug)
         if card is None:
             continue
-        hits = parsed.get(raw, parsed)
-        if hits is parsed:
-            try:
-                hits = parsed[raw] = json.loads(raw)
-            except (TypeError, ValueError):
-                hits = parsed[raw] = None
+        hits = parsed.get(raw)
         if hits is None:
+            hits = parsed[raw] = _trap_indices(raw)
+        if not hits:
             continue
-        if not isinstance(hits, list):
-            continue
-        for i in set(hits):
-            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(card.traps):
-                counts[(card.id, i)] += 1
-                cards[card.id] = card
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], cards[kv[0][0]].topic, kv[0][0], kv[0][1]))
-    return [TrapStat(cards[cid], i, n) for (cid, i), n in ranked]
+        cid, n = card.id, len(card.traps)
+        for i in hits:
+            if i < n:
+                counts[(cid, i)] += 1
+                cards[cid] = card
+    ranked = sorted((-n, cards[cid].topic, cid, i) for (cid, i), n in counts.items())
+    return [TrapStat(cards[cid], i, -n) for n, _, cid, i in ranked]
+
+
+def _trap_indices(raw: Any) -> tuple[int, ...]:
+    """The distinct trap indices a review's JSON list names (not-negative integers; anything else: none)."""
+    try:
+        hits = json.loads(raw)
+    except (TypeError, ValueError):
+        return ()
+    if not isinstance(hits, list):
+        return ()
+    return tuple({i for i in hits if isinstance(i, int) and not isinstance(i, bool) and i >= 0})
 
 
 def _numbers(

@@ -179,18 +179,20 @@ def stats_of(
     """Per-card figures from each card's state (by its id, else by the first former id that has one;
     never studied without either) and review counts (slug, current or former → (reviews, Again))."""
     out: list[CardStats] = []
-    append, state_of_slug, counted = out.append, states.get, counts.get  # 10,000 cards: keep it lean
+    # 10,000 cards: keep the loop lean (`tuple.__new__` is what the named tuple's constructor calls)
+    append, state_of_slug, counted, new = out.append, states.get, counts.get, tuple.__new__
     for card in cards:
-        state = state_of_slug(card.id)
-        n, again = counted(card.id, _NONE)
+        cid = card.id
+        state = state_of_slug(cid, NEW_STATE)
+        n, again = counted(cid, _NONE)
         aliases = card.aliases
         if aliases:
-            if state is None:
-                state = next((states[a] for a in aliases if a in states), None)
+            if cid not in states:
+                state = next((states[a] for a in aliases if a in states), NEW_STATE)
             for alias in aliases:
-                if alias in counts and alias != card.id:
+                if alias in counts and alias != cid:
                     n, again = n + counts[alias][0], again + counts[alias][1]
-        append(CardStats(card, state or NEW_STATE, n, again))
+        append(new(CardStats, (card, state, n, again)))
     return out
 
 
