@@ -202,3 +202,27 @@ def test_compute_gives_the_same_figures_from_states_as_from_rows(tz_name):
         later = states.moment(NOW + timedelta(hours=1), 4, tz, sched.recall_terms, at.window)
         with pytest.raises(ValueError, match="another moment"):
             compute(cards, store.card_states(later, sched.recall_at(later.now)), summary, sched, NOW, **kw)
+
+
+def test_the_where_form_of_the_valid_card_check_keeps_the_same_rows():
+    from interview_drill.storage.damage import KEEP_VALID_CARD, VALID_CARD
+
+    with Store.memory() as store:
+        _fill(store, seed=5, at=_moment(store, "UTC", 4))
+        ms = to_ms(NOW)
+        odd = [("stability", None), ("difficulty", None), ("due", None), ("last_review", "x"), ("step", 1.5),
+               ("step", None), ("buried_until", "x"), ("content_hash", b"\0"), ("slug", b"\0"), ("reps", -1),
+               ("lapses", "many"), ("stability", 0), ("phase", 2.5), ("suspended", None)]  # fmt: skip
+        with store.transaction() as conn:
+            for n, (column, value) in enumerate(odd):
+                row = {"slug": f"odd-{n}", "phase": 2, "stability": 3.0, "difficulty": 5.0, "due": ms,
+                       "last_review": ms - DAY, "suspended": 0, column: value}  # fmt: skip
+                if value is None and column == "suspended":
+                    continue  # NOT NULL
+                conn.execute(f"INSERT INTO cards ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        ids = {i for (i,) in store.conn.execute("SELECT id FROM cards")}
+        kept = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE {KEEP_VALID_CARD}")}
+        valid = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE {VALID_CARD}")}
+        damaged = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE NOT {VALID_CARD}")}
+    assert kept == valid and kept | damaged == ids and not kept & damaged
+    assert len(damaged) >= 12 and len(kept) > 300

@@ -17,19 +17,20 @@ from typing import Any
 
 from interview_drill.domain.figures.states import CardState, CardStates, Moment, state_of
 from interview_drill.domain.review import Memory, to_ms
-from interview_drill.storage.damage import VALID_CARD
+from interview_drill.storage.damage import KEEP_VALID_CARD
 from interview_drill.storage.history import _ROW_COLS, _row
 from interview_drill.storage.tallies import day_of
 
 # The rows whose figures SQL computes exactly as `state_of` does: integer times and counts (so
 # `due * 1000` compares with microseconds exactly and `bool(suspended)` is SQL's truth), and a last
 # review inside the window (`day_of` counts days from its first).
-_EXACT = (
-    "coalesce((typeof(lapses) = 'integer' AND typeof(suspended) = 'integer'"
+_KEEP_EXACT = (
+    "(typeof(lapses) = 'integer' AND typeof(suspended) = 'integer'"
     " AND (buried_until IS NULL OR typeof(buried_until) = 'integer')"
     " AND (phase = 0 OR (typeof(due) = 'integer' AND typeof(last_review) = 'integer'"
-    " AND last_review >= :first))), 0)"
+    " AND last_review >= :first)))"
 )
+_EXACT = f"coalesce({_KEEP_EXACT}, 0)"  # for `NOT` (see damage.KEEP_VALID_CARD)
 
 
 def _sql(at: Moment, with_pow: bool) -> tuple[str, dict[str, Any]]:
@@ -46,7 +47,7 @@ def _sql(at: Moment, with_pow: bool) -> tuple[str, dict[str, Any]]:
         " CASE WHEN phase = 0 OR suspended OR coalesce(buried_until * 1000 > :now_us, 0) THEN 0"
         " WHEN phase IN (1, 3) THEN due * 1000 <= :now_us ELSE due < :day_end END,"
         f" CASE WHEN phase AND NOT suspended THEN {ahead} END"
-        f" FROM cards WHERE {VALID_CARD} AND {_EXACT}"
+        f" FROM cards WHERE {KEEP_VALID_CARD} AND {_KEEP_EXACT}"
     )
     args: dict[str, Any] = {f"d{i}": a for i, a in enumerate(day_args)}
     args |= {f"e{i}": to_ms(e) for i, e in enumerate(at.forecast_ends)}
@@ -88,7 +89,7 @@ def card_states(
     (total,) = conn.execute("SELECT count(*) FROM cards").fetchone()
     if total > len(by_slug):  # damaged rows, or rows SQL cannot treat exactly: rare
         odd = conn.execute(
-            f"SELECT {_ROW_COLS} FROM cards WHERE {VALID_CARD} AND NOT {_EXACT}",
+            f"SELECT {_ROW_COLS} FROM cards WHERE {KEEP_VALID_CARD} AND NOT {_EXACT}",
             {"first": at.window.bounds[0]},
         )
         for r in odd:
