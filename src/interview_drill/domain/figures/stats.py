@@ -44,6 +44,7 @@ from interview_drill.domain.figures.weakness import (
     ranked_topics,
     stats_of,
     topic_weakness,
+    weakness_score,
 )
 from interview_drill.domain.review import CardRow, to_ms
 
@@ -213,7 +214,13 @@ class Stats:
 
 
 def _weakest_first(c: CardStats) -> tuple[float, float, str]:
-    return (-(c.weakness.score if c.weakness else 0.0), c.recall, c.card.id)
+    """Highest weakness first, then lowest recall, then id (the score without building a `Weakness`:
+    a report ranks every studied card of its weakest topics)."""
+    st = c.state
+    if not st.phase:
+        return (-0.0, st.recall, c.card.id)
+    score = weakness_score(st.recall, c.again / c.reviews if c.reviews else 0.0, float(st.lapses))
+    return (-score, st.recall, c.card.id)
 
 
 def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:

@@ -49,6 +49,15 @@ class Weakness:
         return REASONS[self.reason]
 
 
+def weakness_score(mean_recall: float, again_rate: float, lapses_per_card: float) -> float:
+    """`weakness(...).score` alone, float for float (the same terms added in the same order)."""
+    return (
+        WEIGHTS["recall"] * (1.0 - mean_recall)
+        + WEIGHTS["again"] * again_rate
+        + WEIGHTS["lapses"] * min(1.0, lapses_per_card)
+    )
+
+
 def weakness(mean_recall: float, again_rate: float, lapses_per_card: float) -> Weakness:
     """The weakness formula (see WEAKNESS_FORMULA); the reason is its largest weighted term."""
     terms = (
