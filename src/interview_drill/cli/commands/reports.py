@@ -100,7 +100,6 @@ def report_command(
 ) -> None:
     """The weak-topic report: weakest topics and cards to review, coverage gaps, traps, readiness."""
     from interview_drill.errors import UsageError
-    from interview_drill.files import safe_name, write_text
     from interview_drill.render.report import FORMATS, SUFFIXES, earlier_report, render
 
     if fmt is None:
@@ -133,6 +132,8 @@ def report_command(
     if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return
+    from interview_drill.files import safe_name, write_text  # only for a file (tempfile, hashlib, …)
+
     write_text(
         out_file, text, what="report", target=opts.out_target(earlier_report, force=force, bank=ws.bank)
     )
