@@ -204,8 +204,8 @@ def test_compute_gives_the_same_figures_from_states_as_from_rows(tz_name):
             compute(cards, store.card_states(later, sched.recall_at(later.now)), summary, sched, NOW, **kw)
 
 
-def test_the_where_form_of_the_valid_card_check_keeps_the_same_rows():
-    from interview_drill.storage.damage import KEEP_VALID_CARD, VALID_CARD
+def test_the_jumping_forms_of_the_valid_card_check_find_the_same_rows():
+    from interview_drill.storage.damage import DAMAGED_CARD, KEEP_VALID_CARD, VALID_CARD
 
     with Store.memory() as store:
         _fill(store, seed=5, at=_moment(store, "UTC", 4))
@@ -224,5 +224,7 @@ def test_the_where_form_of_the_valid_card_check_keeps_the_same_rows():
         kept = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE {KEEP_VALID_CARD}")}
         valid = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE {VALID_CARD}")}
         damaged = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE NOT {VALID_CARD}")}
-    assert kept == valid and kept | damaged == ids and not kept & damaged
+        found = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE {DAMAGED_CARD}")}
+        assert store.damaged_slugs() == {s for (s,) in store.conn.execute(f"SELECT slug FROM cards WHERE NOT {VALID_CARD}")}
+    assert kept == valid and kept | damaged == ids and not kept & damaged and found == damaged
     assert len(damaged) >= 12 and len(kept) > 300

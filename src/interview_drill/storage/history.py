@@ -24,7 +24,13 @@ from interview_drill.domain.figures.log import DayWindow, LogSummary
 from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
 from interview_drill.errors import Hint, StoreError
 from interview_drill.storage import opening
-from interview_drill.storage.damage import VALID_CARD, VALID_NUMBER_ANSWER, VALID_REVIEW, valid_review
+from interview_drill.storage.damage import (
+    DAMAGED_CARD,
+    VALID_CARD,
+    VALID_NUMBER_ANSWER,
+    VALID_REVIEW,
+    valid_review,
+)
 from interview_drill.storage.migrations import LATEST
 
 if TYPE_CHECKING:
@@ -147,7 +153,7 @@ class Store:
 
     def damaged_slugs(self) -> set[str]:
         """Cards whose row no reader can use (see `storage/damage.py`): skipped until repaired."""
-        return {s for (s,) in self.conn.execute(f"SELECT slug FROM cards WHERE NOT {VALID_CARD}")}
+        return {s for (s,) in self.conn.execute(f"SELECT slug FROM cards WHERE {DAMAGED_CARD}")}
 
     def row(self, slug: str) -> CardRow | None:
         return self.read_for_update(slug)[1]
