@@ -38,10 +38,9 @@ from interview_drill.domain.figures.weakness import (
     WEAKNESS_FORMULA,
     CardStats,
     GroupStats,
-    by_field,
     card_stats,
     group_stats,
-    ranked_topics,
+    rank_topics,
     stats_of,
     topic_weakness,
     weakness_score,
@@ -312,20 +311,23 @@ def compute(
         stats = stats_of(cards, rows.by_slug, counts)
     else:
         stats = card_stats(cards, rows, scheduler, now, counts, day_end, forecast_ends)
-    topics = ranked_topics(stats, titles)
-    by_level = by_field(stats, "seniority")
-    levels = [group_stats(lv, lv, by_level[lv]) for lv in SENIORITIES if lv in by_level]
-
+    by_topic: dict[str, list[CardStats]] = defaultdict(list)  # topics and levels in order of first card
+    by_level: dict[str, list[CardStats]] = defaultdict(list)
     forecast = [0] * 8  # the last: later
-    for c in stats:
+    for c in stats:  # one pass over 10,000 cards
+        card = c.card
+        by_topic[card.topic].append(c)
+        by_level[card.seniority].append(c)
         ahead = c.state.ahead
         if ahead is not None:
             forecast[ahead] += 1
     del forecast[7]
+    topics = rank_topics(group_stats(t, titles.get(t, t), members) for t, members in by_topic.items())
+    levels = [group_stats(lv, lv, by_level[lv]) for lv in SENIORITIES if lv in by_level]
 
     current, longest = streaks({today - timedelta(days=a) for a in days_ago}, today)
-    selected = {c.id for c in cards}
-    numbers = _numbers(summary.numbers, None if whole_history else selected, to_ms(starts[29]))
+    selected = None if whole_history else {c.id for c in cards}
+    numbers = _numbers(summary.numbers, selected, to_ms(starts[29]))
     totals = Totals(  # every card is in one topic: the topics' counts add up to the selection's
         cards=len(stats),
         seen=sum(t.seen for t in topics),
