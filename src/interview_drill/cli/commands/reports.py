@@ -27,8 +27,6 @@ DaysOpt = Annotated[
 
 
 def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
-    from interview_drill.app.figures import stats_for
-
     filters = {
         "topic": list(flt.topics),
         "level": list(flt.levels),
@@ -40,18 +38,20 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
     from interview_drill import speedups
 
     with speedups.paused():  # the figures of 10,000 cards all live until the output is written
+        from interview_drill.app.figures import stats_for  # the figures' modules: GC paused too
+
         return stats_for(ws, cards, days=days, whole_history=not flt.active, filters=filters)
 
 
 @commands.command("stats")
 def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common = Common()) -> None:
     """Progress: totals, streaks, activity, retention, weak topics, readiness per level, forecast."""
-    from interview_drill.render.stats import render_stats
-
     ws = opts.workspace(readonly=True)
     flt = filters.check(ws.bank)
     console = opts.console()
     figures = _stats(ws, flt, days)
+    from interview_drill.render.stats import render_stats  # after the bank: its imports are done
+
     console.print(render_stats(figures))
     found = _leeches(ws, figures)
     if found:
