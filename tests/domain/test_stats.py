@@ -368,3 +368,25 @@ def test_wrapped_stats_lines_hang_under_their_item():
     first, *rest = out.get().rstrip().splitlines()
     assert first.startswith(" 3× lora-mechanics:") and rest
     assert all(line.startswith("    ") and line.strip() for line in rest)  # under the text, not column 0
+
+
+def test_the_weakness_score_alone_equals_the_full_weakness_float_for_float():
+    import random
+
+    from interview_drill.domain.figures.weakness import weakness, weakness_score
+
+    rng = random.Random(3)
+    cases = [(1.0, 0.0, 0.0), (0.0, 1.0, 5.0), (0.85, 0.1, 1.0)]
+    cases += [(rng.random(), rng.random(), rng.choice((0.0, 1.0, rng.random() * 3))) for _ in range(5000)]
+    for recall, again, lapses in cases:
+        assert weakness_score(recall, again, lapses) == weakness(recall, again, lapses).score
+
+
+def test_the_weakest_cards_are_ranked_by_weakness_then_recall_then_id():
+    cards = [card(f"c{i}", "t") for i in range(8)]
+    rows = {c.id: studied(c.id, 1.0 + i % 3, 1 + i % 3, lapses=i % 3) for i, c in enumerate(cards[:7])}
+    reviews = [review(c.id, 1 + (i + k) % 3, k + 1) for i, c in enumerate(cards[:7]) for k in range(i % 3)]
+    st = run(cards, rows, reviews)
+    ranked = sorted((c for c in st.cards if c.studied), key=lambda c: (-c.weakness.score, c.recall, c.card.id))  # type: ignore[union-attr]
+    assert st.weakest_cards("t", 10) == ranked and len(ranked) == 7
+    assert len({c.weakness.score for c in ranked}) == 3  # ties, broken by id  # type: ignore[union-attr]

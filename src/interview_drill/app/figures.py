@@ -1,7 +1,8 @@
 """The figures of `idrill stats` and `idrill report` for one workspace: the log aggregated by SQL.
 
 Reads only what the figures need: the study days the log spans, then per-card and per-day counts
-from `Store.figures_summary` (no review is materialised in Python), then `stats.compute`.
+from `Store.figures_summary` (no review is materialised in Python) and each card's state now from
+`Store.card_states` (no card row is), then `stats.compute`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from interview_drill.app.workspace import Workspace
 from interview_drill.domain.cards import Card
-from interview_drill.domain.figures import stats
+from interview_drill.domain.figures import states, stats
 from interview_drill.domain.figures.stats import Stats
 
 
@@ -28,11 +29,13 @@ def stats_for(
     from interview_drill.storage.checks import last_checks
 
     summary = replace(ws.store.figures_summary(window, slugs), checks=last_checks(ws.store))
+    scheduler = ws.scheduler
+    at = states.moment(now, rollover, ws.tz, scheduler.recall_terms, window)
     return stats.compute(
         cards,
-        ws.rows(),
+        ws.store.card_states(at, scheduler.recall_at(now)),
         summary,
-        ws.scheduler,
+        scheduler,
         now,
         rollover_hour=rollover,
         tz=ws.tz,

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from interview_drill.app import config
@@ -17,12 +18,14 @@ from interview_drill.bank import Bank
 from interview_drill.domain.cards import Card
 from interview_drill.domain.clock import Clock, day_bounds, fixed_clock, system_clock
 from interview_drill.domain.filters import CardFilter
-from interview_drill.domain.queue import Queue, build_queue
 from interview_drill.domain.review import CardRow
 from interview_drill.domain.schedule import Scheduler
 from interview_drill.errors import Hint, UsageError, notice
 from interview_drill.storage.history import Store
 from interview_drill.storage.plans import has_plans
+
+if TYPE_CHECKING:
+    from interview_drill.domain.queue import Queue
 
 
 def env_clock() -> Clock:
@@ -91,6 +94,8 @@ class Workspace:
         return dict(self._rows)
 
     def queue(self, flt: CardFilter, *, new_limit: int | None = None, now: datetime | None = None) -> Queue:
+        from interview_drill.domain.queue import build_queue  # not imported by stats and reports
+
         now = now or self.now()
         start, end = self.today(now)
         new_today, reviews_today = self.store.today_counts(start)

@@ -202,9 +202,11 @@ class Common(OptionGroup):
 
     def workspace(self, *, readonly: bool = False) -> Workspace:
         """The bank, the history, the settings and the clock of this invocation."""
-        from interview_drill.app.workspace import open_workspace
+        with speedups.long_lived():  # its modules (the card models…) live as long as the bank: GC paused
+            from interview_drill.app.workspace import open_workspace
 
-        return open_workspace(self.load(), self.db, readonly=readonly)
+            bank = self.load()
+        return open_workspace(bank, self.db, readonly=readonly)
 
     def history(self, *, readonly: bool = False) -> Store:
         """The history database alone (no bank), e.g. to export or import it."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from interview_drill.domain.cards import Card
-from interview_drill.domain.review import CardRow, row_for
+from interview_drill.domain.review import CardRow
 from interview_drill.domain.settings import Settings
 
 
@@ -19,9 +19,9 @@ def became_leech(before: CardRow, after: CardRow, settings: Settings) -> bool:
     return is_leech(after, settings) and not is_leech(before, settings)
 
 
-def leeches(
-    cards: Iterable[Card], rows: Mapping[str, CardRow], settings: Settings
-) -> list[tuple[Card, CardRow]]:
-    """The leeches among `cards`, most lapses first."""
-    found = [(c, r) for c in cards if is_leech(r := row_for(c, rows), settings)]
-    return sorted(found, key=lambda pair: (-pair[1].lapses, pair[0].id))
+def leeches(cards: Iterable[tuple[Card, int]], settings: Settings) -> list[tuple[Card, int]]:
+    """The leeches among (card, its lapses) pairs, most lapses first (`leech_threshold` 0: none)."""
+    threshold = settings.leech_threshold
+    if threshold <= 0:
+        return []
+    return sorted(((c, n) for c, n in cards if n >= threshold), key=lambda pair: (-pair[1], pair[0].id))

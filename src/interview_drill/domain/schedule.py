@@ -124,6 +124,11 @@ class Scheduler:
             return 0.0
         return self.recall_at(now)(memory)
 
+    @property
+    def recall_terms(self) -> tuple[float, float]:
+        """(factor, decay) of the recall formula `(1 + factor * study days / stability) ** decay`."""
+        return self._factor, self._decay
+
     def recall_at(self, now: datetime) -> Callable[[Memory], float]:
         """`retrievability(memory, now)` for many cards at one moment: today's study day found once."""
         rollover, tz = self.days.rollover_hour, self.days.tz

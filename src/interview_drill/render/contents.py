@@ -8,11 +8,13 @@ these pieces itself.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from interview_drill.domain.figures.stats import CardStats, CodingFigures, GroupStats, Stats
 from interview_drill.domain.textsafe import strip_controls
 from interview_drill.render.fmt import num, pct, plural
+
+if TYPE_CHECKING:
+    from interview_drill.domain.figures.stats import CardStats, CodingFigures, GroupStats, Stats
 
 TITLE = "Interview-drill report"
 SECTIONS = (

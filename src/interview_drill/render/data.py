@@ -72,7 +72,7 @@ def _group_json(g: GroupStats) -> dict[str, Any]:
 
 
 def _card_json(c: CardStats, *, traps: bool) -> dict[str, Any]:
-    m = c.row.memory
+    due = c.due
     out: dict[str, Any] = {
         "id": c.card.id,
         "topic": c.card.topic,
@@ -80,11 +80,11 @@ def _card_json(c: CardStats, *, traps: bool) -> dict[str, Any]:
         "kind": c.card.kind,
         "question": c.card.question,
         "studied": c.studied,
-        "state": c.row.phase.label,
-        "suspended": c.row.suspended,
+        "state": c.phase.label,
+        "suspended": c.suspended,
         "recall": _r(c.recall),
         "stability_days": _r(c.stability, 2),
-        "due": m.due.astimezone(UTC).isoformat() if m else None,
+        "due": due.isoformat() if due else None,
         "due_now": c.due_now,
         "reviews": c.reviews,
         "again": c.again,

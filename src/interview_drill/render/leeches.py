@@ -9,27 +9,24 @@ from rich.console import Group
 from rich.text import Text
 
 from interview_drill.domain.cards import Card
-from interview_drill.domain.review import CardRow
 from interview_drill.domain.textsafe import strip_controls
 from interview_drill.render.terminal import inline
 
 
-def render_leeches(found: Sequence[tuple[Card, CardRow]], threshold: int) -> Group:
+def render_leeches(found: Sequence[tuple[Card, int]], threshold: int) -> Group:
     parts: list[Any] = [Text(f"Leeches (forgotten {threshold} times or more)", style="bold")]
-    for card, row in found:
+    for card, lapses in found:
         parts.append(
-            Text.assemble(
-                f"  {row.lapses:>3} lapses  ", (card.id, "bold"), "  ", inline(card.question, "dim")
-            )
+            Text.assemble(f"  {lapses:>3} lapses  ", (card.id, "bold"), "  ", inline(card.question, "dim"))
         )
         for trap in card.traps:
             parts.append(Text.assemble("        trap: ", inline(trap)))
     return Group(*parts)
 
 
-def leeches_markdown(found: Sequence[tuple[Card, CardRow]], threshold: int) -> str:
+def leeches_markdown(found: Sequence[tuple[Card, int]], threshold: int) -> str:
     lines = ["", f"## Leeches (forgotten {threshold} times or more)", ""]
-    for card, row in found:
-        lines.append(f"- **{card.id}** ({row.lapses} lapses): {strip_controls(card.question)}")
+    for card, lapses in found:
+        lines.append(f"- **{card.id}** ({lapses} lapses): {strip_controls(card.question)}")
         lines += [f"  - trap: {strip_controls(trap)}" for trap in card.traps]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,6 @@ from html import escape
 
 from interview_drill.domain.cards import Card
 from interview_drill.domain.plan import ActivePlan, Projection
-from interview_drill.domain.review import CardRow
 from interview_drill.domain.textsafe import strip_controls
 from interview_drill.render.fmt import pct, plural
 
@@ -34,12 +33,12 @@ def plan_section(plans: Sequence[tuple[ActivePlan, Projection, Sequence[Card]]])
     return "".join(parts)
 
 
-def leeches_section(found: Sequence[tuple[Card, CardRow]], threshold: int) -> str:
+def leeches_section(found: Sequence[tuple[Card, int]], threshold: int) -> str:
     parts = [f'<section id="leeches"><h2>Leeches (forgotten {threshold} times or more)</h2><ul>']
-    for card, row in found:
+    for card, lapses in found:
         traps = "".join(f"<li>trap: {escape(strip_controls(t))}</li>" for t in card.traps)
         parts.append(
-            f"<li><strong>{escape(card.id)}</strong> ({row.lapses} lapses): {escape(strip_controls(card.question))}"
+            f"<li><strong>{escape(card.id)}</strong> ({lapses} lapses): {escape(strip_controls(card.question))}"
             + (f"<ul>{traps}</ul>" if traps else "")
             + "</li>"
         )

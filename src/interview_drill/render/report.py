@@ -8,9 +8,13 @@ is the CLI's job (files.write_text), not render's.
 
 from __future__ import annotations
 
-from interview_drill.domain.figures.stats import Stats
+from typing import TYPE_CHECKING
+
 from interview_drill.errors import UsageError
 from interview_drill.render.contents import TITLE
+
+if TYPE_CHECKING:
+    from interview_drill.domain.figures.stats import Stats
 
 FORMATS = ("md", "html", "json", "csv")
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}

@@ -6,17 +6,19 @@ The sentences it shares with the Markdown and HTML reports come from contents.py
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from interview_drill.domain.figures.readiness import Assessment
 from interview_drill.domain.figures.stats import Stats
 from interview_drill.render.contents import coding_text, numbers_quiz_text, retention_text, trend_text
 from interview_drill.render.fmt import BLOCKS, block_level, num, pct, plural
 from interview_drill.render.terminal import LEVEL_STYLE, inline
+
+if TYPE_CHECKING:
+    from interview_drill.domain.figures.readiness import Assessment
 
 
 def _heat(count: int, peak: int) -> Text:

@@ -42,8 +42,8 @@ def _count(col: str) -> str:
 _KINDS = ", ".join(f"'{k}'" for k in KINDS_OF_REVIEW)
 
 # A card row the scheduler can use (domain/bounds.py's memory_problem, in SQL).
-VALID_CARD = (
-    "coalesce((typeof(slug) = 'text' AND phase IN (0, 1, 2, 3)"
+KEEP_VALID_CARD = (
+    "(typeof(slug) = 'text' AND phase IN (0, 1, 2, 3)"
     f" AND {_count('reps')} AND {_count('lapses')}"
     f" AND (buried_until IS NULL OR {_time('buried_until')})"
     " AND (content_hash IS NULL OR typeof(content_hash) = 'text')"
@@ -51,8 +51,14 @@ VALID_CARD = (
     f"(step IS NULL OR (typeof(step) = 'integer' AND step BETWEEN 0 AND {MAX_STEP}))"
     f" AND stability > 0 AND stability <= {MAX_STABILITY}"
     f" AND difficulty BETWEEN {MIN_DIFFICULTY} AND {MAX_DIFFICULTY}"
-    f" AND {_time('due')} AND {_time('last_review')}))), 0)"
+    f" AND {_time('due')} AND {_time('last_review')})))"
 )
+VALID_CARD = f"coalesce({KEEP_VALID_CARD}, 0)"
+# `KEEP_VALID_CARD` is for a WHERE that keeps the valid rows, where a NULL drops a row as a false
+# does: there SQLite tests the terms with jumps, stopping at the first false one, while inside
+# coalesce() it computes every term's value (10,000 rows: ~half the work). `DAMAGED_CARD` is
+# `NOT VALID_CARD` in the same jumping form (a NULL is not true: damaged).
+DAMAGED_CARD = f"CASE WHEN {KEEP_VALID_CARD} THEN 0 ELSE 1 END"
 
 
 def _json(col: str, kind: str) -> str:

@@ -17,15 +17,24 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interview_drill.domain.bounds import MAX_ANSWER_CHARS
 from interview_drill.domain.figures.log import DayWindow, LogSummary
 from interview_drill.domain.review import CardRow, LogEntry, Memory, Phase, Rating, Review, from_ms, to_ms
 from interview_drill.errors import Hint, StoreError
 from interview_drill.storage import opening
-from interview_drill.storage.damage import VALID_CARD, VALID_NUMBER_ANSWER, VALID_REVIEW, valid_review
+from interview_drill.storage.damage import (
+    DAMAGED_CARD,
+    VALID_CARD,
+    VALID_NUMBER_ANSWER,
+    VALID_REVIEW,
+    valid_review,
+)
 from interview_drill.storage.migrations import LATEST
+
+if TYPE_CHECKING:
+    from interview_drill.domain.figures.states import CardStates, Moment
 
 _ROW_COLS = "slug, phase, step, stability, difficulty, due, last_review, reps, lapses, content_hash, buried_until, suspended"
 
@@ -141,9 +150,16 @@ class Store:
         cur = self.conn.execute(f"SELECT {_ROW_COLS} FROM cards WHERE {VALID_CARD}")
         return {r[0]: _row(r) for r in cur}
 
+    def card_states(self, at: Moment, recall_of: Callable[[Memory], float]) -> CardStates:
+        """Every card's state for the figures at `at` (see `card_states.py`: SQL, not `CardRow`s);
+        `recall_of` is `Scheduler.recall_at(at.now)`, for the rare rows SQL cannot treat exactly."""
+        from interview_drill.storage.card_states import card_states
+
+        return card_states(self.conn, at, recall_of)
+
     def damaged_slugs(self) -> set[str]:
         """Cards whose row no reader can use (see `storage/damage.py`): skipped until repaired."""
-        return {s for (s,) in self.conn.execute(f"SELECT slug FROM cards WHERE NOT {VALID_CARD}")}
+        return {s for (s,) in self.conn.execute(f"SELECT slug FROM cards WHERE {DAMAGED_CARD}")}
 
     def row(self, slug: str) -> CardRow | None:
         return self.read_for_update(slug)[1]

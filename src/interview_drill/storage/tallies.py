@@ -10,6 +10,7 @@ recomputes everything (`doctor --repair`).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -29,6 +30,16 @@ from interview_drill.storage.migrations import (
 _LATE_SQL = (
     "SELECT c.slug, r.rating = 1 FROM reviews r JOIN cards c ON c.id = r.card_id "
     f"WHERE r.reviewed_at >= ? AND r.kind != 'cram' AND {valid_review(whole=False)}"
+)
+
+
+# Each study day's sums over the slots it spans (every day starts on a slot: see `_slot_days`), one
+# index range per day: a GROUP BY on the day's expression would sort every slot row (~2x slower).
+# The four sums come back as one text, since a scalar subquery gives one value.
+_DAYS_SQL = (
+    "SELECT b.key, (SELECT sum(n) || ' ' || sum(again) || ' ' || sum(review_n) || ' ' || sum(review_again)"
+    " FROM tally_slots WHERE slot >= json_extract(b.value, '$[0]') AND slot < json_extract(b.value, '$[1]'))"
+    " FROM json_each(?) b"
 )
 
 
@@ -58,12 +69,12 @@ def counts(
     placed = _slot_days(conn, window)
     if placed is None:
         return None
-    day, args, first, end = placed
-    days = conn.execute(
-        f"SELECT {day} AS d, sum(n), sum(again), sum(review_n), sum(review_again) FROM tally_slots "
-        "WHERE slot >= ? AND slot < ? GROUP BY d",
-        [*args, first, end],
-    ).fetchall()
+    days = []
+    slots = [b // SLOT_MS for b in window.bounds]
+    for d, sums in conn.execute(_DAYS_SQL, (json.dumps(list(zip(slots, slots[1:], strict=False))),)):
+        if sums is not None:  # a day with no slot row has no review
+            n, again, review_n, review_again = sums.split()
+            days.append((d, int(n), int(again), int(review_n), int(review_again)))
     per_slug = {
         slug: (n, again)
         for slug, n, again in conn.execute(

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from interview_drill.domain.cards import Card
     from interview_drill.domain.figures.stats import Stats
     from interview_drill.domain.filters import CardFilter
-    from interview_drill.domain.review import CardRow
 
 commands = Commands()
 
@@ -28,8 +27,6 @@ DaysOpt = Annotated[
 
 
 def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
-    from interview_drill.app.figures import stats_for
-
     filters = {
         "topic": list(flt.topics),
         "level": list(flt.levels),
@@ -38,19 +35,25 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
         "tag": list(flt.tags),
     }
     cards = flt.apply(ws.bank.cards)
-    return stats_for(ws, cards, days=days, whole_history=not flt.active, filters=filters)
+    from interview_drill import speedups
+
+    with speedups.long_lived():  # the figures of 10,000 cards (and their modules) live until the end
+        from interview_drill.app.figures import stats_for
+
+        return stats_for(ws, cards, days=days, whole_history=not flt.active, filters=filters)
 
 
 @commands.command("stats")
 def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common = Common()) -> None:
     """Progress: totals, streaks, activity, retention, weak topics, readiness per level, forecast."""
-    from interview_drill.render.stats import render_stats
-
     ws = opts.workspace(readonly=True)
     flt = filters.check(ws.bank)
     console = opts.console()
-    console.print(render_stats(_stats(ws, flt, days)))
-    found = _leeches(ws, flt)
+    figures = _stats(ws, flt, days)
+    from interview_drill.render.stats import render_stats  # after the bank: its imports are done
+
+    console.print(render_stats(figures))
+    found = _leeches(ws, figures)
     if found:
         from interview_drill.render.leeches import render_leeches
 
@@ -58,10 +61,11 @@ def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common
         console.print(render_leeches(found, ws.settings.leech_threshold))
 
 
-def _leeches(ws: Workspace, flt: CardFilter) -> list[tuple[Card, CardRow]]:
+def _leeches(ws: Workspace, figures: Stats) -> list[tuple[Card, int]]:
+    """The leeches among the cards of the figures (the selected ones), with their lapses."""
     from interview_drill.domain.leech import leeches
 
-    return leeches(flt.apply(ws.bank.cards), ws.rows(), ws.settings)
+    return leeches(((c.card, c.lapses) for c in figures.cards), ws.settings)
 
 
 @commands.command("report")
@@ -96,7 +100,6 @@ def report_command(
 ) -> None:
     """The weak-topic report: weakest topics and cards to review, coverage gaps, traps, readiness."""
     from interview_drill.errors import UsageError
-    from interview_drill.files import safe_name, write_text
     from interview_drill.render.report import FORMATS, SUFFIXES, earlier_report, render
 
     if fmt is None:
@@ -110,8 +113,9 @@ def report_command(
         raise UsageError("--cards applies to --format csv or json")
     ws = opts.workspace(readonly=True)
     flt = filters.check(ws.bank)
-    text = render(_stats(ws, flt, days), fmt, cards=per_card)
-    if fmt == "md" and (found := _leeches(ws, flt)):
+    figures = _stats(ws, flt, days)
+    text = render(figures, fmt, cards=per_card)
+    if fmt == "md" and (found := _leeches(ws, figures)):
         from interview_drill.render.leeches import leeches_markdown
 
         text += leeches_markdown(found, ws.settings.leech_threshold)
@@ -122,12 +126,14 @@ def report_command(
         extra = ""
         if views := plan_views(ws, ws.now()):
             extra += plan_section([(v.active, v.projection, v.scope) for v in views])
-        if found := _leeches(ws, flt):
+        if found := _leeches(ws, figures):
             extra += leeches_section(found, ws.settings.leech_threshold)
         text = text.replace("</body></html>", extra + "</body></html>")
     if out_file is None or str(out_file) == "-":
         typer.echo(text, nl=False)
         return
+    from interview_drill.files import safe_name, write_text  # only for a file (tempfile, hashlib, …)
+
     write_text(
         out_file, text, what="report", target=opts.out_target(earlier_report, force=force, bank=ws.bank)
     )

@@ -76,12 +76,16 @@ class DayWindow:
 def day_window(first_ms: int | None, now: datetime, rollover_hour: int, tz: tzinfo | None) -> DayWindow:
     """The study days a log whose first review is at `first_ms` spans, up to today's (see `DayWindow`)."""
     today = study_day(now, rollover_hour, tz)
-    first_day = min(
-        study_day(from_ms(first_ms if first_ms is not None else to_ms(now)), rollover_hour, tz), today
-    )
-    span = (today - first_day).days + 1
-    bounds = [to_ms(day_start(first_day + timedelta(days=i), rollover_hour, tz)) for i in range(span + 1)]
-    return DayWindow(first_ms, first_day, bounds)
+    first = first_day(first_ms, now, rollover_hour, tz)
+    span = (today - first).days + 1
+    bounds = [to_ms(day_start(first + timedelta(days=i), rollover_hour, tz)) for i in range(span + 1)]
+    return DayWindow(first_ms, first, bounds)
+
+
+def first_day(first_ms: int | None, now: datetime, rollover_hour: int, tz: tzinfo | None) -> date:
+    """The first study day of `day_window(first_ms, now, ...)`: the first review's, today's at the latest."""
+    today = study_day(now, rollover_hour, tz)
+    return min(study_day(from_ms(first_ms if first_ms is not None else to_ms(now)), rollover_hour, tz), today)
 
 
 def summarise(history: History, window: DayWindow, slugs: set[str] | None = None) -> LogSummary:

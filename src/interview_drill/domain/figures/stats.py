@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import heapq
 import json
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,17 +24,26 @@ from typing import TYPE_CHECKING, Any
 from interview_drill.domain.cards import SENIORITIES, Card
 from interview_drill.domain.clock import day_start, study_day
 from interview_drill.domain.figures.coding import CodingFigures, coding_figures
-from interview_drill.domain.figures.log import DayWindow, History, LogSummary, day_window, summarise
+from interview_drill.domain.figures.log import (
+    DayWindow,
+    History,
+    LogSummary,
+    day_window,
+    first_day,
+    summarise,
+)
+from interview_drill.domain.figures.states import CardStates
 from interview_drill.domain.figures.streaks import current_streak, streaks
 from interview_drill.domain.figures.weakness import (
     WEAKNESS_FORMULA,
     CardStats,
     GroupStats,
-    by_field,
     card_stats,
     group_stats,
-    ranked_topics,
+    rank_topics,
+    stats_of,
     topic_weakness,
+    weakness_score,
 )
 from interview_drill.domain.review import CardRow, to_ms
 
@@ -205,23 +213,28 @@ class Stats:
 
 
 def _weakest_first(c: CardStats) -> tuple[float, float, str]:
-    return (-(c.weakness.score if c.weakness else 0.0), c.recall, c.card.id)
+    """Highest weakness first, then lowest recall, then id (the score without building a `Weakness`:
+    a report ranks every studied card of its weakest topics)."""
+    st = c.state
+    if not st.phase:
+        return (-0.0, st.recall, c.card.id)
+    score = weakness_score(st.recall, c.again / c.reviews if c.reviews else 0.0, float(st.lapses))
+    return (-score, st.recall, c.card.id)
 
 
 def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
-    """Current and former ids → card (history may still be stored under a former id)."""
-    index: dict[str, Card] = {}
+    """Current and former ids → card (history may still be stored under a former id): a current id
+    wins over a former one, and of two cards with the same former id the first."""
+    index = {c.id: c for c in cards}
     for c in cards:
         for alias in c.aliases:
             index.setdefault(alias, c)
-    for c in cards:
-        index[c.id] = c
     return index
 
 
 def compute(
     cards: Sequence[Card],
-    rows: Mapping[str, CardRow],
+    rows: Mapping[str, CardRow] | CardStates,
     history: History | LogSummary,
     scheduler: Scheduler,
     now: datetime,
@@ -237,8 +250,10 @@ def compute(
 
     With `whole_history`, activity, retention and streaks count every review in the history (also of
     cards no longer in the bank), as the drill's streak does; otherwise only reviews of `cards`.
-    `history` is the log already aggregated (`LogSummary`, from `Store.figures_summary`: no review
-    is materialised), or plain review tuples (`History`), aggregated here in one pass.
+    `rows` are the cards' history rows, or their states at `now` already read (`CardStates`, from
+    `Store.card_states`: no row is materialised). `history` is the log already aggregated
+    (`LogSummary`, from `Store.figures_summary`: no review is materialised), or plain review tuples
+    (`History`), aggregated here in one pass.
     """
     titles = titles or {}
     today = study_day(now, rollover_hour, tz)
@@ -253,19 +268,19 @@ def compute(
         first_ms = min((r[2] for r in history.reviews), default=None)
         window = day_window(first_ms, now, rollover_hour, tz)
         summary = summarise(history, window, keep)
+        span = len(window.bounds) - 1
     else:
         summary = history
-        window = day_window(summary.first_ms, now, rollover_hour, tz)
-        if summary.end_ms != window.end_ms:
+        if summary.end_ms != to_ms(day_end):
             raise ValueError("the log summary was made for another day window")
-    span = len(window.bounds) - 1
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        span = (today - first_day(summary.first_ms, now, rollover_hour, tz)).days + 1  # as its window's
+    counts: dict[str, tuple[int, int]] = {}  # card id -> reviews, Again (under its current and former ids)
+    card_of, counted = index.get, counts.get
     for slug, (n, again) in summary.per_slug.items():
-        card = index.get(slug)
+        card = card_of(slug)
         if card is not None:  # with a filter, the summary holds only the selected cards' reviews
-            acc = counts[card.id]
-            acc[0] += n
-            acc[1] += again
+            had = counted(card.id)
+            counts[card.id] = (n, again) if had is None else (had[0] + n, had[1] + again)
     per_day = [[0, 0] for _ in range(days)]  # index: days ago
     days_ago: set[int] = set()
     ret7 = [0, 0]
@@ -288,23 +303,31 @@ def compute(
                 ret7[0] += review_n
                 ret7[1] += review_again
 
-    stats = card_stats(cards, rows, scheduler, now, {k: (v[0], v[1]) for k, v in counts.items()}, day_end)
-    topics = ranked_topics(stats, titles)
-    by_level = by_field(stats, "seniority")
+    forecast_ends = [starts[-(i + 1)] for i in range(7)]
+    if isinstance(rows, CardStates):
+        at = rows.at
+        if at.now != now or at.day_end != day_end or list(at.forecast_ends) != forecast_ends:
+            raise ValueError("the card states were read for another moment")
+        stats = stats_of(cards, rows.by_slug, counts)
+    else:
+        stats = card_stats(cards, rows, scheduler, now, counts, day_end, forecast_ends)
+    by_topic: dict[str, list[CardStats]] = defaultdict(list)  # topics and levels in order of first card
+    by_level: dict[str, list[CardStats]] = defaultdict(list)
+    forecast = [0] * 8  # the last: later
+    for c in stats:  # one pass over 10,000 cards
+        card = c.card
+        by_topic[card.topic].append(c)
+        by_level[card.seniority].append(c)
+        ahead = c.state.ahead
+        if ahead is not None:
+            forecast[ahead] += 1
+    del forecast[7]
+    topics = rank_topics(group_stats(t, titles.get(t, t), members) for t, members in by_topic.items())
     levels = [group_stats(lv, lv, by_level[lv]) for lv in SENIORITIES if lv in by_level]
 
-    forecast_ends = [starts[-(i + 1)] for i in range(7)]
-    forecast = [0] * 7
-    for c in stats:
-        m = c.row.memory
-        if m is not None and not c.row.suspended:
-            i = bisect_right(forecast_ends, m.due)
-            if i < 7:
-                forecast[i] += 1
-
     current, longest = streaks({today - timedelta(days=a) for a in days_ago}, today)
-    selected = {c.id for c in cards}
-    numbers = _numbers(summary.numbers, None if whole_history else selected, to_ms(starts[29]))
+    selected = None if whole_history else {c.id for c in cards}
+    numbers = _numbers(summary.numbers, selected, to_ms(starts[29]))
     totals = Totals(  # every card is in one topic: the topics' counts add up to the selection's
         cards=len(stats),
         seen=sum(t.seen for t in topics),
@@ -338,27 +361,35 @@ def trap_stats(marked: Iterable[tuple[str, str]], index: Mapping[str, Card]) -> 
     """Traps marked as fallen for, counted per card and trap; unknown cards and indices are skipped."""
     counts: dict[tuple[str, int], int] = defaultdict(int)
     cards: dict[str, Card] = {}
-    parsed: dict[str, Any] = {}  # the same few lists (`[0]`, `[1, 2]`) are marked again and again
+    parsed: dict[Any, tuple[int, ...]] = {}  # the same few lists (`[0]`, `[1, 2]`) are marked again and again
+    card_of = index.get
     for slug, raw in marked:
-        card = index.get(slug)
+        card = card_of(slug)
         if card is None:
             continue
-        hits = parsed.get(raw, parsed)
-        if hits is parsed:
-            try:
-                hits = parsed[raw] = json.loads(raw)
-            except (TypeError, ValueError):
-                hits = parsed[raw] = None
+        hits = parsed.get(raw)
         if hits is None:
+            hits = parsed[raw] = _trap_indices(raw)
+        if not hits:
             continue
-        if not isinstance(hits, list):
-            continue
-        for i in set(hits):
-            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(card.traps):
-                counts[(card.id, i)] += 1
-                cards[card.id] = card
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], cards[kv[0][0]].topic, kv[0][0], kv[0][1]))
-    return [TrapStat(cards[cid], i, n) for (cid, i), n in ranked]
+        cid, n = card.id, len(card.traps)
+        for i in hits:
+            if i < n:
+                counts[(cid, i)] += 1
+                cards[cid] = card
+    ranked = sorted((-n, cards[cid].topic, cid, i) for (cid, i), n in counts.items())
+    return [TrapStat(cards[cid], i, -n) for n, _, cid, i in ranked]
+
+
+def _trap_indices(raw: Any) -> tuple[int, ...]:
+    """The distinct trap indices a review's JSON list names (not-negative integers; anything else: none)."""
+    try:
+        hits = json.loads(raw)
+    except (TypeError, ValueError):
+        return ()
+    if not isinstance(hits, list):
+        return ()
+    return tuple({i for i in hits if isinstance(i, int) and not isinstance(i, bool) and i >= 0})
 
 
 def _numbers(

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from interview_drill.domain.cards import SENIORITIES, Card
+from interview_drill.domain.figures.states import NEW_STATE, CardState, state_of
 from interview_drill.domain.review import CardRow, Phase, row_for
 
 if TYPE_CHECKING:
@@ -48,6 +49,15 @@ class Weakness:
         return REASONS[self.reason]
 
 
+def weakness_score(mean_recall: float, again_rate: float, lapses_per_card: float) -> float:
+    """`weakness(...).score` alone, float for float (the same terms added in the same order)."""
+    return (
+        WEIGHTS["recall"] * (1.0 - mean_recall)
+        + WEIGHTS["again"] * again_rate
+        + WEIGHTS["lapses"] * min(1.0, lapses_per_card)
+    )
+
+
 def weakness(mean_recall: float, again_rate: float, lapses_per_card: float) -> Weakness:
     """The weakness formula (see WEAKNESS_FORMULA); the reason is its largest weighted term."""
     terms = (
@@ -63,27 +73,47 @@ def weakness(mean_recall: float, again_rate: float, lapses_per_card: float) -> W
 
 
 class CardStats(NamedTuple):
-    """One card of the selection: its state now and its review counts (a named tuple: immutable, and
-    made 3x faster than a frozen dataclass, which counts for 10,000 cards)."""
+    """One card of the selection: its state now (`states.CardState`) and its review counts (a named
+    tuple of plain values: 10,000 of them are made for a report)."""
 
     card: Card
-    row: CardRow
-    recall: float  # probability of recall now; 0 for a card never studied
+    state: CardState
     reviews: int
     again: int
-    due_now: bool
+
+    @property
+    def recall(self) -> float:
+        """Probability of recall now; 0 for a card never studied."""
+        return self.state.recall
+
+    @property
+    def due_now(self) -> bool:
+        return bool(self.state.due_now)
 
     @property
     def studied(self) -> bool:
-        return self.row.memory is not None
+        return self.state.phase != 0
+
+    @property
+    def phase(self) -> Phase:
+        return Phase(self.state.phase)
+
+    @property
+    def suspended(self) -> bool:
+        return bool(self.state.suspended)
+
+    @property
+    def due(self) -> datetime | None:
+        ms = self.state.due_ms
+        return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
 
     @property
     def stability(self) -> float | None:
-        return self.row.memory.stability if self.row.memory else None
+        return self.state.stability
 
     @property
     def lapses(self) -> int:
-        return self.row.lapses
+        return self.state.lapses
 
     @property
     def again_rate(self) -> float | None:
@@ -132,16 +162,6 @@ class GroupStats:
         return self.lapses / self.seen if self.seen else None
 
 
-def _is_due(row: CardRow, now: datetime, day_end: datetime) -> bool:
-    """Would a drill started now serve this card (ignoring the daily limits)?"""
-    m = row.memory
-    if m is None or row.held_back(now):
-        return False
-    if m.phase in (Phase.LEARNING, Phase.RELEARNING):
-        return m.due <= now
-    return m.due < day_end
-
-
 def card_stats(
     cards: Sequence[Card],
     rows: Mapping[str, CardRow],
@@ -149,20 +169,39 @@ def card_stats(
     now: datetime,
     counts: Mapping[str, tuple[int, int]],
     day_end: datetime | None = None,
+    forecast_ends: Sequence[datetime] = (),
 ) -> list[CardStats]:
-    """Per-card figures; `counts` maps a slug (current or former) to (reviews, Again ratings)."""
+    """Per-card figures from the cards' `CardRow`s (the reference `Store.card_states` is tested
+    against); `counts` maps a slug (current or former) to (reviews, Again ratings)."""
     day_end = day_end or now
     recall_of = scheduler.recall_at(now)
-    out: list[CardStats] = []
-    append, row_of, counted = out.append, rows.get, counts.get  # 10,000 cards: keep the loop lean
+    states = {}
     for card in cards:
-        row = row_of(card.id) or row_for(card, rows)
-        n, again = counted(card.id, _NONE)
-        for alias in card.aliases:
-            if alias in counts and alias != card.id:
-                n, again = n + counts[alias][0], again + counts[alias][1]
-        m = row.memory
-        append(CardStats(card, row, recall_of(m) if m else 0.0, n, again, _is_due(row, now, day_end)))
+        row = rows.get(card.id) or row_for(card, rows)
+        states[card.id] = state_of(row, recall_of, now, day_end, forecast_ends)
+    return stats_of(cards, states, counts)
+
+
+def stats_of(
+    cards: Sequence[Card], states: Mapping[str, CardState], counts: Mapping[str, tuple[int, int]]
+) -> list[CardStats]:
+    """Per-card figures from each card's state (by its id, else by the first former id that has one;
+    never studied without either) and review counts (slug, current or former → (reviews, Again))."""
+    out: list[CardStats] = []
+    # 10,000 cards: keep the loop lean (`tuple.__new__` is what the named tuple's constructor calls)
+    append, state_of_slug, counted, new = out.append, states.get, counts.get, tuple.__new__
+    for card in cards:
+        cid = card.id
+        state = state_of_slug(cid, NEW_STATE)
+        n, again = counted(cid, _NONE)
+        aliases = card.aliases
+        if aliases:
+            if cid not in states:
+                state = next((states[a] for a in aliases if a in states), NEW_STATE)
+            for alias in aliases:
+                if alias in counts and alias != cid:
+                    n, again = n + counts[alias][0], again + counts[alias][1]
+        append(new(CardStats, (card, state, n, again)))
     return out
 
 
@@ -174,20 +213,19 @@ def group_stats(key: str, title: str, members: Sequence[CardStats]) -> GroupStat
     seen = suspended = reviews = again = lapses = due_now = 0
     recall_studied = recall_all = stability = 0.0
     for c in members:  # one pass: a report groups 10,000 cards several ways
-        row = c.row
-        if row.suspended:
+        st = c.state
+        if st.suspended:
             suspended += 1
-        if c.due_now:
+        if st.due_now:
             due_now += 1
-        recall_all += c.recall
-        m = row.memory
-        if m is not None:  # studied
+        recall_all += st.recall
+        if st.phase:  # studied
             seen += 1
             reviews += c.reviews
             again += c.again
-            lapses += row.lapses
-            recall_studied += c.recall
-            stability += m.stability
+            lapses += st.lapses
+            recall_studied += st.recall
+            stability += st.stability  # type: ignore[operator]
     mean_recall = recall_studied / seen if seen else None
     weak = None
     if mean_recall is not None:
