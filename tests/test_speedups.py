@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses  # at module level: the string annotations below (InitVar, ClassVar) name these
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -365,3 +366,85 @@ def test_the_cached_exec_runs_text_like_exec_does(plain_dataclasses, tmp_path: P
     here: dict = {}
     run("here['got'] = marker")
     assert here == {"got": "seen"}
+
+
+class _Exited(Exception):
+    pass
+
+
+@pytest.fixture
+def fake_exit(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """`os._exit` and the exit handlers recorded instead of run; a real run with nothing kept yet."""
+    import atexit
+
+    calls: list[object] = []
+
+    def exit_now(code: int) -> None:
+        calls.append(("exit", code))
+        raise _Exited
+
+    monkeypatch.setattr(speedups.os, "_exit", exit_now)
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: calls.append("handlers"))
+    monkeypatch.setattr(speedups, "_KEPT", [])
+    monkeypatch.setattr(speedups, "REAL_RUN", True)
+    monkeypatch.delenv(speedups.SWITCH, raising=False)
+    return calls
+
+
+def test_a_command_that_kept_its_objects_ends_after_its_exit_handlers(fake_exit: list[object]):
+    speedups.finish(0)
+    assert fake_exit == []  # nothing kept: the ordinary exit follows
+    speedups.keep_to_the_end(object())
+    with pytest.raises(_Exited):
+        speedups.finish(3)
+    assert fake_exit == ["handlers", ("exit", 3)]
+
+
+def test_with_the_switch_or_in_process_nothing_is_kept(
+    fake_exit: list[object], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv(speedups.SWITCH, "1")
+    speedups.keep_to_the_end(object())
+    monkeypatch.setenv(speedups.SWITCH, "")
+    monkeypatch.setattr(speedups, "REAL_RUN", False)
+    speedups.keep_to_the_end(object())
+    speedups.finish(0)
+    assert fake_exit == [] and speedups._KEPT == []
+
+
+def test_output_that_cannot_be_flushed_takes_the_ordinary_exit(
+    fake_exit: list[object], monkeypatch: pytest.MonkeyPatch
+):
+    class Closed:
+        def flush(self) -> None:
+            raise BrokenPipeError
+
+    speedups.keep_to_the_end(object())
+    monkeypatch.setattr(sys, "stdout", Closed())
+    speedups.finish(0)
+    assert fake_exit == []
+
+
+@pytest.mark.parametrize("switch", ["", "1"])
+def test_a_real_report_ends_with_all_its_output_and_its_exit_handlers_run(tmp_path: Path, switch: str):
+    """stats and report end without tearing down: every byte still reaches the pipe and the file, the
+    exit code is the command's, and the dataclass code is saved at exit as after any command."""
+    env = {"IDRILL_HOME": str(tmp_path), speedups.SWITCH: switch, "PATH": "/usr/bin:/bin", "COLUMNS": "100"}
+    base = [sys.executable, "-m", "interview_drill"]
+    bank = ["--no-builtin", "--bank", str(SAMPLE_BANK)]
+    stats = subprocess.run([*base, "stats", *bank], capture_output=True, text=True, env=env, timeout=60)
+    assert stats.returncode == 0 and stats.stderr == ""
+    assert "cards" in stats.stdout.splitlines()[0] and stats.stdout.endswith("\n")
+    md = subprocess.run([*base, "report", *bank], capture_output=True, text=True, env=env, timeout=60)
+    assert md.returncode == 0 and md.stdout.startswith("#") and md.stdout.endswith("\n")
+    out = tmp_path / "r.json"
+    done = subprocess.run(
+        [*base, "report", *bank, "-o", str(out)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout == f"wrote {out} (json)\n"
+    assert json.loads(out.read_text(encoding="utf-8"))["version"] == 1
+    bad = subprocess.run(
+        [*base, "report", *bank, "-f", "pdf"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert bad.returncode == 2 and "unknown format" in bad.stderr
+    assert list((tmp_path / "cache").glob("dataclass-code.*")) != [] or switch == "1"

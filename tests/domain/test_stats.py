@@ -387,6 +387,8 @@ def test_the_weakest_cards_are_ranked_by_weakness_then_recall_then_id():
     rows = {c.id: studied(c.id, 1.0 + i % 3, 1 + i % 3, lapses=i % 3) for i, c in enumerate(cards[:7])}
     reviews = [review(c.id, 1 + (i + k) % 3, k + 1) for i, c in enumerate(cards[:7]) for k in range(i % 3)]
     st = run(cards, rows, reviews)
-    ranked = sorted((c for c in st.cards if c.studied), key=lambda c: (-c.weakness.score, c.recall, c.card.id))  # type: ignore[union-attr]
+    ranked = sorted(
+        (c for c in st.cards if c.studied), key=lambda c: (-c.weakness.score, c.recall, c.card.id)
+    )  # type: ignore[union-attr]
     assert st.weakest_cards("t", 10) == ranked and len(ranked) == 7
     assert len({c.weakness.score for c in ranked}) == 3  # ties, broken by id  # type: ignore[union-attr]

@@ -219,12 +219,17 @@ def test_the_jumping_forms_of_the_valid_card_check_find_the_same_rows():
                        "last_review": ms - DAY, "suspended": 0, column: value}  # fmt: skip
                 if value is None and column == "suspended":
                     continue  # NOT NULL
-                conn.execute(f"INSERT INTO cards ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+                conn.execute(
+                    f"INSERT INTO cards ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                    list(row.values()),
+                )
         ids = {i for (i,) in store.conn.execute("SELECT id FROM cards")}
         kept = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE {KEEP_VALID_CARD}")}
         valid = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE {VALID_CARD}")}
         damaged = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE NOT {VALID_CARD}")}
         found = {i for (i,) in store.conn.execute(f"SELECT id FROM cards WHERE {DAMAGED_CARD}")}
-        assert store.damaged_slugs() == {s for (s,) in store.conn.execute(f"SELECT slug FROM cards WHERE NOT {VALID_CARD}")}
+        assert store.damaged_slugs() == {
+            s for (s,) in store.conn.execute(f"SELECT slug FROM cards WHERE NOT {VALID_CARD}")
+        }
     assert kept == valid and kept | damaged == ids and not kept & damaged and found == damaged
     assert len(damaged) >= 12 and len(kept) > 300

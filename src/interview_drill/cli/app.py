@@ -254,5 +254,7 @@ def main() -> None:
         command = getattr(getattr(exc, "ctx", None), "command_path", None) or "idrill"
         sys.stderr.write(f"{exc.format_message()} (see `{command} --help`)\n")
         sys.exit(exc.exit_code)
-    if type(code) is int and code:  # a command's typer.Exit(code); None or 0 is success
+    code = code if type(code) is int else 0  # a command's typer.Exit(code); None is success
+    speedups.finish(code)  # a report: ends here, without freeing what it built (see speedups)
+    if code:
         sys.exit(code)

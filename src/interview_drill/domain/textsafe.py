@@ -22,8 +22,19 @@ def strip_controls(text: str) -> str:
 _RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029]")
 
 
+# The same characters in the text's UTF-8, found by searches for fixed bytes (C speed, ~3x faster than
+# the class above over a 1.5 MB report, which is all one JSON text).
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
 def inert_json(text: str) -> str:
     """JSON text (from `json.dumps(..., ensure_ascii=False)`) with DEL, C1 controls and line separators escaped."""
+    if "\x7f" not in text:
+        if text.isascii():
+            return text
+        raw = text.encode("utf-8", "surrogatepass")  # json.dumps keeps a lone surrogate as it is
+        if b"\xe2\x80\xa8" not in raw and b"\xe2\x80\xa9" not in raw and not _C1_UTF8.search(raw):
+            return text
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from interview_drill import speedups
 from interview_drill.cli.options import Commands, Common, Filters, ForceOpt
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
         "tag": list(flt.tags),
     }
     cards = flt.apply(ws.bank.cards)
-    from interview_drill import speedups
-
     with speedups.long_lived():  # the figures of 10,000 cards (and their modules) live until the end
         from interview_drill.app.figures import stats_for
 
@@ -50,6 +49,7 @@ def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common
     flt = filters.check(ws.bank)
     console = opts.console()
     figures = _stats(ws, flt, days)
+    speedups.keep_to_the_end(ws, figures)  # never freed: the process ends after the output
     from interview_drill.render.stats import render_stats  # after the bank: its imports are done
 
     console.print(render_stats(figures))
@@ -114,6 +114,7 @@ def report_command(
     ws = opts.workspace(readonly=True)
     flt = filters.check(ws.bank)
     figures = _stats(ws, flt, days)
+    speedups.keep_to_the_end(ws, figures)  # never freed: the process ends after the output
     text = render(figures, fmt, cards=per_card)
     if fmt == "md" and (found := _leeches(ws, figures)):
         from interview_drill.render.leeches import leeches_markdown
