@@ -19,7 +19,7 @@ import pytest
 
 from interview_drill.bank import cache as cache_module
 from interview_drill.bank import load_files
-from interview_drill.domain.cards import ANSWER_FIELDS, Card
+from interview_drill.domain.cards import ANSWER_PART, LATER_FIELDS, TEXT_PART, Card
 
 from ..conftest import SAMPLE_BANK
 
@@ -40,20 +40,23 @@ def warm_and_cold() -> tuple[list[Card], list[Card]]:
 
 
 def is_lazy(card: Card) -> bool:
-    return "_answer" in card.__dict__
+    return "_later" in card.__dict__
 
 
 def test_a_warm_load_decodes_no_text_until_it_is_read():
     warm, cold = warm_and_cold()
     assert all(is_lazy(c) for c in warm) and not any(is_lazy(c) for c in cold)
     card, fresh = warm[0], cold[0]
-    assert not any(name in card.__dict__ for name in ANSWER_FIELDS)
+    assert not any(name in card.__dict__ for name in LATER_FIELDS)
     # the head is there without decoding
-    assert (card.id, card.topic, card.question, card.seniority, card.kind, card.tags, card.traps) == (
-        fresh.id, fresh.topic, fresh.question, fresh.seniority, fresh.kind, fresh.tags, fresh.traps,
+    assert (card.id, card.topic, card.seniority, card.kind, card.tags, card.aliases, card.traps) == (
+        fresh.id, fresh.topic, fresh.seniority, fresh.kind, fresh.tags, fresh.aliases, fresh.traps,
     )  # fmt: skip
-    assert is_lazy(card)
-    assert card.outline == fresh.outline  # reading the answer decodes it
+    assert not any(name in card.__dict__ for name in LATER_FIELDS)
+    assert card.question == fresh.question  # reading the text decodes its part, not the answer
+    assert TEXT_PART.issubset(card.__dict__) and not ANSWER_PART & card.__dict__.keys()
+    assert is_lazy(card) and card.source == fresh.source
+    assert card.outline == fresh.outline  # reading the answer decodes the rest
     assert not is_lazy(card) and type(card) is Card
     assert card.__dict__ == fresh.__dict__
     assert all(is_lazy(c) for c in warm[1:])  # only that card
@@ -69,7 +72,9 @@ WAYS: dict[str, Callable[[Card], Any]] = {
     "to_json": lambda c: c.to_json(),
     "repr": repr,
     "str": str,
-    "vars after a read": lambda c: (c.outline, dict(vars(c)))[1],
+    "vars after a read": lambda c: (c.outline, c.question, dict(vars(c)))[2],
+    "question": lambda c: c.question,
+    "source": lambda c: c.source,
     "copy": lambda c: (lambda back: (type(back), back.model_dump()))(copy.copy(c)),
     "deepcopy": lambda c: (lambda back: (type(back), back.model_dump()))(copy.deepcopy(c)),
     "pickle": lambda c: (lambda back: (type(back), back.model_dump(), back.topic))(
@@ -89,6 +94,15 @@ def test_every_way_of_reading_a_lazy_card_sees_the_validated_card(way: str):
     assert warm == cold and cold == warm
 
 
+def test_the_answer_can_be_read_before_the_text():
+    warm, cold = warm_and_cold()
+    card = warm[0]
+    assert card.follow_ups == cold[0].follow_ups
+    assert ANSWER_PART.issubset(card.__dict__) and not TEXT_PART & card.__dict__.keys()
+    assert card.question == cold[0].question and not is_lazy(card)
+    assert card == cold[0]
+
+
 def test_a_lazy_card_equals_a_validated_one_from_either_side():
     warm, cold = warm_and_cold()
     assert cold[0] == warm[0]  # Card.__eq__ on the validated side, the lazy card's fields read
@@ -99,16 +113,18 @@ def test_a_lazy_card_equals_a_validated_one_from_either_side():
 def test_a_copy_of_a_lazy_card_holds_its_answer_and_no_pending_read():
     warm, cold = warm_and_cold()
     for back in (copy.copy(warm[0]), pickle.loads(pickle.dumps(warm[1]))):
-        assert not is_lazy(back) and all(name in back.__dict__ for name in ANSWER_FIELDS)
+        assert not is_lazy(back) and all(name in back.__dict__ for name in LATER_FIELDS)
     assert copy.copy(warm[0]) == cold[0] and pickle.loads(pickle.dumps(warm[1])) == cold[1]
 
 
 def test_an_assignment_before_the_text_is_read_is_not_overwritten_by_it():
     warm, cold = warm_and_cold()
     warm[0].outline = ["changed"]
-    assert warm[0].outline == ["changed"]
+    warm[0].question = "Changed?"
+    assert warm[0].outline == ["changed"] and warm[0].question == "Changed?"
     assert warm[0].follow_ups == cold[0].follow_ups  # the rest of the answer read as it was
-    assert warm[0].outline == ["changed"]
+    assert warm[0].source == cold[0].source  # and the rest of the text
+    assert warm[0].outline == ["changed"] and warm[0].question == "Changed?" and not is_lazy(warm[0])
 
 
 def test_a_missing_attribute_is_still_an_attribute_error():
@@ -137,9 +153,9 @@ def test_a_warm_validate_decodes_no_card_text(monkeypatch: pytest.MonkeyPatch):
     from interview_drill.cli.app import app
 
     load_files(FILES)
-    decoded: list[bytes] = []
-    real = cache_module._read_answer
-    monkeypatch.setattr(cache_module, "_read_answer", lambda blob: (decoded.append(blob), real(blob))[1])
+    decoded: list[object] = []
+    real = cache_module._read_later
+    monkeypatch.setattr(cache_module, "_read_later", lambda *args: (decoded.append(args), real(*args))[1])
     result = CliRunner().invoke(app, ["validate", "--no-builtin", "--bank", str(SAMPLE_BANK)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok: ")

@@ -25,18 +25,27 @@ import zlib
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-from interview_drill.domain.cards import ANSWER_FIELDS, FIELDS, BankFile, Card, FollowUp, Number
+from interview_drill.domain.cards import (
+    ANSWER_PART,
+    FIELDS,
+    LATER_FIELDS,
+    TEXT_PART,
+    BankFile,
+    Card,
+    FollowUp,
+    Number,
+)
 from interview_drill.errors import UsageError
 from interview_drill.paths import read_regular
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
 # checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
-# the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no pydantic)
-CACHE_FORMAT = 6
+# the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no pydantic; 7: the question and source apart from the head)
+CACHE_FORMAT = 7
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
 CACHE_MIN_BYTES = 128 * 1024
@@ -148,7 +157,7 @@ class BankCache:
                     return None
             elif not isinstance(read_ns, int) or max(key["mtime_ns"], key["ctime_ns"]) > read_ns - RACY_NS:
                 return None
-            view = memoryview(blob)[end + 1 :]  # the answers are decoded from it in place, when read
+            view = memoryview(blob)[end + 1 :]  # the texts are decoded from it in place, when read
             if crc != zlib.crc32(view):
                 return None
             topic, title, states = marshal.loads(view[:heads_len])
@@ -164,12 +173,14 @@ class BankCache:
         clock); silently does nothing if the cache dir cannot be written."""
         tmp = None
         try:
-            heads, answers, at = [], [], 0
-            for card in model.cards:  # each answer: where it lies among the answers that follow the heads
-                values, answer = _card_state(card)
-                heads.append((values, at, at + len(answer)))
-                answers.append(answer)
-                at += len(answer)
+            heads: list[Any] = []
+            answers: list[bytes] = []
+            at = 0
+            for card in model.cards:  # each card's parts: where they lie after the heads
+                values, text, answer = _card_state(card)
+                heads.append((values, (at, at + len(text), at + len(text) + len(answer))))
+                answers += (text, answer)
+                at += len(text) + len(answer)
             first = marshal.dumps((model.topic, model.title, heads))
             body = first + b"".join(answers)
             # A damaged entry is a miss, never a card that fails when its answer is read later.
@@ -252,16 +263,18 @@ def _module_identity(package: str, file: str) -> bytes:
     return f"{package} {getattr(module, 'VERSION', None) or getattr(module, '__version__', '')}".encode()
 
 
-# A card is stored in two parts: its head (every field but the answer: id, topic, question, level,
-# kind, tags, aliases, traps, ...) as a dict, which marshal decodes in C straight into the dict the
-# card holds (`Card.from_fields`: no validation, the values were validated when the entry was
-# written), and its answer (`ANSWER_FIELDS`: outline, numbers, follow-ups) as marshal bytes of
-# their own. Loading decodes only the heads; a card's answer is decoded the first time anything
-# reads it, so a command over 10,000 cards that shows a few of them (stats, a report, the drill)
-# never decodes the rest. tests/bank/test_bank_cache.py checks that a rebuilt card equals the
-# validated one in every respect. The question and the traps stay in the head: they are short, and
-# reports list them for many cards (the traps fallen for, the weakest cards).
-_HEAD_NAMES = frozenset(FIELDS) - ANSWER_FIELDS
+# A card is stored in three parts: its head (id, topic, level, kind, tags, aliases, ...) as a dict,
+# which marshal decodes in C straight into the dict the card holds (`Card.from_fields`: no
+# validation, the values were validated when the entry was written); then, after all the heads, its
+# text (`TEXT_PART`: question, source) and its answer (`ANSWER_PART`: outline, numbers,
+# follow-ups) as marshal bytes of their own, side by side. Loading decodes only the heads (the
+# question and the source were a third of their work; the traps stay: the figures count them for
+# every card whose traps were marked); a part is decoded the first time
+# anything reads one of its fields, so a command over 10,000 cards that shows a few of them (stats,
+# a report, the drill) never decodes the rest, and a list of questions never decodes an answer.
+# tests/bank/test_bank_cache.py and test_bank_lazy.py check that a rebuilt card equals the
+# validated one in every respect.
+_HEAD_NAMES = frozenset(FIELDS) - LATER_FIELDS
 
 # Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
 # writes every repeat as a back-reference, so a warm load makes one object for all of them.
@@ -269,40 +282,52 @@ _SHARED = ("topic", "seniority", "frequency", "kind")
 _SHARED_LISTS = ("tags", "related")
 
 
-def _card_state(card: Card) -> tuple[dict[str, Any], bytes]:
-    """A card's head (its fields but the answer, in field order) and its answer as marshal bytes."""
-    values = {name: getattr(card, name) for name in FIELDS if name not in ANSWER_FIELDS}
+def _card_state(card: Card) -> tuple[dict[str, Any], bytes, bytes]:
+    """A card's head (its fields but the text, in field order), its text and its answer as marshal bytes."""
+    values = {name: getattr(card, name) for name in FIELDS if name not in LATER_FIELDS}
     for name in _SHARED:
         values[name] = sys.intern(values[name])
     for name in _SHARED_LISTS:
         values[name] = [sys.intern(v) for v in values[name]]
+    text = (card.question, card.source)
     answer = (
         list(card.outline),
         [(n.figure, n.about) for n in card.numbers],
         [(f.question, f.answer) for f in card.follow_ups],
     )
-    return values, marshal.dumps(answer)
+    return values, marshal.dumps(text), marshal.dumps(answer)
 
 
-def _read_answer(blob: bytes | memoryview) -> dict[str, Any]:
-    """A card's answer fields from its bytes (which the checksum of the entry vouched for)."""
-    outline, numbers, follow_ups = marshal.loads(blob)
-    return {
-        "outline": outline,
-        "numbers": list(map(Number._make, numbers)),
-        "follow_ups": list(map(FollowUp._make, follow_ups)),
-    }
+def _read_later(parts: memoryview, span: tuple[int, int, int], name: str | None) -> dict[str, Any]:
+    """The part of a card holding `name` (both parts for None), decoded from the entry's bytes after
+    the heads (`parts`, which the checksum of the entry vouched for); `span`: (start, mid, end)."""
+    start, mid, end = span
+    fields: dict[str, Any] = {}
+    if name is None or name in TEXT_PART:
+        question, source = marshal.loads(parts[start:mid])
+        fields.update(question=question, source=source)
+    if name is None or name in ANSWER_PART:
+        outline, numbers, follow_ups = marshal.loads(parts[mid:end])
+        fields.update(
+            outline=outline,
+            numbers=list(map(Number._make, numbers)),
+            follow_ups=list(map(FollowUp._make, follow_ups)),
+        )
+    return fields
 
 
-def _cards_from_states(states: list[Any], answers: memoryview) -> list[Card]:
-    """The cards of an entry: `states` are their heads, each with the span of its answer in `answers`."""
+def _cards_from_states(states: list[Any], parts: memoryview) -> list[Card]:
+    """The cards of an entry: `states` are their heads, each with the span of its parts in `parts`."""
     made = Card.from_fields
+    read = partial(_read_later, parts)
     cards: list[Card] = []
-    size = len(answers)
-    for values, start, end in states:
-        if values.keys() != _HEAD_NAMES or not (isinstance(start, int) and isinstance(end, int)):
+    append = cards.append
+    size = len(parts)
+    for values, span in states:
+        start, mid, end = span  # the checksum vouched for the bytes, and the code that wrote them for
+        if not 0 <= start <= mid <= end <= size:  # their shape; a span is cheap to check all the same
             raise ValueError("not a cached card")
-        if not 0 <= start <= end <= size:
-            raise ValueError("not a cached card")
-        cards.append(made(values, _read_answer, answers[start:end]))
+        append(made(values, read, span))
+    if cards and cards[0].__dict__.keys() != _HEAD_NAMES | {"_later"}:
+        raise ValueError("not a cached card")
     return cards

@@ -5,10 +5,10 @@ What a *valid* card is lives in `card_schema.py` (pydantic models with the same 
 now or when the bank cache entry it was rebuilt from was written (`Card.from_fields`, for the cache
 and the schema only). A warm start thus never imports pydantic (~45 ms of a ~200 ms start).
 
-A card's answer (`ANSWER_FIELDS`: outline, numbers, follow-ups) may be supplied later by whoever
-built the card (`Card.from_fields(..., answer=...)`): the bank cache decodes a card's answer only
-when something reads it, so a command over 10,000 cards that shows a few decodes only those.
-Anything that reads the whole card (==, `model_dump`, `to_json`, repr, copy, pickle) reads it too.
+A card's text (`LATER_FIELDS`: question, source, and the answer: outline, numbers, follow-ups) may be supplied later by whoever built the card (`Card.from_fields(..., read=...)`):
+the bank cache decodes a card's text only when something reads it, so a command over 10,000 cards
+that shows a few decodes only those. Anything that reads the whole card (==, `model_dump`,
+`to_json`, repr, copy, pickle) reads it too.
 """
 
 from __future__ import annotations
@@ -32,8 +32,11 @@ CARD_FIELDS = (
 )  # fmt: skip
 # What a Card holds: the card's fields and its topic (set from the file it is in, never per card).
 FIELDS = (*CARD_FIELDS, "topic")
-# The fields a card's maker may supply on first read (see the module's docstring).
-ANSWER_FIELDS = frozenset({"outline", "numbers", "follow_ups"})
+# The fields a card's maker may supply on first read (see the module's docstring): the text, in two
+# parts read apart (what a list of cards shows; the answer, which only a card being drilled shows).
+TEXT_PART = frozenset({"question", "source"})
+ANSWER_PART = frozenset({"outline", "numbers", "follow_ups"})
+LATER_FIELDS = TEXT_PART | ANSWER_PART
 # Text that makes the content hash (the exercise, the level and the tags are not card text).
 TEXT_FIELDS = ("question", "outline", "numbers", "follow_ups", "traps")
 
@@ -112,38 +115,42 @@ class Card:
 
     @classmethod
     def from_fields(
-        cls, fields: dict[str, Any], answer: Callable[[Any], dict[str, Any]] | None = None, blob: Any = None
+        cls,
+        fields: dict[str, Any],
+        read: Callable[[Any, str | None], dict[str, Any]] | None = None,
+        where: Any = None,
     ) -> Card:
         """A card from fields already validated (every name of FIELDS), taken as they are.
 
-        With `answer`, `fields` may lack the ANSWER_FIELDS: the first read of one of them calls
-        `answer(blob)` for all three. `fields` becomes the card's own dict.
+        With `read`, `fields` may lack LATER_FIELDS: the first read of one of them adds what
+        `read(where, name)` returns (at least that field; with `name` None, every missing one).
+        `fields` becomes the card's own dict.
         """
         card = object.__new__(cls)
-        if answer is not None:
-            fields["_answer"] = (answer, blob)
+        if read is not None:
+            fields["_later"] = (read, where)
         card.__dict__ = fields
         return card
 
     if not TYPE_CHECKING:  # hidden from mypy, which would otherwise let any attribute name pass
 
         def __getattr__(self, name: str) -> Any:  # reached only for a name the card does not hold yet
-            if name in ANSWER_FIELDS and "_answer" in self.__dict__:
-                self._read_answer()
+            if name in LATER_FIELDS and "_later" in self.__dict__:
+                self._read_later(name)
                 return self.__dict__[name]
             raise AttributeError(f"'Card' object has no attribute '{name}'")
 
-    def _read_answer(self) -> None:
+    def _read_later(self, name: str | None) -> None:
         fields = self.__dict__
-        pending = fields.pop("_answer", None)
-        if pending is not None:
-            read, blob = pending
-            for name, value in read(blob).items():
-                fields.setdefault(name, value)  # a field assigned before its first read is kept
+        read, where = fields["_later"]
+        for field, value in read(where, name).items():
+            fields.setdefault(field, value)  # a field assigned before its first read is kept
+        if LATER_FIELDS.issubset(fields):
+            del fields["_later"]
 
     def _values(self) -> tuple[Any, ...]:
-        if "_answer" in self.__dict__:
-            self._read_answer()
+        if "_later" in self.__dict__:
+            self._read_later(None)
         fields = self.__dict__
         return tuple(fields[name] for name in FIELDS)
 
