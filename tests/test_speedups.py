@@ -448,3 +448,20 @@ def test_a_real_report_ends_with_all_its_output_and_its_exit_handlers_run(tmp_pa
     )
     assert bad.returncode == 2 and "unknown format" in bad.stderr
     assert list((tmp_path / "cache").glob("dataclass-code.*")) != [] or switch == "1"
+
+
+def test_under_a_profiler_or_a_tracer_the_ordinary_exit_follows(fake_exit: list[object]):
+    """cProfile and coverage write what they gathered at the ordinary exit."""
+    speedups.keep_to_the_end(object())
+    previous = sys.gettrace()
+    sys.settrace(lambda *args: None)
+    try:
+        speedups.finish(0)
+    finally:
+        sys.settrace(previous)
+    sys.setprofile(lambda *args: None)
+    try:
+        speedups.finish(0)
+    finally:
+        sys.setprofile(None)
+    assert fake_exit == []

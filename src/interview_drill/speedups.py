@@ -126,10 +126,10 @@ def keep_to_the_end(*objects: Any) -> None:
 def finish(code: int) -> None:
     """End a real run whose command kept its objects (`keep_to_the_end`): output flushed, exit
     handlers run (e.g. the dataclass code being saved), then `os._exit(code)`. Returns (the ordinary
-    exit follows) when nothing was kept or the output cannot be flushed, so an error there (a closed
-    pipe) is reported as it always is."""
-    if not _KEPT:
-        return
+    exit follows) when nothing was kept, under a profiler or tracer (cProfile, coverage), or when the
+    output cannot be flushed, so an error there (a closed pipe) is reported as it always is."""
+    if not _KEPT or sys.gettrace() is not None or sys.getprofile() is not None:
+        return  # a profiler or a coverage tracer writes its data at the ordinary exit
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -370,7 +370,7 @@ def test_a_big_enough_bank_is_cached_by_default(isolated_home: Path, tmp_path: P
     head = json.loads(entries[0].read_bytes().split(b"\n", 1)[0])
     assert set(head) == {
         "path", "size", "mtime_ns", "ctime_ns", "ino", "dev", "code", "content_crc32", "read_ns", "body_crc32",
-        "heads_bytes",
+        "heads_bytes", "texts_bytes",
     }  # fmt: skip
 
 

@@ -160,3 +160,20 @@ def test_a_warm_validate_decodes_no_card_text(monkeypatch: pytest.MonkeyPatch):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok: ")
     assert decoded == []
+
+
+def test_one_question_read_gives_every_card_of_its_file_its_text():
+    """A report lists thousands of questions: the first read decodes the file's texts at once."""
+    warm, cold = warm_and_cold()
+    same_file = [c for c in warm if c.topic == warm[0].topic]
+    other = [c for c in warm if c.topic != warm[0].topic]
+    assert len(same_file) > 1 and other
+    same_file[1].question = "Assigned before any read?"
+    assert warm[0].question == cold[0].question
+    assert all(TEXT_PART.issubset(c.__dict__) for c in same_file)
+    assert not any(TEXT_PART & c.__dict__.keys() for c in other)  # other files' texts wait
+    assert same_file[1].question == "Assigned before any read?"  # kept, not overwritten
+    assert all(is_lazy(c) for c in same_file)  # their answers still wait
+    by_id = {c.id: c for c in cold}
+    assert [c.source for c in same_file] == [by_id[c.id].source for c in same_file]
+    assert [c.question for c in same_file[2:]] == [by_id[c.id].question for c in same_file[2:]]

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from interview_drill.domain.cards import (
-    ANSWER_PART,
     FIELDS,
     LATER_FIELDS,
     TEXT_PART,
@@ -44,8 +43,9 @@ from interview_drill.paths import read_regular
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
 # checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
-# the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no pydantic; 7: the question and source apart from the head)
-CACHE_FORMAT = 7
+# the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no pydantic; 7: the question and source apart from
+# the head; 8: every card's text in one list)
+CACHE_FORMAT = 8
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
 CACHE_MIN_BYTES = 128 * 1024
@@ -150,7 +150,8 @@ class BankCache:
             stored = json.loads(blob[:end])
             crc, heads_len = stored.pop("body_crc32", None), stored.pop("heads_bytes", None)
             content, read_ns = stored.pop("content_crc32", None), stored.pop("read_ns", None)
-            if stored != key or not isinstance(heads_len, int) or not isinstance(content, int):
+            texts_len = stored.pop("texts_bytes", None)
+            if stored != key or not all(isinstance(v, int) for v in (heads_len, texts_len, content)):
                 return None
             if content_crc32 is not None:
                 if content_crc32 != content:
@@ -161,7 +162,8 @@ class BankCache:
             if crc != zlib.crc32(view):
                 return None
             topic, title, states = marshal.loads(view[:heads_len])
-            cards = _cards_from_states(states, view[heads_len:])
+            after = heads_len + texts_len
+            cards = _cards_from_states(states, view[heads_len:after], view[after:])
             if not (isinstance(topic, str) and isinstance(title, str) and cards):
                 return None
             return Hit(topic, title, cards, content)
@@ -174,15 +176,18 @@ class BankCache:
         tmp = None
         try:
             heads: list[Any] = []
+            texts: list[tuple[str, str]] = []
             answers: list[bytes] = []
             at = 0
-            for card in model.cards:  # each card's parts: where they lie after the heads
+            for card in model.cards:  # each answer: where it lies among those after the texts
                 values, text, answer = _card_state(card)
-                heads.append((values, (at, at + len(text), at + len(text) + len(answer))))
-                answers += (text, answer)
-                at += len(text) + len(answer)
+                heads.append((values, (at, at + len(answer))))
+                texts.append(text)
+                answers.append(answer)
+                at += len(answer)
             first = marshal.dumps((model.topic, model.title, heads))
-            body = first + b"".join(answers)
+            second = marshal.dumps(texts)
+            body = first + second + b"".join(answers)
             # A damaged entry is a miss, never a card that fails when its answer is read later.
             head = {
                 **key,
@@ -190,6 +195,7 @@ class BankCache:
                 "read_ns": read_ns,
                 "body_crc32": zlib.crc32(body),
                 "heads_bytes": len(first),
+                "texts_bytes": len(second),
             }
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-", delete=False) as f:
@@ -263,17 +269,17 @@ def _module_identity(package: str, file: str) -> bytes:
     return f"{package} {getattr(module, 'VERSION', None) or getattr(module, '__version__', '')}".encode()
 
 
-# A card is stored in three parts: its head (id, topic, level, kind, tags, aliases, ...) as a dict,
+# A card is stored in three parts: its head (id, topic, level, kind, tags, traps, ...) as a dict,
 # which marshal decodes in C straight into the dict the card holds (`Card.from_fields`: no
-# validation, the values were validated when the entry was written); then, after all the heads, its
-# text (`TEXT_PART`: question, source) and its answer (`ANSWER_PART`: outline, numbers,
-# follow-ups) as marshal bytes of their own, side by side. Loading decodes only the heads (the
-# question and the source were a third of their work; the traps stay: the figures count them for
-# every card whose traps were marked); a part is decoded the first time
-# anything reads one of its fields, so a command over 10,000 cards that shows a few of them (stats,
-# a report, the drill) never decodes the rest, and a list of questions never decodes an answer.
-# tests/bank/test_bank_cache.py and test_bank_lazy.py check that a rebuilt card equals the
-# validated one in every respect.
+# validation, the values were validated when the entry was written); its text (`TEXT_PART`: question,
+# source), with those of every card of the file in one list after the heads; and its answer
+# (`ANSWER_PART`: outline, numbers, follow-ups) as marshal bytes of its own after that list. Loading
+# decodes only the heads (the question and source were a third of their work; the traps stay, the
+# figures count them). The first read of a question decodes the file's texts at once (a report lists
+# thousands of questions; one marshal call is ~5x cheaper than one per card), the first read of an
+# answer that card's answer, so a command over 10,000 cards that shows a few of them (stats, a report,
+# the drill) never decodes the rest. tests/bank/test_bank_cache.py and test_bank_lazy.py check that
+# a rebuilt card equals the validated one in every respect.
 _HEAD_NAMES = frozenset(FIELDS) - LATER_FIELDS
 
 # Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
@@ -282,52 +288,80 @@ _SHARED = ("topic", "seniority", "frequency", "kind")
 _SHARED_LISTS = ("tags", "related")
 
 
-def _card_state(card: Card) -> tuple[dict[str, Any], bytes, bytes]:
-    """A card's head (its fields but the text, in field order), its text and its answer as marshal bytes."""
+def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, str], bytes]:
+    """A card's head (its fields but the later ones, in field order), its text and its answer's bytes."""
     values = {name: getattr(card, name) for name in FIELDS if name not in LATER_FIELDS}
     for name in _SHARED:
         values[name] = sys.intern(values[name])
     for name in _SHARED_LISTS:
         values[name] = [sys.intern(v) for v in values[name]]
-    text = (card.question, card.source)
     answer = (
         list(card.outline),
         [(n.figure, n.about) for n in card.numbers],
         [(f.question, f.answer) for f in card.follow_ups],
     )
-    return values, marshal.dumps(text), marshal.dumps(answer)
+    return values, (card.question, card.source), marshal.dumps(answer)
 
 
-def _read_later(parts: memoryview, span: tuple[int, int, int], name: str | None) -> dict[str, Any]:
-    """The part of a card holding `name` (both parts for None), decoded from the entry's bytes after
-    the heads (`parts`, which the checksum of the entry vouched for); `span`: (start, mid, end)."""
-    start, mid, end = span
-    fields: dict[str, Any] = {}
+class _Texts:
+    """The texts of one entry's cards, decoded together and written into every card's fields (the
+    dicts the cards were made from, which are theirs: `Card.from_fields`) on the first read."""
+
+    __slots__ = ("blob", "fields")
+
+    def __init__(self, blob: memoryview) -> None:
+        self.blob: memoryview | None = blob
+        self.fields: list[dict[str, Any]] = []
+
+    def supply(self) -> None:
+        if self.blob is None:
+            return
+        texts = marshal.loads(self.blob)
+        if len(texts) != len(self.fields):
+            raise ValueError("not a cached card text")
+        for own, (question, source) in zip(self.fields, texts, strict=True):
+            if "question" not in own:  # else assigned before the first read: kept
+                own["question"] = question
+            if "source" not in own:
+                own["source"] = source
+        self.blob, self.fields = None, []
+
+
+def _read_later(
+    answers: memoryview, texts: _Texts, where: tuple[int, int], name: str | None
+) -> dict[str, Any]:
+    """The later fields of the card whose answer lies at `where` (start, end) in `answers`: for a
+    text field, every card of the entry gets its text (`_Texts`); else its answer (both for None).
+    The bytes are the entry's, which its checksum vouched for."""
     if name is None or name in TEXT_PART:
-        question, source = marshal.loads(parts[start:mid])
-        fields.update(question=question, source=source)
-    if name is None or name in ANSWER_PART:
-        outline, numbers, follow_ups = marshal.loads(parts[mid:end])
-        fields.update(
-            outline=outline,
-            numbers=list(map(Number._make, numbers)),
-            follow_ups=list(map(FollowUp._make, follow_ups)),
-        )
-    return fields
+        texts.supply()
+        if name is not None:
+            return {}
+    start, end = where
+    outline, numbers, follow_ups = marshal.loads(answers[start:end])
+    return {
+        "outline": outline,
+        "numbers": list(map(Number._make, numbers)),
+        "follow_ups": list(map(FollowUp._make, follow_ups)),
+    }
 
 
-def _cards_from_states(states: list[Any], parts: memoryview) -> list[Card]:
-    """The cards of an entry: `states` are their heads, each with the span of its parts in `parts`."""
+def _cards_from_states(states: list[Any], texts: memoryview, answers: memoryview) -> list[Card]:
+    """The cards of an entry: `states` are their heads, each with the span of its answer in `answers`."""
     made = Card.from_fields
-    read = partial(_read_later, parts)
+    shared = _Texts(texts)
+    read = partial(_read_later, answers, shared)
     cards: list[Card] = []
     append = cards.append
-    size = len(parts)
-    for values, span in states:
-        start, mid, end = span  # the checksum vouched for the bytes, and the code that wrote them for
-        if not 0 <= start <= mid <= end <= size:  # their shape; a span is cheap to check all the same
+    size = len(answers)
+    fields = []
+    for values, where in states:
+        start, end = where  # the checksum vouched for the bytes, and the code that wrote them for
+        if not 0 <= start <= end <= size:  # their shape; a span is cheap to check all the same
             raise ValueError("not a cached card")
-        append(made(values, read, span))
+        append(made(values, read, where))
+        fields.append(values)
     if cards and cards[0].__dict__.keys() != _HEAD_NAMES | {"_later"}:
         raise ValueError("not a cached card")
+    shared.fields = fields
     return cards

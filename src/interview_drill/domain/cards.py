@@ -123,8 +123,8 @@ class Card:
         """A card from fields already validated (every name of FIELDS), taken as they are.
 
         With `read`, `fields` may lack LATER_FIELDS: the first read of one of them adds what
-        `read(where, name)` returns (at least that field; with `name` None, every missing one).
-        `fields` becomes the card's own dict.
+        `read(where, name)` returns (at least that field; with `name` None, every missing one), or
+        the maker adds them itself (`supply`). `fields` becomes the card's own dict.
         """
         card = object.__new__(cls)
         if read is not None:
@@ -141,12 +141,20 @@ class Card:
             raise AttributeError(f"'Card' object has no attribute '{name}'")
 
     def _read_later(self, name: str | None) -> None:
-        fields = self.__dict__
-        read, where = fields["_later"]
-        for field, value in read(where, name).items():
-            fields.setdefault(field, value)  # a field assigned before its first read is kept
-        if LATER_FIELDS.issubset(fields):
-            del fields["_later"]
+        read, where = self.__dict__["_later"]
+        self.supply(read(where, name))
+
+    def supply(self, fields: dict[str, Any]) -> None:
+        """Add later fields its maker read for this card (see `from_fields`); a field the card
+        already holds (assigned before its first read) is kept."""
+        own = self.__dict__
+        if own.keys().isdisjoint(fields):
+            own.update(fields)
+        else:
+            for field, value in fields.items():
+                own.setdefault(field, value)
+        if "_later" in own and own.keys() >= LATER_FIELDS:
+            del own["_later"]
 
     def _values(self) -> tuple[Any, ...]:
         if "_later" in self.__dict__:

@@ -98,6 +98,13 @@ def _card_json(c: CardStats, *, traps: bool) -> dict[str, Any]:
     return out
 
 
+def _topics_json(stats: Stats) -> list[dict[str, Any]]:
+    return [
+        {"topic": g.key, "title": g.title, "rank": i if g.weakness else None, **_group_json(g)}
+        for i, g in enumerate(stats.topics, 1)
+    ]
+
+
 def to_json(stats: Stats, *, cards: bool = False) -> dict[str, Any]:
     """The report as plain data, schema version 1 (see report.schema.json)."""
     t = stats.totals
@@ -124,10 +131,7 @@ def to_json(stats: Stats, *, cards: bool = False) -> dict[str, Any]:
             {"days": r.days, "reviews": r.reviews, "again": r.again, "rate": _r(r.rate)}
             for r in stats.retention
         ],
-        "topics": [
-            {"topic": g.key, "title": g.title, "rank": i if g.weakness else None, **_group_json(g)}
-            for i, g in enumerate(stats.topics, 1)
-        ],
+        "topics": _topics_json(stats),
         "weak_topics": [
             {
                 "topic": g.key,
@@ -225,7 +229,7 @@ def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
 
 def topics_csv(stats: Stats) -> str:
     """One row per topic, weakest first (never-studied topics last, with empty weakness)."""
-    return _csv(TOPIC_COLUMNS, to_json(stats)["topics"])
+    return _csv(TOPIC_COLUMNS, _topics_json(stats))  # the JSON's `topics`, not the whole document
 
 
 def cards_csv(stats: Stats) -> str:
