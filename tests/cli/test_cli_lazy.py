@@ -88,14 +88,18 @@ def test_an_unknown_or_missing_command_reads_the_same(args: list[str]):
 
 # Runs `idrill ARGS` in a fresh interpreter and lists which of the modules named in WATCH it loaded.
 _LOADED = """
-import os, sys, runpy
+import atexit, os, sys, runpy
+
+def report():  # at exit: a report ends through `speedups.finish`, which runs the exit handlers
+    watch = os.environ["WATCH"].split()
+    print("LOADED:", *sorted(m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in watch)))
+
+atexit.register(report)
 sys.argv = ["idrill", *sys.argv[1:]]
 try:
     runpy.run_module("interview_drill", run_name="__main__")
 except SystemExit:
     pass
-watch = os.environ["WATCH"].split()
-print("LOADED:", *sorted(m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in watch)))
 """
 
 
