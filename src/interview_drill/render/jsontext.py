@@ -44,6 +44,36 @@ def _write(doc: Any) -> str:
     append = out.append
     enc = encode_basestring
     seen: set[int] = set()  # containers on the current path: a cycle is the standard library's error
+    # (a flat dict's keys, its indent) → (`"key": ` of each, its opening, separator and closing)
+    layouts: dict[tuple[tuple[Any, ...], str], tuple[list[str], str, str, str]] = {}
+
+    def flat(d: dict[Any, Any], pad: str, enc: Any = enc, str_: type = str, int_: type = int) -> str | None:
+        """A dict of scalars (a report's rows: thousands of traps, cards) in one string, or None."""
+        layout = layouts.get((tuple(d), pad))
+        if layout is None:
+            if not all(type(k) is str for k in d):
+                return None
+            inner = pad + "  "
+            heads = [enc(k) + ": " for k in d]
+            layout = layouts[(tuple(d), pad)] = (heads, "{\n" + inner, ",\n" + inner, "\n" + pad + "}")
+        heads, opening, sep, closing = layout
+        parts: list[str] = []
+        add = parts.append
+        for head, v in zip(heads, d.values()):  # noqa: B905 (the same length: the keys of `d`)
+            t = type(v)
+            if t is str_:
+                add(head + enc(v))
+            elif t is int_:
+                add(head + int.__repr__(v))
+            elif v is None:
+                add(head + "null")
+            elif t is float:
+                add(head + _float(v))
+            elif t is bool:
+                add(head + ("true" if v else "false"))
+            else:
+                return None
+        return opening + sep.join(parts) + closing
 
     def value(o: Any, pad: str) -> None:
         t = type(o)
@@ -89,8 +119,11 @@ def _write(doc: Any) -> str:
             sep = "[\n" + inner
             for v in o:
                 append(sep)
-                value(v, inner)
                 sep = ",\n" + inner
+                if type(v) is dict and v and (text := flat(v, inner)) is not None:
+                    append(text)
+                else:
+                    value(v, inner)
             append("\n" + pad + "]")
             seen.discard(id(o))
         else:
