@@ -395,3 +395,53 @@ def test_a_warm_start_does_not_import_the_parsers_or_the_validation(isolated_hom
     )
     assert "'yaml'" in cold.stdout and "'pydantic'" in cold.stdout  # the cold run parsed and validated
     assert warm.stdout.strip() == "[]"
+
+
+def test_an_entry_is_mapped_and_keeps_its_version_when_the_cache_is_rewritten(
+    cache_all, isolated_home: Path, tmp_path: Path
+):
+    """Cards decode their answers from the mapped entry later: rewriting the cache meanwhile (a new
+    file renamed over the old, as every write does) must not change what they read."""
+    import mmap
+
+    folder = tmp_path / "bank"
+    shutil.copytree(SAMPLE_BANK, folder)
+    files = sorted(folder.glob("*.yaml"))
+    cold = load_files(files, cache=False).cards
+    load_files(files)
+    store = BankCache.default()
+    key = store.key(files[0], files[0].stat())
+    assert isinstance(store.read(key), mmap.mmap) == (os.name == "posix")
+    warm = load_files(files).cards
+    for entry in cache_dir(isolated_home).iterdir():  # every entry rewritten with other bytes
+        raw = entry.read_bytes()
+        entry.unlink()
+        entry.write_bytes(raw.replace(b"sample", b"SAMPLE"))
+    assert [c.model_dump() for c in warm] == [c.model_dump() for c in cold]
+
+
+def test_an_entry_that_cannot_be_mapped_is_read(cache_all, monkeypatch: pytest.MonkeyPatch):
+    import mmap
+
+    files = sorted(SAMPLE_BANK.glob("*.yaml"))
+    cold = load_files(files, cache=False).cards
+    load_files(files)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no mapping on this file system")
+
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    warm = load_files(files).cards
+    assert all("_later" in c.__dict__ for c in warm)  # from the cache, not parsed again
+    assert [c.model_dump() for c in warm] == [c.model_dump() for c in cold]
+
+
+def test_an_empty_or_truncated_entry_is_a_miss(cache_all, isolated_home: Path):
+    files = sorted(SAMPLE_BANK.glob("*.yaml"))
+    cold = load_files(files, cache=False).cards
+    load_files(files)
+    entries = sorted(cache_dir(isolated_home).iterdir())
+    entries[0].write_bytes(b"")
+    entries[1].write_bytes(entries[1].read_bytes()[: len(entries[1].read_bytes()) // 2])
+    again = load_files(files).cards
+    assert [c.model_dump() for c in again] == [c.model_dump() for c in cold]

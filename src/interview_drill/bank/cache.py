@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import mmap
 import os
 import stat
 import sys
@@ -27,7 +28,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from interview_drill.domain.cards import (
     FIELDS,
@@ -39,7 +40,7 @@ from interview_drill.domain.cards import (
     Number,
 )
 from interview_drill.errors import UsageError
-from interview_drill.paths import read_regular
+from interview_drill.paths import open_regular
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
 # checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
@@ -61,6 +62,26 @@ def worth_caching(files: Iterable[Path]) -> bool:
 
 
 _MAX_ENTRY_BYTES = 512 * 1024 * 1024  # far above any entry of a 5 MB bank file
+# An entry's bytes: mapped where the system can (POSIX), else read.
+Entry = bytes | mmap.mmap
+
+
+def _mapped(fh: BinaryIO) -> mmap.mmap | None:
+    """The open entry mapped read-only, or None (not POSIX, empty, or a file system that cannot).
+
+    Reading 17 MB of entries into fresh memory costs ~10 ms of page faults and copying; a mapping of
+    the page cache ~0.2 ms, and the cards' answers are then decoded from it in place when read. An
+    entry is never written in place (always a new file, renamed over the old), so a mapping keeps
+    the version it was opened on, whatever writes the cache afterwards.
+    """
+    if os.name != "posix" or os.fstat(fh.fileno()).st_size == 0:
+        return None
+    try:
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+
+
 # A file written this shortly before it was read might be written again without changing its stat
 # (file clocks tick in jiffies, FAT's in 2 s): such an entry is trusted only after a look at the bytes.
 RACY_NS = 2_000_000_000
@@ -125,15 +146,19 @@ class BankCache:
     def _entry(self, key: dict[str, Any]) -> Path:
         return self.folder / (hashlib.sha256(key["path"].encode()).hexdigest()[:32] + ".json")
 
-    def read(self, key: dict[str, Any]) -> bytes | None:
+    def read(self, key: dict[str, Any]) -> Entry | None:
         """The raw entry for the file `key` describes (not yet checked), or None."""
         try:  # a FIFO or a device planted in the cache folder is a miss, never a hang
-            return read_regular(self._entry(key), what="a cache entry", limit=_MAX_ENTRY_BYTES)
+            fh = open_regular(self._entry(key), what="a cache entry", limit=_MAX_ENTRY_BYTES)
+            if fh is None:
+                return None
+            with fh:
+                return _mapped(fh) or fh.read(_MAX_ENTRY_BYTES + 1)
         except (OSError, UsageError):
             return None
 
     def get(
-        self, key: dict[str, Any], blob: bytes | None = None, content_crc32: int | None = None
+        self, key: dict[str, Any], blob: Entry | None = None, content_crc32: int | None = None
     ) -> Hit | None:
         """The cards of the file `key` describes, or None. `blob`: what `read` gave.
 
@@ -146,7 +171,9 @@ class BankCache:
             blob = self.read(key) if blob is None else blob
             if blob is None:
                 return None
-            end = blob.index(b"\n")
+            end = blob.find(b"\n")
+            if end < 0 or len(blob) > _MAX_ENTRY_BYTES:
+                return None
             stored = json.loads(blob[:end])
             crc, heads_len = stored.pop("body_crc32", None), stored.pop("heads_bytes", None)
             content, read_ns = stored.pop("content_crc32", None), stored.pop("read_ns", None)

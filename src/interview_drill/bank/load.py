@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from interview_drill import speedups
-from interview_drill.bank.cache import BankCache, Hit, worth_caching
+from interview_drill.bank.cache import BankCache, Entry, Hit, worth_caching
 from interview_drill.bank.discover import bank_files, decode, iter_bank_paths, read_bytes
 from interview_drill.bank.exercises import check_exercises
 from interview_drill.bank.messages import MAX_PROBLEMS_PER_FILE, capped, escape, format_loc
@@ -161,7 +161,7 @@ class _Fetched:
     raw: bytes | None
     problems: list[str]
     key: dict[str, Any] | None = None
-    entry: bytes | None = None
+    entry: Entry | None = None
     read_ns: int = 0  # when `raw` was read, on the system clock
     content_crc32: int = 0  # of `raw` (with a key), or of the bytes the `hit` was made from
     hit: Hit | None = None
