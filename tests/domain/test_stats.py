@@ -392,3 +392,26 @@ def test_the_weakest_cards_are_ranked_by_weakness_then_recall_then_id():
     )  # type: ignore[union-attr]
     assert st.weakest_cards("t", 10) == ranked and len(ranked) == 7
     assert len({c.weakness.score for c in ranked}) == 3  # ties, broken by id  # type: ignore[union-attr]
+
+
+def test_the_first_few_traps_are_those_of_the_whole_ranking():
+    """The terminal and most reports show the first few traps: found without ranking them all."""
+    import random
+
+    from interview_drill.domain.figures.stats import RankedTraps
+
+    rng = random.Random(7)
+    cards = {f"c{k}": card(f"c{k}", rng.choice(["a", "b", "c"]), traps=("t0", "t1", "t2")) for k in range(60)}
+    counts = {
+        (cid, i): rng.randint(1, 4) for cid in cards for i in range(3) if rng.random() < 0.7
+    }  # many ties
+    whole = sorted(counts.items(), key=lambda kv: (-kv[1], cards[kv[0][0]].topic, kv[0][0], kv[0][1]))
+    expected = [(cid, i, n) for (cid, i), n in whole]
+    for n in (0, 1, 5, 10, len(counts) // 4 - 1, len(counts), len(counts) + 3):
+        first = RankedTraps(counts, cards)[:n]  # before anything ranked them all
+        assert [(t.card.id, t.index, t.count) for t in first] == expected[:n], n
+    ranked = RankedTraps(counts, cards)
+    assert len(ranked) == len(counts) and bool(ranked)
+    assert [(t.card.id, t.index, t.count) for t in ranked] == expected
+    assert ranked[3].text == cards[expected[3][0]].traps[expected[3][1]]
+    assert ranked == list(RankedTraps(counts, cards)) and not RankedTraps({}, cards)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from interview_drill.domain.cards import SENIORITIES, Card
 from interview_drill.domain.clock import day_start, study_day
@@ -177,7 +177,7 @@ class Stats:
     cards: list[CardStats]  # in bank order
     forecast: list[ForecastDay]
     activity: Activity
-    traps: list[TrapStat]  # most often fallen for first
+    traps: Sequence[TrapStat]  # most often fallen for first (`RankedTraps`)
     numbers: NumbersQuiz | None  # None when the quiz was not used in the last 30 days
     filters: dict[str, Any] = field(default_factory=dict)
     coding: CodingFigures | None = None  # None when no selected card has a runnable exercise
@@ -357,7 +357,62 @@ def compute(
     )
 
 
-def trap_stats(marked: Iterable[tuple[str, str]], index: Mapping[str, Card]) -> list[TrapStat]:
+class RankedTraps(Sequence[TrapStat]):
+    """Traps fallen for, most often first (ties by topic, card id, trap index), ranked only as far
+    as they are read: the terminal and most reports show the first few of thousands, which
+    `heapq.nsmallest` finds without sorting, or making a `TrapStat` for, all of them."""
+
+    def __init__(self, counts: Mapping[tuple[str, int], int], cards: Mapping[str, Card]) -> None:
+        self._counts = counts
+        self._cards = cards
+
+    def _key(self, item: tuple[tuple[str, int], int]) -> tuple[int, str, str, int]:
+        (cid, i), n = item
+        return (-n, self._cards[cid].topic, cid, i)
+
+    def _stat(self, item: tuple[tuple[str, int], int]) -> TrapStat:
+        (cid, i), n = item
+        return TrapStat(self._cards[cid], i, n)
+
+    @cached_property
+    def _ranked(self) -> list[TrapStat]:
+        return [self._stat(item) for item in sorted(self._counts.items(), key=self._key)]
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    @overload
+    def __getitem__(self, index: int) -> TrapStat: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TrapStat]: ...
+
+    def __getitem__(self, index: int | slice) -> TrapStat | list[TrapStat]:
+        if (
+            isinstance(index, slice)
+            and "_ranked" not in self.__dict__
+            and not index.start
+            and index.step in (None, 1)
+            and index.stop is not None
+            and 0 <= index.stop < len(self._counts) // 4
+        ):
+            return [
+                self._stat(item) for item in heapq.nsmallest(index.stop, self._counts.items(), key=self._key)
+            ]
+        return self._ranked[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RankedTraps({self._ranked!r})"
+
+
+def trap_stats(marked: Iterable[tuple[str, str]], index: Mapping[str, Card]) -> RankedTraps:
     """Traps marked as fallen for, counted per card and trap; unknown cards and indices are skipped."""
     counts: dict[tuple[str, int], int] = defaultdict(int)
     cards: dict[str, Card] = {}
@@ -377,8 +432,7 @@ def trap_stats(marked: Iterable[tuple[str, str]], index: Mapping[str, Card]) -> 
             if i < n:
                 counts[(cid, i)] += 1
                 cards[cid] = card
-    ranked = sorted((-n, cards[cid].topic, cid, i) for (cid, i), n in counts.items())
-    return [TrapStat(cards[cid], i, -n) for n, _, cid, i in ranked]
+    return RankedTraps(counts, cards)
 
 
 def _trap_indices(raw: Any) -> tuple[int, ...]:
