@@ -91,14 +91,16 @@ class BankFileModel(BaseModel):
     cards: Annotated[list[CardModel], Field(min_length=1)]
 
 
-_number, _follow_up = cards.Number, cards.FollowUp
+_make = tuple.__new__  # a named tuple from its values, without the Python-level constructor
 
 
 def _fields(model: CardModel, topic: str) -> dict[str, Any]:
-    """A validated card's fields as `domain.cards.Card` holds them (in `FIELDS` order)."""
-    fields = dict(model.__dict__)  # pydantic keeps the fields in their order
-    fields["numbers"] = [_number(n.figure, n.about) for n in model.numbers]
-    fields["follow_ups"] = [_follow_up(f.question, f.answer) for f in model.follow_ups]
+    """A validated card's fields as `domain.cards.Card` holds them (in `FIELDS` order): the model's
+    own dict (it keeps its fields in their order), which nothing else holds once it is converted."""
+    fields = model.__dict__
+    number, follow_up = cards.Number, cards.FollowUp
+    fields["numbers"] = [_make(number, (n.figure, n.about)) for n in model.numbers]
+    fields["follow_ups"] = [_make(follow_up, (f.question, f.answer)) for f in model.follow_ups]
     fields["topic"] = topic
     return fields
 

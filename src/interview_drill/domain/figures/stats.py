@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
@@ -376,10 +376,15 @@ class RankedTraps(Sequence[TrapStat]):
 
     @cached_property
     def _ranked(self) -> list[TrapStat]:
-        return [self._stat(item) for item in sorted(self._counts.items(), key=self._key)]
+        cards = self._cards  # sorting tuples made in one pass beats a key function per item
+        ranked = sorted((-n, cards[cid].topic, cid, i) for (cid, i), n in self._counts.items())
+        return [TrapStat(cards[cid], i, -n) for n, _, cid, i in ranked]
 
     def __len__(self) -> int:
         return len(self._counts)
+
+    def __iter__(self) -> Iterator[TrapStat]:
+        return iter(self._ranked)
 
     @overload
     def __getitem__(self, index: int) -> TrapStat: ...
