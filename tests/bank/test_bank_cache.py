@@ -445,3 +445,16 @@ def test_an_empty_or_truncated_entry_is_a_miss(cache_all, isolated_home: Path):
     entries[1].write_bytes(entries[1].read_bytes()[: len(entries[1].read_bytes()) // 2])
     again = load_files(files).cards
     assert [c.model_dump() for c in again] == [c.model_dump() for c in cold]
+
+
+def test_no_two_warm_cards_share_a_list(cache_all):
+    """marshal writes an object met twice as a reference to the first: a list shared by two cards'
+    heads would come back as one list, and an edit of one card would change the other."""
+    files = sorted(builtin_bank_dir().glob("*.yaml"))
+    load_files(files)
+    cards = load_files(files).cards
+    owners: dict[int, str] = {}
+    for c in cards:
+        for name in ("traps", "tags", "related", "aliases", "outline", "numbers", "follow_ups"):
+            value = getattr(c, name)
+            assert owners.setdefault(id(value), c.id) == c.id, (name, c.id)

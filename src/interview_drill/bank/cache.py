@@ -315,19 +315,20 @@ _SHARED = ("topic", "seniority", "frequency", "kind")
 _SHARED_LISTS = ("tags", "related")
 
 
+_HEAD_ORDER = tuple(name for name in FIELDS if name not in LATER_FIELDS)
+
+
 def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, str], bytes]:
     """A card's head (its fields but the later ones, in field order), its text and its answer's bytes."""
-    values = {name: getattr(card, name) for name in FIELDS if name not in LATER_FIELDS}
+    own = card.__dict__ if "_later" not in card.__dict__ else {n: getattr(card, n) for n in FIELDS}
+    values = {name: own[name] for name in _HEAD_ORDER}
+    intern = sys.intern
     for name in _SHARED:
-        values[name] = sys.intern(values[name])
+        values[name] = intern(values[name])
     for name in _SHARED_LISTS:
-        values[name] = [sys.intern(v) for v in values[name]]
-    answer = (
-        list(card.outline),
-        [(n.figure, n.about) for n in card.numbers],
-        [(f.question, f.answer) for f in card.follow_ups],
-    )
-    return values, (card.question, card.source), marshal.dumps(answer)
+        values[name] = list(map(intern, values[name]))
+    answer = (own["outline"], list(map(tuple, own["numbers"])), list(map(tuple, own["follow_ups"])))
+    return values, (own["question"], own["source"]), marshal.dumps(answer)
 
 
 class _Texts:
