@@ -75,6 +75,17 @@ def _write(doc: Any) -> str:
                 return None
         return opening + sep.join(parts) + closing
 
+    def enter(o: Any, empty: str, pad: str) -> str | None:
+        """A container's inner indent, once it is known to be neither empty (then written whole)
+        nor already on the current path (a cycle: the standard library's error)."""
+        if not o:
+            append(empty)
+            return None
+        if id(o) in seen:
+            raise _Unusual
+        seen.add(id(o))
+        return pad + "  "
+
     def value(o: Any, pad: str) -> None:
         t = type(o)
         if t is str:
@@ -90,13 +101,9 @@ def _write(doc: Any) -> str:
         elif t is float:
             append(_float(o))
         elif t is dict:
-            if not o:
-                append("{}")
+            inner = enter(o, "{}", pad)
+            if inner is None:
                 return
-            if id(o) in seen:
-                raise _Unusual
-            seen.add(id(o))
-            inner = pad + "  "
             sep = "{\n" + inner
             for k, v in o.items():
                 if type(k) is not str:
@@ -109,13 +116,9 @@ def _write(doc: Any) -> str:
             append("\n" + pad + "}")
             seen.discard(id(o))
         elif t is list or t is tuple:
-            if not o:
-                append("[]")
+            inner = enter(o, "[]", pad)
+            if inner is None:
                 return
-            if id(o) in seen:
-                raise _Unusual
-            seen.add(id(o))
-            inner = pad + "  "
             sep = "[\n" + inner
             for v in o:
                 append(sep)
