@@ -11,6 +11,7 @@ import shlex
 import shutil
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ class Tmux:
     def __init__(
         self, home: Path, width: int, height: int, command: str, extra_env: dict[str, str] | None = None
     ):
-        self.socket = f"idrill-test-{os.getpid()}-{id(self)}"
+        # A name never used before: `id(self)` could be a closed Tmux's, whose server may still be
+        # shutting down after `kill-server`, and a new session would connect to it and fail.
+        self.socket = f"idrill-test-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.width, self.height = width, height
         variables = {**env(home), **(extra_env or {})}
         variables.pop("COLUMNS"), variables.pop("LINES")  # the pane's size, not a pinned one
