@@ -29,11 +29,13 @@ _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 
 def inert_json(text: str) -> str:
     """JSON text (from `json.dumps(..., ensure_ascii=False)`) with DEL, C1 controls and line separators escaped."""
-    if "\x7f" not in text:
-        if text.isascii():
+    if text.isascii():  # a one-byte string: the search for DEL is a memchr
+        if "\x7f" not in text:
             return text
+    else:
         raw = text.encode("utf-8", "surrogatepass")  # json.dumps keeps a lone surrogate as it is
-        if b"\xe2\x80\xa8" not in raw and b"\xe2\x80\xa9" not in raw and not _C1_UTF8.search(raw):
+        fixed = (b"\x7f", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+        if not any(b in raw for b in fixed) and not _C1_UTF8.search(raw):
             return text
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
