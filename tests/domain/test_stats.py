@@ -6,6 +6,7 @@ exactly `stability` days (the definition of stability), whatever the decay param
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 
@@ -392,6 +393,9 @@ def test_the_weakest_cards_are_ranked_by_weakness_then_recall_then_id():
     )  # type: ignore[union-attr]
     assert st.weakest_cards("t", 10) == ranked and len(ranked) == 7
     assert len({c.weakness.score for c in ranked}) == 3  # ties, broken by id  # type: ignore[union-attr]
+    assert st.by_topic is not None  # compute's grouping, reused; a Stats made without it groups itself
+    assert dataclasses.replace(st, by_topic=None).weakest_cards("t", 10) == ranked
+    assert st.weakest_cards("no-such-topic") == []
 
 
 def test_the_first_few_traps_are_those_of_the_whole_ranking():

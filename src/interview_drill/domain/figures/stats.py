@@ -183,6 +183,8 @@ class Stats:
     numbers: NumbersQuiz | None  # None when the quiz was not used in the last 30 days
     filters: dict[str, Any] = field(default_factory=dict)
     coding: CodingFigures | None = None  # None when no selected card has a runnable exercise
+    # `cards` by topic, as `compute` grouped them (the weakest cards are looked for in a few topics)
+    by_topic: Mapping[str, Sequence[CardStats]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def studied(self) -> bool:
@@ -203,14 +205,16 @@ class Stats:
 
     def weakest_cards(self, topic: str, n: int = 3) -> list[CardStats]:
         """A topic's studied cards, weakest first (what to review tonight)."""
-        return heapq.nsmallest(n, self._studied_by_topic.get(topic, ()), key=_weakest_first)
+        studied = [c for c in self._by_topic.get(topic, ()) if c.state.phase]  # `CardStats.studied`
+        return heapq.nsmallest(n, studied, key=_weakest_first)
 
     @cached_property
-    def _studied_by_topic(self) -> dict[str, list[CardStats]]:
+    def _by_topic(self) -> Mapping[str, Sequence[CardStats]]:
+        if self.by_topic is not None:
+            return self.by_topic
         by_topic: dict[str, list[CardStats]] = defaultdict(list)
         for c in self.cards:
-            if c.state.phase:  # studied (`CardStats.studied`, without a property call per card)
-                by_topic[c.card.topic].append(c)
+            by_topic[c.card.topic].append(c)
         return by_topic
 
 
@@ -356,6 +360,7 @@ def compute(
         numbers=numbers,
         filters=dict(filters or {}),
         coding=coding_figures(cards, summary.checks),
+        by_topic=by_topic,
     )
 
 
