@@ -373,20 +373,19 @@ class RankedTraps(Sequence[TrapStat]):
         self._counts = counts
         self._cards = cards
 
-    def _key(self, item: tuple[tuple[str, int], int]) -> tuple[int, str, str, int]:
-        (cid, i), n = item
-        return (-n, self._cards[cid].topic, cid, i)
+    def _order(self) -> Iterator[tuple[int, str, str, int]]:
+        """Each trap as the tuple it ranks by: (-count, topic, card id, trap index). Sorting tuples
+        made in one pass beats a key function per item."""
+        cards = self._cards
+        return ((-n, cards[cid].topic, cid, i) for (cid, i), n in self._counts.items())
 
-    def _stat(self, item: tuple[tuple[str, int], int]) -> TrapStat:
-        (cid, i), n = item
-        return TrapStat(self._cards[cid], i, n)
+    def _made(self, order: Iterable[tuple[int, str, str, int]]) -> list[TrapStat]:
+        cards, make = self._cards, tuple.__new__  # the named tuple's own constructor is a Python function
+        return [make(TrapStat, (cards[cid], i, -n)) for n, _, cid, i in order]
 
     @cached_property
     def _ranked(self) -> list[TrapStat]:
-        cards = self._cards  # sorting tuples made in one pass beats a key function per item
-        ranked = sorted((-n, cards[cid].topic, cid, i) for (cid, i), n in self._counts.items())
-        make = tuple.__new__  # the named tuple's own constructor is a Python function
-        return [make(TrapStat, (cards[cid], i, -n)) for n, _, cid, i in ranked]
+        return self._made(sorted(self._order()))
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -409,9 +408,7 @@ class RankedTraps(Sequence[TrapStat]):
             and index.stop is not None
             and 0 <= index.stop < len(self._counts) // 4
         ):
-            return [
-                self._stat(item) for item in heapq.nsmallest(index.stop, self._counts.items(), key=self._key)
-            ]
+            return self._made(heapq.nsmallest(index.stop, self._order()))
         return self._ranked[index]
 
     def __eq__(self, other: object) -> bool:
