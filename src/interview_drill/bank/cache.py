@@ -307,15 +307,13 @@ def _module_identity(package: str, file: str) -> bytes:
 # answer that card's answer, so a command over 10,000 cards that shows a few of them (stats, a report,
 # the drill) never decodes the rest. tests/bank/test_bank_cache.py and test_bank_lazy.py check that
 # a rebuilt card equals the validated one in every respect.
-_HEAD_NAMES = frozenset(FIELDS) - LATER_FIELDS
+_HEAD_ORDER = tuple(name for name in FIELDS if name not in LATER_FIELDS)  # a head's keys, in order
+_HEAD_NAMES = frozenset(_HEAD_ORDER)
 
 # Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
 # writes every repeat as a back-reference, so a warm load makes one object for all of them.
 _SHARED = ("topic", "seniority", "frequency", "kind")
 _SHARED_LISTS = ("tags", "related")
-
-
-_HEAD_ORDER = tuple(name for name in FIELDS if name not in LATER_FIELDS)
 
 
 def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, str], bytes]:

@@ -5,9 +5,10 @@ What a *valid* card is lives in `card_schema.py` (pydantic models with the same 
 now or when the bank cache entry it was rebuilt from was written (`Card.from_fields`, for the cache
 and the schema only). A warm start thus never imports pydantic (~45 ms of a ~200 ms start).
 
-A card's text (`LATER_FIELDS`: question, source, and the answer: outline, numbers, follow-ups) may be supplied later by whoever built the card (`Card.from_fields(..., read=...)`):
-the bank cache decodes a card's text only when something reads it, so a command over 10,000 cards
-that shows a few decodes only those. Anything that reads the whole card (==, `model_dump`,
+A card's text (`LATER_FIELDS`: question, source, and the answer: outline, numbers, follow-ups) may
+be supplied later by whoever built the card (`Card.from_fields(..., read=...)`): the bank cache
+decodes a card's text only when something reads it, so a command over 10,000 cards that shows a few
+decodes only those. Anything that reads the whole card (==, `model_dump`,
 `to_json`, repr, copy, pickle) reads it too.
 """
 
@@ -174,31 +175,32 @@ class Card:
         if "_later" in own and own.keys() >= LATER_FIELDS:
             del own["_later"]
 
-    def _values(self) -> tuple[Any, ...]:
+    def _whole(self) -> dict[str, Any]:
+        """Every field, in FIELDS order, the later ones read first (a cached `content_hash` is none)."""
         if "_later" in self.__dict__:
             self._read_later(None)
-        fields = self.__dict__
-        return tuple(fields[name] for name in FIELDS)
+        own = self.__dict__
+        return {name: own[name] for name in FIELDS}
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, Card)
-        return self._values() == other._values()
+        return self._whole() == other._whole()
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}" for name, value in zip(FIELDS, self._values(), strict=True))
+        shown = ", ".join(f"{name}={value!r}" for name, value in self._whole().items())
         return f"Card({shown})"
 
     def __getstate__(self) -> dict[str, Any]:  # copy, deepcopy, pickle: the whole card, answer read
-        return dict(zip(FIELDS, self._values(), strict=True))
+        return self._whole()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
     def model_dump(self, *, include: Collection[str] | None = None) -> dict[str, Any]:
         """The card's fields (not its topic) as plain data, in field order; `include`: only these."""
-        values = dict(zip(FIELDS, self._values(), strict=True))
+        values = self._whole()
         names = CARD_FIELDS if include is None else [n for n in CARD_FIELDS if n in include]
         return {name: _plain(values[name]) for name in names}
 
