@@ -28,6 +28,7 @@ DaysOpt = Annotated[
 
 
 def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
+    """The figures of `stats` and `report`, kept to the end of the process (see `speedups.finish`)."""
     filters = {
         "topic": list(flt.topics),
         "level": list(flt.levels),
@@ -39,7 +40,9 @@ def _stats(ws: Workspace, flt: CardFilter, days: int) -> Stats:
     with speedups.long_lived():  # the figures of 10,000 cards (and their modules) live until the end
         from interview_drill.app.figures import stats_for
 
-        return stats_for(ws, cards, days=days, whole_history=not flt.active, filters=filters)
+        figures = stats_for(ws, cards, days=days, whole_history=not flt.active, filters=filters)
+    speedups.keep_to_the_end(ws, figures)  # never freed: the process ends after the output
+    return figures
 
 
 @commands.command("stats")
@@ -49,7 +52,6 @@ def stats_command(filters: Filters = Filters(), days: DaysOpt = 30, opts: Common
     flt = filters.check(ws.bank)
     console = opts.console()
     figures = _stats(ws, flt, days)
-    speedups.keep_to_the_end(ws, figures)  # never freed: the process ends after the output
     from interview_drill.render.stats import render_stats  # after the bank: its imports are done
 
     console.print(render_stats(figures))
@@ -114,7 +116,6 @@ def report_command(
     ws = opts.workspace(readonly=True)
     flt = filters.check(ws.bank)
     figures = _stats(ws, flt, days)
-    speedups.keep_to_the_end(ws, figures)  # never freed: the process ends after the output
     text = render(figures, fmt, cards=per_card)
     if fmt == "md" and (found := _leeches(ws, figures)):
         from interview_drill.render.leeches import leeches_markdown
