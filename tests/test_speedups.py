@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses  # at module level: the string annotations below (InitVar, ClassVar) name these
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -465,3 +466,61 @@ def test_under_a_profiler_or_a_tracer_the_ordinary_exit_follows(fake_exit: list[
     finally:
         sys.setprofile(None)
     assert fake_exit == []
+
+
+# ---------------------------------------------------------------- freed memory
+
+_REFAULTS = """
+import resource, sys
+from interview_drill import speedups
+took = speedups.keep_freed_memory()
+
+def faults_of_a_fresh_block():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    block = bytearray(8 * 1024 * 1024)  # zeroed, so every page is touched
+    del block
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+faults_of_a_fresh_block()  # the first one is fresh memory either way
+print(took, faults_of_a_fresh_block(), faults_of_a_fresh_block())
+"""
+
+
+def _glibc() -> bool:
+    import platform
+
+    return sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+
+
+@pytest.mark.skipif(not _glibc(), reason="glibc's mallopt")
+@pytest.mark.parametrize("switch", ["", "1"])
+def test_freed_memory_is_reused_instead_of_touching_fresh_pages(switch: str):
+    env = {**os.environ, speedups.SWITCH: switch}
+    out = subprocess.run(
+        [sys.executable, "-c", _REFAULTS], env=env, capture_output=True, text=True, check=True
+    )
+    took, second, third = out.stdout.split()
+    pages = 8 * 1024 * 1024 // 4096
+    if switch:  # glibc's own policy: the block is given back, and the next one is fresh pages again
+        assert took == "False"
+        assert max(int(second), int(third)) > pages // 2
+    else:  # kept in the heap: the next 8 MB block reuses it
+        assert took == "True"
+        assert int(second) < pages // 10 and int(third) < pages // 10
+
+
+def test_a_cold_load_of_a_big_bank_keeps_freed_memory_and_a_small_or_warm_one_does_not(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("IDRILL_CACHE_DIR", str(tmp_path / "cache"))
+    calls: list[str] = []
+    monkeypatch.setattr(speedups, "keep_freed_memory", lambda: calls.append("kept") or True)
+    files = sorted(SAMPLE_BANK.glob("*.yaml"))
+    monkeypatch.setattr(cache_module, "CACHE_MIN_BYTES", 10**12)  # too small to cache
+    load_files(files)
+    assert calls == []
+    monkeypatch.setattr(cache_module, "CACHE_MIN_BYTES", 0)
+    load_files(files)  # cold: every file parsed
+    assert calls == ["kept"]
+    load_files(files)  # warm: nothing parsed
+    assert calls == ["kept"]

@@ -12,7 +12,9 @@ always kept in `NOTES`), never a crash. The tricks:
 - the code `dataclasses` generates is compiled once and kept in the cache folder
   (`compiled_dataclasses`);
 - a read-only command's bank and figures are never freed, and the process ends without Python's
-  teardown once its output is flushed and its exit handlers ran (`keep_to_the_end`, `finish`).
+  teardown once its output is flushed and its exit handlers ran (`keep_to_the_end`, `finish`);
+- while a big bank is parsed and validated, glibc's malloc keeps the memory it frees for the next
+  file instead of handing it back to the system at once (`keep_freed_memory`).
 """
 
 from __future__ import annotations
@@ -145,6 +147,43 @@ def finish(code: int) -> None:
         note("finish", exc)
         return
     os._exit(code)
+
+
+# ---------------------------------------------------------------- freed memory
+
+# glibc's mallopt parameters (malloc.h) and the largest mmap threshold it accepts on 64 bits
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+MMAP_THRESHOLD_MAX = 32 * 1024 * 1024
+TRIM_THRESHOLD = 256 * 1024 * 1024
+_kept_freed: list[bool] = []  # once per process
+
+
+def keep_freed_memory() -> bool:
+    """Ask glibc's malloc to keep the memory it frees, for reuse, instead of giving it back at once.
+
+    Parsing and validating a bank file makes and frees tens of MB: its bytes, its YAML events, its
+    validated cards, its cache entry. By default glibc returns big blocks (an mmap each) and the top
+    of its heap to the system as soon as they are freed, so the next file touches fresh pages again,
+    and a fresh page costs the kernel ~1-4 µs (zeroing it; more under a hypervisor). A cold
+    validation of 10,000 cards touched ~44,000 pages for a peak of ~24,000. With blocks up to 32 MB
+    taken from the heap and up to 256 MB of free heap kept, freed memory is reused instead. Returns
+    whether the settings took (not glibc, the switch off, or no `mallopt`: nothing changes).
+    """
+    if _kept_freed:
+        return _kept_freed[0]
+    took = False
+    if enabled() and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            mallopt = ctypes.CDLL(None).mallopt
+            took = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX)) and bool(
+                mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+            )
+        except (OSError, AttributeError, ImportError) as exc:
+            note("keep_freed_memory", exc)
+    _kept_freed.append(took)
+    return took
 
 
 # ---------------------------------------------------------------- dataclasses

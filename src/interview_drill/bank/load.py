@@ -180,7 +180,10 @@ def _fetch_all(files: list[Path], store: BankCache | None) -> Iterator[_Fetched]
             if (found := store.lookup(path)) is not None:
                 key, hit = found  # a warm start reads no bank file
                 hits[i] = _Fetched(None, [], key, content_crc32=hit.content_crc32, hit=hit)
-    rest = _prefetch([path for i, path in enumerate(files) if i not in hits], store)
+    misses = [path for i, path in enumerate(files) if i not in hits]
+    if misses and worth_caching(misses):  # MBs to parse: memory freed by one file serves the next
+        speedups.keep_freed_memory()
+    rest = _prefetch(misses, store)
     for i in range(len(files)):
         yield hits[i] if i in hits else next(rest)
 
