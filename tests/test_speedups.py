@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses  # at module level: the string annotations below (InitVar, ClassVar) name these
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -305,7 +306,53 @@ def test_cached_dataclass_code_makes_the_same_classes(plain_dataclasses, tmp_pat
     assert speedups.NOTES == []
     atexit.unregister(speedups._write_dataclass_code)
     speedups._write_dataclass_code(speedups._dataclass_code_path(tmp_path), speedups._dataclass_code)
-    assert speedups._read_dataclass_code(speedups._dataclass_code_path(tmp_path)) == speedups._dataclass_code
+    kept = speedups._read_dataclass_code(speedups._dataclass_code_path(tmp_path))
+    assert {k: marshal.loads(v) for k, v in kept.items()} == speedups._dataclass_code
+
+
+def test_only_the_code_of_the_classes_made_is_decoded(plain_dataclasses, tmp_path: Path):
+    import atexit
+
+    path = speedups._dataclass_code_path(tmp_path)
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    plain = _every_kind_of_dataclass()
+    atexit.unregister(speedups._write_dataclass_code)
+    others = {
+        f"def _f{i}(): return {i}": compile(f"def _f{i}(): return {i}", "<string>", "exec") for i in range(50)
+    }
+    speedups._write_dataclass_code(path, {**speedups._dataclass_code, **others})
+    # a new start: the file read, nothing decoded until a class is made
+    delattr(plain_dataclasses, "exec")
+    speedups._dataclass_code = None
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    codes = speedups._dataclass_code
+    assert codes and all(type(v) is bytes for v in codes.values())
+    again = _every_kind_of_dataclass()
+    assert _behaviour(again) == _behaviour(plain)
+    decoded = [k for k, v in codes.items() if type(v) is not bytes]
+    assert decoded and not set(decoded) & set(others)  # only the texts that came were decoded
+    assert speedups.NOTES == []
+
+
+def test_a_damaged_code_in_the_file_is_compiled_again(plain_dataclasses, tmp_path: Path):
+    import atexit
+
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    plain = _every_kind_of_dataclass()
+    atexit.unregister(speedups._write_dataclass_code)
+    path = speedups._dataclass_code_path(tmp_path)
+    texts = list(speedups._dataclass_code)
+    damaged = [b"not marshal", marshal.dumps(3)]  # undecodable; decodable but no code
+    speedups._write_dataclass_code(path, {t: damaged[i % 2] for i, t in enumerate(texts)})
+    delattr(plain_dataclasses, "exec")
+    speedups._dataclass_code = None
+    speedups.compiled_dataclasses(lambda: tmp_path)
+    assert _behaviour(_every_kind_of_dataclass()) == _behaviour(plain)
+    atexit.unregister(speedups._write_dataclass_code)
+    assert all(
+        type(speedups._dataclass_code[t]) is type(test_a_damaged_code_in_the_file_is_compiled_again.__code__)
+        for t in texts
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"not marshal", b"\x00" * 10, None])
@@ -343,8 +390,12 @@ def test_the_dataclass_code_cache_is_off_with_the_switch_or_a_changed_dataclasse
 def test_a_real_run_keeps_the_dataclass_code_and_reuses_it(tmp_path: Path, switch: str):
     env = {"IDRILL_HOME": str(tmp_path), speedups.SWITCH: switch, "PATH": "/usr/bin:/bin"}
     args = [sys.executable, "-m", "interview_drill", "list", "--no-builtin", "--bank", str(SAMPLE_BANK)]
+    (tmp_path / "cache").mkdir()
+    old_format = tmp_path / "cache" / f"dataclass-code.{sys.implementation.cache_tag}-O0.marshal"
+    old_format.write_bytes(b"the first format, replaced by the first run that writes")
     first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
-    files = list((tmp_path / "cache").glob("dataclass-code.*"))
+    assert old_format.exists() == bool(switch)
+    files = list((tmp_path / "cache").glob("dataclass-code-2.*"))
     assert len(files) == (0 if switch else 1)
     stamps = [f.stat().st_mtime_ns for f in files]
     second = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
@@ -448,7 +499,7 @@ def test_a_real_report_ends_with_all_its_output_and_its_exit_handlers_run(tmp_pa
         [*base, "report", *bank, "-f", "pdf"], capture_output=True, text=True, env=env, timeout=60
     )
     assert bad.returncode == 2 and "unknown format" in bad.stderr
-    assert list((tmp_path / "cache").glob("dataclass-code.*")) != [] or switch == "1"
+    assert list((tmp_path / "cache").glob("dataclass-code-2.*")) != [] or switch == "1"
 
 
 def test_under_a_profiler_or_a_tracer_the_ordinary_exit_follows(fake_exit: list[object]):

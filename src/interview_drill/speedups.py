@@ -188,8 +188,9 @@ def keep_freed_memory() -> bool:
 
 # ---------------------------------------------------------------- dataclasses
 
-DATACLASS_CODE_LIMIT = 8 * 1024 * 1024  # the file holds a few hundred small code objects (~0.3 MB)
-_dataclass_code: dict[str, Any] | None = None  # source text → its compiled code, once installed
+DATACLASS_CODE_LIMIT = 8 * 1024 * 1024  # the file holds a few hundred small code objects (~0.5 MB)
+# source text → its compiled code, once installed: the code's marshal bytes until a class needs it
+_dataclass_code: dict[str, Any] | None = None
 
 
 def compiled_dataclasses(folder: Callable[[], Any]) -> None:
@@ -202,6 +203,10 @@ def compiled_dataclasses(folder: Callable[[], Any]) -> None:
     exit, only when a text was new. It works by giving the `dataclasses` module its own `exec` (the
     name its generated source is run with), which runs the cached code in place of compiling the text:
     the same as `exec(text, ...)` from `dataclasses` (no `__future__` flags there), nothing else.
+
+    The file holds the code of every command's classes (~450), and a command makes ~50 of them: each
+    code is kept as its marshal bytes and decoded when its text comes, so a start decodes ~50 code
+    objects instead of ~450 (~2 ms and ~400 fresh pages less).
     """
     global _dataclass_code
     if not enabled() or _dataclass_code is not None:
@@ -209,12 +214,14 @@ def compiled_dataclasses(folder: Callable[[], Any]) -> None:
     try:
         import builtins
         import dataclasses
+        import marshal
 
         if "exec" in vars(dataclasses):
             raise RuntimeError("dataclasses already has its own exec")
         path = _dataclass_code_path(folder())
-        codes = _read_dataclass_code(path)
+        codes: dict[str, Any] = _read_dataclass_code(path)
         real_exec = builtins.exec
+        code_type = type(compiled_dataclasses.__code__)
         new: list[str] = []
 
         def cached_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
@@ -223,13 +230,21 @@ def compiled_dataclasses(folder: Callable[[], Any]) -> None:
                 globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
             if type(source) is str:
                 code = codes.get(source)
+                if type(code) is bytes:
+                    try:
+                        code = marshal.loads(code)
+                    except (ValueError, EOFError, TypeError):
+                        code = None
+                    if type(code) is not code_type:  # damaged: compiled again, and kept right
+                        code = None
                 if code is None:
-                    code = codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
+                    code = compile(source, "<string>", "exec", dont_inherit=True)
                     if not new:
                         import atexit
 
                         atexit.register(_write_dataclass_code, path, codes)
                     new.append(source)
+                codes[source] = code
                 source = code
             real_exec(source, globals, locals)
 
@@ -243,11 +258,12 @@ def _dataclass_code_path(folder: Any) -> Any:
     from pathlib import Path
 
     tag = f"{sys.implementation.cache_tag}-O{sys.flags.optimize}"
-    return Path(folder) / f"dataclass-code.{tag}.marshal"
+    return Path(folder) / f"dataclass-code-2.{tag}.marshal"  # 2: each code as its marshal bytes
 
 
 def _read_dataclass_code(path: Any) -> dict[str, Any]:
-    """The file's map, or an empty one (missing, not a regular file, too big, damaged, or not a map)."""
+    """The file's map (text → code's marshal bytes), or an empty one (missing, not a regular file,
+    too big, damaged, or not such a map)."""
     import marshal
     import stat
 
@@ -265,10 +281,7 @@ def _read_dataclass_code(path: Any) -> dict[str, Any]:
         return {}
     finally:
         os.close(fd)
-    code_type = type(_read_dataclass_code.__code__)
-    if not isinstance(data, dict) or not all(
-        type(k) is str and type(v) is code_type for k, v in data.items()
-    ):
+    if not isinstance(data, dict) or not all(type(k) is str and type(v) is bytes for k, v in data.items()):
         return {}
     return data
 
@@ -280,8 +293,10 @@ def _write_dataclass_code(path: Any, codes: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(codes))
+        kept = {k: v if type(v) is bytes else marshal.dumps(v) for k, v in codes.items()}
+        tmp.write_bytes(marshal.dumps(kept))
         os.replace(tmp, path)
+        path.with_name(path.name.replace("dataclass-code-2.", "dataclass-code.")).unlink(missing_ok=True)
     except (OSError, ValueError):
         with suppress(OSError):
             tmp.unlink()
