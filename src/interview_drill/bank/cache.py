@@ -26,27 +26,27 @@ import zlib
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from interview_drill.domain.cards import (
     FIELDS,
     LATER_FIELDS,
-    TEXT_PART,
     BankFile,
     Card,
     FollowUp,
     Number,
 )
-from interview_drill.errors import UsageError
+from interview_drill.errors import BankError, UsageError
 from interview_drill.paths import open_regular
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
 # checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
 # the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no pydantic; 7: the question and source apart from
-# the head; 8: every card's text in one list)
-CACHE_FORMAT = 8
+# the head; 8: every card's text in one list; 9: the answers' places and CRC-32s in one table, the texts
+# and answers checked when first read, ids interned)
+CACHE_FORMAT = 9
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
 CACHE_MIN_BYTES = 128 * 1024
@@ -175,23 +175,29 @@ class BankCache:
             if end < 0 or len(blob) > _MAX_ENTRY_BYTES:
                 return None
             stored = json.loads(blob[:end])
-            crc, heads_len = stored.pop("body_crc32", None), stored.pop("heads_bytes", None)
+            crc, heads_len = stored.pop("heads_crc32", None), stored.pop("heads_bytes", None)
             content, read_ns = stored.pop("content_crc32", None), stored.pop("read_ns", None)
-            texts_len = stored.pop("texts_bytes", None)
-            if stored != key or not all(isinstance(v, int) for v in (heads_len, texts_len, content)):
+            texts_crc, texts_len = stored.pop("texts_crc32", None), stored.pop("texts_bytes", None)
+            if stored != key or not all(
+                isinstance(v, int) for v in (heads_len, texts_len, texts_crc, content)
+            ):
                 return None
             if content_crc32 is not None:
                 if content_crc32 != content:
                     return None
             elif not isinstance(read_ns, int) or max(key["mtime_ns"], key["ctime_ns"]) > read_ns - RACY_NS:
                 return None
-            view = memoryview(blob)[end + 1 :]  # the texts are decoded from it in place, when read
-            if crc != zlib.crc32(view):
+            view = memoryview(blob)[end + 1 :]  # texts and answers are decoded from it in place, when read
+            heads_view = view[:heads_len]
+            if crc != zlib.crc32(heads_view):  # the texts and answers are checked when read (_Later)
                 return None
-            topic, title, states = marshal.loads(view[:heads_len])
+            topic, title, heads, table = marshal.loads(heads_view)
             after = heads_len + texts_len
-            cards = _cards_from_states(states, view[heads_len:after], view[after:])
+            later = _Later(self, key["path"], heads, table, view[heads_len:after], texts_crc, view[after:])
+            cards = Card.from_heads(heads, later)
             if not (isinstance(topic, str) and isinstance(title, str) and cards):
+                return None
+            if cards[0].__dict__.keys() != _HEAD_NAMES:
                 return None
             return Hit(topic, title, cards, content)
         except Exception:  # missing, unreadable, corrupt or from another version: a miss
@@ -202,26 +208,32 @@ class BankCache:
         clock); silently does nothing if the cache dir cannot be written."""
         tmp = None
         try:
-            heads: list[Any] = []
-            texts: list[tuple[str, str]] = []
+            heads: list[dict[str, Any]] = []
+            texts: list[str] = []
             answers: list[bytes] = []
+            table: list[int] = []  # each answer's place among those after the texts, and its CRC-32
             at = 0
-            for card in model.cards:  # each answer: where it lies among those after the texts
+            for card in model.cards:
                 values, text, answer = _card_state(card)
-                heads.append((values, (at, at + len(answer))))
-                texts.append(text)
+                heads.append(values)
+                texts += text
                 answers.append(answer)
+                table += (at, zlib.crc32(answer))
                 at += len(answer)
-            first = marshal.dumps((model.topic, model.title, heads))
+            table.append(at)
+            places = b"".join(n.to_bytes(4, "little") for n in table)
+            first = marshal.dumps((model.topic, model.title, heads, places))
             second = marshal.dumps(texts)
             body = first + second + b"".join(answers)
-            # A damaged entry is a miss, never a card that fails when its answer is read later.
+            # A damaged entry is a miss, or, where the damage is in a text or an answer (checked when
+            # first read), a fallback to the bank file: never a card that fails when read.
             head = {
                 **key,
                 "content_crc32": content_crc32,
                 "read_ns": read_ns,
-                "body_crc32": zlib.crc32(body),
+                "heads_crc32": zlib.crc32(first),
                 "heads_bytes": len(first),
+                "texts_crc32": zlib.crc32(second),
                 "texts_bytes": len(second),
             }
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -297,28 +309,31 @@ def _module_identity(package: str, file: str) -> bytes:
 
 
 # A card is stored in three parts: its head (id, topic, level, kind, tags, traps, ...) as a dict,
-# which marshal decodes in C straight into the dict the card holds (`Card.from_fields`: no
-# validation, the values were validated when the entry was written); its text (`TEXT_PART`: question,
-# source), with those of every card of the file in one list after the heads; and its answer
-# (`ANSWER_PART`: outline, numbers, follow-ups) as marshal bytes of its own after that list. Loading
-# decodes only the heads (the question and source were a third of their work; the traps stay, the
-# figures count them). The first read of a question decodes the file's texts at once (a report lists
-# thousands of questions; one marshal call is ~5x cheaper than one per card), the first read of an
-# answer that card's answer, so a command over 10,000 cards that shows a few of them (stats, a report,
-# the drill) never decodes the rest. tests/bank/test_bank_cache.py and test_bank_lazy.py check that
-# a rebuilt card equals the validated one in every respect.
+# which marshal decodes in C straight into the dict the card holds (`Card.from_heads`: no
+# validation, the values were validated when the entry was written); its text (question, source),
+# with those of every card of the file in one list after the heads; and its answer (outline,
+# numbers, follow-ups) as marshal bytes of its own after that list, found through a table of places
+# and CRC-32s stored with the heads. Loading decodes only the heads (the traps stay there: the
+# figures count them) and checks only their CRC-32 (the answers are ~2/3 of an entry's bytes). The
+# first read of a question decodes the file's texts at once (a report lists thousands of questions;
+# one marshal call is ~5x cheaper than one per card), the first read of an answer that card's answer,
+# so a command over 10,000 cards that shows a few of them (stats, a report, the drill) never decodes
+# the rest. tests/bank/test_bank_cache.py and test_bank_lazy.py check that a rebuilt card equals the
+# validated one in every respect.
 _HEAD_ORDER = tuple(name for name in FIELDS if name not in LATER_FIELDS)  # a head's keys, in order
 _HEAD_NAMES = frozenset(_HEAD_ORDER)
 
 # Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
-# writes every repeat as a back-reference, so a warm load makes one object for all of them.
-_SHARED = ("topic", "seniority", "frequency", "kind")
+# writes every repeat as a back-reference, so a warm load makes one object for all of them. Ids are
+# interned too: marshal interns them again when it reads them, so a related id is the very string of
+# the card it names, whichever file that card is in (not a second copy).
+_SHARED = ("id", "topic", "seniority", "frequency", "kind")
 _SHARED_LISTS = ("tags", "related")
 
 
 def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, str], bytes]:
     """A card's head (its fields but the later ones, in field order), its text and its answer's bytes."""
-    own = card.__dict__ if "_later" not in card.__dict__ else {n: getattr(card, n) for n in FIELDS}
+    own = card.__dict__ if card._later is None else {n: getattr(card, n) for n in FIELDS}
     values = {name: own[name] for name in _HEAD_ORDER}
     intern = sys.intern
     for name in _SHARED:
@@ -329,65 +344,81 @@ def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, str], bytes]:
     return values, (own["question"], own["source"]), marshal.dumps(answer)
 
 
-class _Texts:
-    """The texts of one entry's cards, decoded together and written into every card's fields (the
-    dicts the cards were made from, which are theirs: `Card.from_fields`) on the first read."""
+class _Later:
+    """The texts and answers of one entry's cards, read when a card asks (`domain.cards.Later`).
 
-    __slots__ = ("blob", "fields")
+    The heads' CRC-32 vouched for the table; a text or an answer is checked when first read (the
+    texts all at once, an answer on its own). Should one be damaged, the bank file is validated
+    again (`load.validated_afresh`, which also rewrites the entry) and the cards get their fields
+    from it: a damaged entry never makes a card that fails when read.
+    """
 
-    def __init__(self, blob: memoryview) -> None:
-        self.blob: memoryview | None = blob
-        self.fields: list[dict[str, Any]] = []
+    __slots__ = ("store", "path", "heads", "table", "texts_blob", "texts_crc", "texts", "answers", "fresh")
 
-    def supply(self) -> None:
-        if self.blob is None:
-            return
-        texts = marshal.loads(self.blob)
-        if len(texts) != len(self.fields):
-            raise ValueError("not a cached card text")
-        for own, (question, source) in zip(self.fields, texts, strict=True):
-            if "question" not in own:  # else assigned before the first read: kept
-                own["question"] = question
-            if "source" not in own:
-                own["source"] = source
-        self.blob, self.fields = None, []
+    def __init__(
+        self,
+        store: BankCache,
+        path: str,
+        heads: list[dict[str, Any]],
+        table: bytes,
+        texts: memoryview,
+        texts_crc: int,
+        answers: memoryview,
+    ) -> None:
+        if type(table) is not bytes or len(table) != 8 * len(heads) + 4:
+            raise ValueError("not a cached bank file")
+        if int.from_bytes(table[-4:], "little") != len(answers):  # a torn entry: a miss
+            raise ValueError("not a cached bank file")
+        self.store, self.path, self.heads, self.table = store, path, heads, table
+        self.texts_blob: memoryview | None = texts
+        self.texts_crc = texts_crc
+        self.texts: list[str] | None = None  # question and source of each card in turn, once read
+        self.answers = answers
+        self.fresh: dict[str, Card] | None = None  # the file's cards validated again, by id
 
+    def text(self, at: int, name: str) -> str:
+        texts = self.texts if self.texts is not None else self._read_texts()
+        return texts[2 * at + (name == "source")]
 
-def _read_later(
-    answers: memoryview, texts: _Texts, where: tuple[int, int], name: str | None
-) -> dict[str, Any]:
-    """The later fields of the card whose answer lies at `where` (start, end) in `answers`: for a
-    text field, every card of the entry gets its text (`_Texts`); else its answer (both for None).
-    The bytes are the entry's, which its checksum vouched for."""
-    if name is None or name in TEXT_PART:
-        texts.supply()
-        if name is not None:
-            return {}
-    start, end = where
-    outline, numbers, follow_ups = marshal.loads(answers[start:end])
-    return {
-        "outline": outline,
-        "numbers": list(map(Number._make, numbers)),
-        "follow_ups": list(map(FollowUp._make, follow_ups)),
-    }
+    def fields(self, at: int) -> dict[str, Any]:
+        texts = self.texts if self.texts is not None else self._read_texts()
+        table, o = self.table, 8 * at
+        start = int.from_bytes(table[o : o + 4], "little")
+        end = int.from_bytes(table[o + 8 : o + 12], "little")
+        answer = self.answers[start:end]
+        if start > end or zlib.crc32(answer) != int.from_bytes(table[o + 4 : o + 8], "little"):
+            fresh = self._fresh(at)
+            return {name: getattr(fresh, name) for name in LATER_FIELDS}
+        outline, numbers, follow_ups = marshal.loads(answer)
+        return {
+            "question": texts[2 * at],
+            "source": texts[2 * at + 1],
+            "outline": outline,
+            "numbers": list(map(Number._make, numbers)),
+            "follow_ups": list(map(FollowUp._make, follow_ups)),
+        }
 
+    def _read_texts(self) -> list[str]:
+        blob, self.texts_blob = self.texts_blob, None
+        texts = None
+        if blob is not None and zlib.crc32(blob) == self.texts_crc:
+            texts = marshal.loads(blob)
+        if type(texts) is not list or len(texts) != 2 * len(self.heads):
+            texts = []
+            for at in range(len(self.heads)):
+                fresh = self._fresh(at)
+                texts += (fresh.question, fresh.source)
+        self.texts = texts
+        return texts
 
-def _cards_from_states(states: list[Any], texts: memoryview, answers: memoryview) -> list[Card]:
-    """The cards of an entry: `states` are their heads, each with the span of its answer in `answers`."""
-    made = Card.from_fields
-    shared = _Texts(texts)
-    read = partial(_read_later, answers, shared)
-    cards: list[Card] = []
-    append = cards.append
-    size = len(answers)
-    fields = []
-    for values, where in states:
-        start, end = where  # the checksum vouched for the bytes, and the code that wrote them for
-        if not 0 <= start <= end <= size:  # their shape; a span is cheap to check all the same
-            raise ValueError("not a cached card")
-        append(made(values, read, where))
-        fields.append(values)
-    if cards and cards[0].__dict__.keys() != _HEAD_NAMES | {"_later"}:
-        raise ValueError("not a cached card")
-    shared.fields = fields
-    return cards
+    def _fresh(self, at: int) -> Card:
+        """Card `at` as the bank file gives it now (validated again): the fallback of a damaged entry."""
+        if self.fresh is None:
+            from interview_drill.bank.load import validated_afresh
+
+            self.fresh = {card.id: card for card in validated_afresh(Path(self.path), self.store)}
+        card_id = self.heads[at]["id"]
+        card = self.fresh.get(card_id)
+        if card is None:  # the file changed since it was loaded, and its card is gone
+            raise BankError([f"{self.path}: bank: card `{card_id}` is no longer in this file; run again"])
+        return card

@@ -6,7 +6,7 @@ now or when the bank cache entry it was rebuilt from was written (`Card.from_fie
 and the schema only). A warm start thus never imports pydantic (~45 ms of a ~200 ms start).
 
 A card's text (`LATER_FIELDS`: question, source, and the answer: outline, numbers, follow-ups) may
-be supplied later by whoever built the card (`Card.from_fields(..., read=...)`): the bank cache
+be supplied later by whoever built the card (`Card.from_heads`, with a `Later`): the bank cache
 decodes a card's text only when something reads it, so a command over 10,000 cards that shows a few
 decodes only those. Anything that reads the whole card (==, `model_dump`,
 `to_json`, repr, copy, pickle) reads it too.
@@ -14,12 +14,10 @@ decodes only those. Anything that reads the whole card (==, `model_dump`,
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 SENIORITIES = ("screen", "mid", "senior", "staff")
 FREQUENCIES = ("very-common", "common", "occasional")
@@ -76,23 +74,59 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _later_field(name: str) -> property:
-    """A field a card's maker may supply later: read from the card's own dict, where a first read
-    asks the maker for it. A property on these five fields only, not a `__getattr__` on the class:
-    that would take every attribute lookup of every card off CPython's fast path (~3x slower)."""
+class Later(Protocol):
+    """Who supplies the later fields of the cards it made (`Card.from_heads`); `at` is the card's
+    place among them."""
 
-    def get(card: Card) -> Any:
-        own = card.__dict__
-        if name not in own:
-            if "_later" not in own:
-                raise AttributeError(f"'Card' object has no attribute '{name}'")
-            card._read_later(name)
-        return own[name]
+    def text(self, at: int, name: str) -> str:
+        """One field of TEXT_PART of card `at` (the card does not keep it: it stays the maker's)."""
+        ...
+
+    def fields(self, at: int) -> dict[str, Any]:
+        """Every field of LATER_FIELDS of card `at`, for the card to keep."""
+        ...
+
+
+def _later_field(name: str) -> property:
+    """A field a card's maker may supply later: read from the card's own dict, else from the maker.
+    A property on these five fields only, not a `__getattr__` on the class: that would take every
+    attribute lookup of every card off CPython's fast path (~3x slower).
+
+    A question or source is read from the maker every time, not added to the card's dict: a report
+    reads thousands of questions, and one more key would grow every one of those dicts (CPython
+    sizes a dict of the head's 10 keys exactly; an 11th key doubles it, ~200 bytes a card). A field
+    of the answer completes the card (every later field in its dict, no maker left): the few cards
+    whose answer is read are the ones being shown whole.
+    """
 
     def put(card: Card, value: Any) -> None:
         card.__dict__[name] = value
 
-    return property(get, put, doc=f"The card's {name} (see `Card.from_fields`).")
+    if name in TEXT_PART:
+
+        def get(card: Card) -> Any:
+            own = card.__dict__
+            if name in own:
+                return own[name]
+            later = card._later
+            if later is None:
+                raise AttributeError(f"'Card' object has no attribute '{name}'")
+            return later.text(card._at, name)
+
+    else:
+
+        def get(card: Card) -> Any:
+            own = card.__dict__
+            if name not in own:
+                card._read_later(name)
+            return own[name]
+
+    return property(get, put, doc=f"The card's {name} (see `Card.from_heads`).")
+
+
+# The places of cards among their maker's, as shared int objects (a bank file's ~800 cards would
+# otherwise make ~550 ints each: 0-256 are shared by CPython already).
+_PLACES: list[int] = []
 
 
 class Card:
@@ -102,6 +136,11 @@ class Card:
     follow_ups, traps, seniority, frequency, kind, exercise (a `coding` card's runnable exercise:
     the folder `exercises/<name>/` beside the bank file), tags, related, aliases, source, and topic.
     """
+
+    # The fields live in the card's own dict; beside it, who supplies the later ones (None: nobody,
+    # every field is in the dict) and which of its cards this is. Slots, not dict keys: an 11th key
+    # would grow every warm card's dict (see `_later_field`).
+    __slots__ = ("__dict__", "_later", "_at")
 
     id: str
     traps: list[str]
@@ -113,13 +152,15 @@ class Card:
     related: list[str]
     aliases: list[str]
     topic: str
+    _later: Later | None
+    _at: int
     if TYPE_CHECKING:
         question: str
         outline: list[str]
         numbers: list[Number]
         follow_ups: list[FollowUp]
         source: str
-    else:  # the fields its maker may supply later: read through `_later_field` (see from_fields)
+    else:  # the fields its maker may supply later: read through `_later_field` (see from_heads)
         question = _later_field("question")
         outline = _later_field("outline")
         numbers = _later_field("numbers")
@@ -132,6 +173,7 @@ class Card:
         """A validated card from its fields (pydantic's ValidationError when they do not make one)."""
         topic = data.pop("topic", "")
         self.__dict__.update(Card.model_validate(data).__dict__, topic=topic)
+        self._later = None
 
     @classmethod
     def model_validate(cls, data: Any) -> Card:
@@ -141,43 +183,49 @@ class Card:
         return validate_card(data)
 
     @classmethod
-    def from_fields(
-        cls,
-        fields: dict[str, Any],
-        read: Callable[[Any, str | None], dict[str, Any]] | None = None,
-        where: Any = None,
-    ) -> Card:
-        """A card from fields already validated (every name of FIELDS), taken as they are.
-
-        With `read`, `fields` may lack LATER_FIELDS: the first read of one of them adds what
-        `read(where, name)` returns (at least that field; with `name` None, every missing one), or
-        the maker adds them itself (`supply`). `fields` becomes the card's own dict.
-        """
+    def from_fields(cls, fields: dict[str, Any]) -> Card:
+        """A card from fields already validated (every name of FIELDS), taken as they are: `fields`
+        becomes the card's own dict."""
         card = object.__new__(cls)
-        if read is not None:
-            fields["_later"] = (read, where)
         card.__dict__ = fields
+        card._later = None
         return card
 
-    def _read_later(self, name: str | None) -> None:
-        read, where = self.__dict__["_later"]
-        self.supply(read(where, name))
+    @classmethod
+    def from_heads(cls, heads: list[dict[str, Any]], later: Later) -> list[Card]:
+        """Cards from fields already validated, but for LATER_FIELDS, which `later` supplies when
+        read (card `at` of `heads` asks `later` with `at`). Each dict becomes that card's own."""
+        if len(_PLACES) < len(heads):
+            _PLACES.extend(range(len(_PLACES), len(heads)))
+        new = object.__new__
+        cards: list[Card] = []
+        append = cards.append
+        for at, fields in zip(_PLACES, heads, strict=False):  # _PLACES may be longer
+            card = new(cls)
+            card.__dict__ = fields
+            card._later = later
+            card._at = at
+            append(card)
+        return cards
 
-    def supply(self, fields: dict[str, Any]) -> None:
-        """Add later fields its maker read for this card (see `from_fields`); a field the card
-        already holds (assigned before its first read) is kept."""
+    def _read_later(self, name: str | None) -> None:
+        """Every later field from the maker (a field assigned before this read is kept): the card
+        is then whole and plain. `name`: the field asked for, to say it is missing."""
+        later = self._later
+        if later is None:
+            raise AttributeError(f"'Card' object has no attribute '{name}'")
         own = self.__dict__
+        fields = later.fields(self._at)
         if own.keys().isdisjoint(fields):
             own.update(fields)
         else:
             for field, value in fields.items():
                 own.setdefault(field, value)
-        if "_later" in own and own.keys() >= LATER_FIELDS:
-            del own["_later"]
+        self._later = None
 
     def _whole(self) -> dict[str, Any]:
         """Every field, in FIELDS order, the later ones read first (a cached `content_hash` is none)."""
-        if "_later" in self.__dict__:
+        if self._later is not None:
             self._read_later(None)
         own = self.__dict__
         return {name: own[name] for name in FIELDS}
@@ -197,6 +245,7 @@ class Card:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self._later = None
 
     def model_dump(self, *, include: Collection[str] | None = None) -> dict[str, Any]:
         """The card's fields (not its topic) as plain data, in field order; `include`: only these."""
@@ -211,6 +260,9 @@ class Card:
         The hash of the JSON of the TEXT_FIELDS, as the pydantic card model dumped them when the
         hash was first stored (tests/domain/test_models.py checks they still agree).
         """
+        import hashlib  # not at the top: a warm start that hashes no card never loads OpenSSL
+        import json
+
         text = {name: _plain(getattr(self, name)) for name in TEXT_FIELDS}
         blob = json.dumps(text, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
