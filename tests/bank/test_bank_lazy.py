@@ -16,13 +16,13 @@ import json
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from interview_drill.bank import cache as cache_module
 from interview_drill.bank import load_files
-from interview_drill.domain.cards import FIELDS, LATER_FIELDS, Card
+from interview_drill.domain.cards import FIELDS, HEAD_FIELDS, LATER_FIELDS, Card
 
 from ..conftest import SAMPLE_BANK
 
@@ -54,8 +54,7 @@ def test_a_warm_load_decodes_no_text_until_it_is_read():
     warm, cold = warm_and_cold()
     assert all(is_lazy(c) for c in warm) and not any(is_lazy(c) for c in cold)
     card, fresh = warm[0], cold[0]
-    head = dict(card.__dict__)
-    assert head.keys() == set(FIELDS) - LATER_FIELDS
+    assert card.__dict__ == {}  # the head is in slots, the rest waits
     # the head is there without decoding
     assert (card.id, card.topic, card.seniority, card.kind, card.tags, card.aliases, card.traps) == (
         fresh.id, fresh.topic, fresh.seniority, fresh.kind, fresh.tags, fresh.aliases, fresh.traps,
@@ -63,8 +62,8 @@ def test_a_warm_load_decodes_no_text_until_it_is_read():
     assert later_of(card).texts is None
     assert card.question == fresh.question  # reading the text decodes the file's texts, not the answer
     assert later_of(card).texts is not None
-    assert card.__dict__ == head  # read from the entry's texts: the card's dict does not grow
-    assert is_lazy(card) and card.source == fresh.source and card.__dict__ == head
+    assert card.__dict__ == {}  # read from the entry's texts: the card keeps nothing
+    assert is_lazy(card) and card.source == fresh.source and card.__dict__ == {}
     assert card.outline == fresh.outline  # reading the answer completes the card
     assert not is_lazy(card) and type(card) is Card
     assert card.__dict__ == fresh.__dict__
@@ -101,6 +100,15 @@ def test_every_way_of_reading_a_lazy_card_sees_the_validated_card(way: str):
         assert is_lazy(card)
         assert WAYS[way](card) == WAYS[way](fresh), way
     assert warm == cold and cold == warm
+
+
+def test_a_head_is_built_field_by_field_in_the_order_of_head_fields():
+    assert HEAD_FIELDS == tuple(name for name in FIELDS if name not in LATER_FIELDS)
+    heads = [tuple(f"{name}-{i}" for name in HEAD_FIELDS) for i in range(3)]
+    cards = Card.from_heads(heads, cast(Any, None))
+    assert [[getattr(c, name) for name in HEAD_FIELDS] for c in cards] == [list(h) for h in heads]
+    with pytest.raises(ValueError):
+        Card.from_heads([heads[0][:-1]], cast(Any, None))
 
 
 def test_the_answer_can_be_read_before_the_text():
@@ -180,10 +188,11 @@ def test_one_question_read_decodes_the_texts_of_its_file_only(monkeypatch: pytes
     same_file = [c for c in warm if c.topic == warm[0].topic]
     other = [c for c in warm if c.topic != warm[0].topic]
     assert len(same_file) > 1 and other
-    same_file[1].question = "Assigned before any read?"
-    heads = [dict(c.__dict__) for c in warm]
+    assert later_of(same_file[1]) is later_of(warm[0])
+    same_file[1].question = "Assigned before any read?"  # an assignment completes that card
+    assert not is_lazy(same_file[1])
     assert warm[0].question == cold[0].question
-    assert later_of(same_file[-1]) is later_of(warm[0]) and later_of(warm[0]).texts is not None
+    assert later_of(warm[0]).texts is not None
     assert all(later_of(c).texts is None for c in other)  # other files' texts wait
     calls: list[object] = []
     real = cache_module.marshal.loads
@@ -193,8 +202,8 @@ def test_one_question_read_decodes_the_texts_of_its_file_only(monkeypatch: pytes
     assert [c.source for c in same_file] == [by_id[c.id].source for c in same_file]
     assert [c.question for c in same_file[2:]] == [by_id[c.id].question for c in same_file[2:]]
     assert calls == []  # decoded once
-    assert all(is_lazy(c) for c in same_file)  # their answers still wait
-    assert [dict(c.__dict__) for c in warm] == heads  # and no card's dict grew
+    assert all(is_lazy(c) for c in same_file if c is not same_file[1])  # their answers still wait
+    assert all(c.__dict__ == {} for c in warm if c is not same_file[1])  # and no card keeps a text
 
 
 def damage_entries(isolated_home: Path, part: str) -> list[Path]:

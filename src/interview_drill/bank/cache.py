@@ -14,14 +14,12 @@ the format of Python's own bytecode cache, and like `__pycache__` the folder is 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import mmap
 import os
 import stat
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterable
 from contextlib import suppress
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from interview_drill.domain.cards import (
-    FIELDS,
+    HEAD_FIELDS,
     LATER_FIELDS,
     BankFile,
     Card,
@@ -40,6 +38,7 @@ from interview_drill.domain.cards import (
 )
 from interview_drill.errors import BankError, UsageError
 from interview_drill.paths import open_regular
+from interview_drill.speedups import sha256
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
 # checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
@@ -144,7 +143,7 @@ class BankCache:
         return (key, hit) if hit is not None else None
 
     def _entry(self, key: dict[str, Any]) -> Path:
-        return self.folder / (hashlib.sha256(key["path"].encode()).hexdigest()[:32] + ".json")
+        return self.folder / (sha256(key["path"].encode()).hexdigest()[:32] + ".json")
 
     def read(self, key: dict[str, Any]) -> Entry | None:
         """The raw entry for the file `key` describes (not yet checked), or None."""
@@ -193,11 +192,13 @@ class BankCache:
                 return None
             topic, title, heads, table = marshal.loads(heads_view)
             after = heads_len + texts_len
-            later = _Later(self, key["path"], heads, table, view[heads_len:after], texts_crc, view[after:])
-            cards = Card.from_heads(heads, later)
-            if not (isinstance(topic, str) and isinstance(title, str) and cards):
+            later = _Later(self, key["path"], heads_view, len(heads), table)
+            later.texts_blob, later.texts_crc = view[heads_len:after], texts_crc
+            later.answers = view[after:]
+            if int.from_bytes(table[-4:], "little") != len(later.answers):  # a torn entry
                 return None
-            if cards[0].__dict__.keys() != _HEAD_NAMES:
+            cards = Card.from_heads(heads, later)  # a head of another shape raises: a miss
+            if not (isinstance(topic, str) and isinstance(title, str) and cards):
                 return None
             return Hit(topic, title, cards, content)
         except Exception:  # missing, unreadable, corrupt or from another version: a miss
@@ -208,7 +209,7 @@ class BankCache:
         clock); silently does nothing if the cache dir cannot be written."""
         tmp = None
         try:
-            heads: list[dict[str, Any]] = []
+            heads: list[tuple[Any, ...]] = []
             texts: list[str] = []
             answers: list[bytes] = []
             table: list[int] = []  # each answer's place among those after the texts, and its CRC-32
@@ -236,6 +237,8 @@ class BankCache:
                 "texts_crc32": zlib.crc32(second),
                 "texts_bytes": len(second),
             }
+            import tempfile  # only to write: a warm start never imports it (nor `random` with it)
+
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-", delete=False) as f:
                 tmp = f.name
@@ -250,7 +253,7 @@ class BankCache:
                     os.unlink(tmp)
 
     def _verdict(self, keys: list[dict[str, Any]]) -> Path:
-        digest = hashlib.sha256(json.dumps(keys, sort_keys=True).encode()).hexdigest()[:32]
+        digest = sha256(json.dumps(keys, sort_keys=True).encode()).hexdigest()[:32]
         # beside the entries, not among them: one empty file per set of files that passed
         return self.folder.with_name(self.folder.name + "-across") / f"{digest}.ok"
 
@@ -276,7 +279,7 @@ def code_fingerprint() -> str:
     from interview_drill import __version__
 
     python = f"{sys.implementation.cache_tag}|{marshal.version}"
-    digest = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}|{python}|".encode())
+    digest = sha256(f"{__version__}|{CACHE_FORMAT}|{python}|".encode())
     digest.update(_module_identity("pydantic", "version.py"))  # holds its version and pydantic-core's
     digest.update(_module_identity("yaml", "__init__.py"))  # holds `__version__`
     for source in fingerprinted_sources():
@@ -320,8 +323,6 @@ def _module_identity(package: str, file: str) -> bytes:
 # so a command over 10,000 cards that shows a few of them (stats, a report, the drill) never decodes
 # the rest. tests/bank/test_bank_cache.py and test_bank_lazy.py check that a rebuilt card equals the
 # validated one in every respect.
-_HEAD_ORDER = tuple(name for name in FIELDS if name not in LATER_FIELDS)  # a head's keys, in order
-_HEAD_NAMES = frozenset(_HEAD_ORDER)
 
 # Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
 # writes every repeat as a back-reference, so a warm load makes one object for all of them. Ids are
@@ -331,17 +332,16 @@ _SHARED = ("id", "topic", "seniority", "frequency", "kind")
 _SHARED_LISTS = ("tags", "related")
 
 
-def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, str], bytes]:
-    """A card's head (its fields but the later ones, in field order), its text and its answer's bytes."""
-    own = card.__dict__ if card._later is None else {n: getattr(card, n) for n in FIELDS}
-    values = {name: own[name] for name in _HEAD_ORDER}
+def _card_state(card: Card) -> tuple[tuple[Any, ...], tuple[str, str], bytes]:
+    """A card's head (the values of HEAD_FIELDS, in order), its text and its answer's bytes."""
+    values = {name: getattr(card, name) for name in HEAD_FIELDS}
     intern = sys.intern
     for name in _SHARED:
         values[name] = intern(values[name])
     for name in _SHARED_LISTS:
         values[name] = list(map(intern, values[name]))
-    answer = (own["outline"], list(map(tuple, own["numbers"])), list(map(tuple, own["follow_ups"])))
-    return values, (own["question"], own["source"]), marshal.dumps(answer)
+    answer = (card.outline, list(map(tuple, card.numbers)), list(map(tuple, card.follow_ups)))
+    return tuple(values.values()), (card.question, card.source), marshal.dumps(answer)
 
 
 class _Later:
@@ -353,27 +353,27 @@ class _Later:
     from it: a damaged entry never makes a card that fails when read.
     """
 
-    __slots__ = ("store", "path", "heads", "table", "texts_blob", "texts_crc", "texts", "answers", "fresh")
+    __slots__ = (
+        "store",
+        "path",
+        "heads",
+        "count",
+        "table",
+        "texts_blob",
+        "texts_crc",
+        "texts",
+        "answers",
+        "fresh",
+    )
 
-    def __init__(
-        self,
-        store: BankCache,
-        path: str,
-        heads: list[dict[str, Any]],
-        table: bytes,
-        texts: memoryview,
-        texts_crc: int,
-        answers: memoryview,
-    ) -> None:
-        if type(table) is not bytes or len(table) != 8 * len(heads) + 4:
+    def __init__(self, store: BankCache, path: str, heads: memoryview, count: int, table: bytes) -> None:
+        if type(table) is not bytes or len(table) != 8 * count + 4:
             raise ValueError("not a cached bank file")
-        if int.from_bytes(table[-4:], "little") != len(answers):  # a torn entry: a miss
-            raise ValueError("not a cached bank file")
-        self.store, self.path, self.heads, self.table = store, path, heads, table
-        self.texts_blob: memoryview | None = texts
-        self.texts_crc = texts_crc
+        self.store, self.path, self.heads, self.count, self.table = store, path, heads, count, table
+        self.texts_blob: memoryview | None = None  # the texts' bytes, until decoded
+        self.texts_crc = 0
         self.texts: list[str] | None = None  # question and source of each card in turn, once read
-        self.answers = answers
+        self.answers = memoryview(b"")  # what the places in `table` count from
         self.fresh: dict[str, Card] | None = None  # the file's cards validated again, by id
 
     def text(self, at: int, name: str) -> str:
@@ -403,9 +403,9 @@ class _Later:
         texts = None
         if blob is not None and zlib.crc32(blob) == self.texts_crc:
             texts = marshal.loads(blob)
-        if type(texts) is not list or len(texts) != 2 * len(self.heads):
+        if type(texts) is not list or len(texts) != 2 * self.count:
             texts = []
-            for at in range(len(self.heads)):
+            for at in range(self.count):
                 fresh = self._fresh(at)
                 texts += (fresh.question, fresh.source)
         self.texts = texts
@@ -417,7 +417,7 @@ class _Later:
             from interview_drill.bank.load import validated_afresh
 
             self.fresh = {card.id: card for card in validated_afresh(Path(self.path), self.store)}
-        card_id = self.heads[at]["id"]
+        card_id = marshal.loads(self.heads)[2][at][0]  # the heads' bytes, which their CRC-32 vouched for
         card = self.fresh.get(card_id)
         if card is None:  # the file changed since it was loaded, and its card is gone
             raise BankError([f"{self.path}: bank: card `{card_id}` is no longer in this file; run again"])
