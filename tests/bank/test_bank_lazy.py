@@ -103,7 +103,7 @@ def test_every_way_of_reading_a_lazy_card_sees_the_validated_card(way: str):
 
 
 def test_a_head_is_built_field_by_field_in_the_order_of_head_fields():
-    assert HEAD_FIELDS == tuple(name for name in FIELDS if name not in LATER_FIELDS)
+    assert tuple(name for name in FIELDS if name not in LATER_FIELDS) == HEAD_FIELDS
     heads = [tuple(f"{name}-{i}" for name in HEAD_FIELDS) for i in range(3)]
     cards = Card.from_heads(heads, cast(Any, None))
     assert [[getattr(c, name) for name in HEAD_FIELDS] for c in cards] == [list(h) for h in heads]
@@ -260,9 +260,12 @@ def test_a_damaged_text_or_answer_found_when_read_falls_back_to_the_bank_file(
     assert [c.model_dump() for c in again] == [c.model_dump() for c in cold] and validated == []
 
 
-def test_a_damaged_answer_whose_bank_file_no_longer_loads_is_a_bank_error(
-    tmp_path: Path, isolated_home: Path
+@pytest.mark.parametrize("edit", ["broken", "card gone", "card edited"])
+def test_a_damaged_answer_of_a_bank_file_changed_since_it_loaded(
+    tmp_path: Path, isolated_home: Path, edit: str
 ):
+    """The fallback reads the bank file as it is now: the card's fields from it if the card is still
+    there, else a BankError naming the file (what the next run would say), never a traceback."""
     import shutil
 
     from interview_drill.errors import BankError
@@ -273,8 +276,21 @@ def test_a_damaged_answer_whose_bank_file_no_longer_loads_is_a_bank_error(
     load_files(files)
     warm = load_files(files).cards
     damage_entries(isolated_home, "answers")
-    files[0].write_text("topic: [not, a, topic\n", encoding="utf-8")
-    first = next(c for c in warm if c.topic == warm[0].topic)
+    first, second = [c for c in warm if c.topic == warm[0].topic][:2]
+    text = files[0].read_text(encoding="utf-8")
+    if edit == "broken":
+        files[0].write_text("topic: [not, a, topic\n", encoding="utf-8")
+    elif edit == "card gone":
+        files[0].write_text(text.replace(f"id: {first.id}\n", "id: another-card\n"), encoding="utf-8")
+    else:
+        files[0].write_text(text.replace(first.question, "Edited?"), encoding="utf-8")
+    if edit == "card edited":
+        assert first.outline == load_files([files[0]], cache=False).cards[0].outline
+        assert first.question == "Edited?" and not is_lazy(first)
+        return
     with pytest.raises(BankError) as info:
         first.outline  # noqa: B018
     assert str(files[0]) in info.value.problems[0]
+    if edit == "card gone":
+        assert f"card `{first.id}` is no longer in this file" in info.value.problems[0]
+        assert second.outline  # the others still read theirs

@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from interview_drill.bank.messages import escape
 from interview_drill.domain.cards import (
     HEAD_FIELDS,
     LATER_FIELDS,
@@ -311,9 +312,9 @@ def _module_identity(package: str, file: str) -> bytes:
     return f"{package} {getattr(module, 'VERSION', None) or getattr(module, '__version__', '')}".encode()
 
 
-# A card is stored in three parts: its head (id, topic, level, kind, tags, traps, ...) as a dict,
-# which marshal decodes in C straight into the dict the card holds (`Card.from_heads`: no
-# validation, the values were validated when the entry was written); its text (question, source),
+# A card is stored in three parts: its head (id, topic, level, kind, tags, traps, ...) as a tuple
+# in HEAD_FIELDS order, which marshal decodes in C and `Card.from_heads` unpacks into the card's slots
+# (no validation: the values were validated when the entry was written); its text (question, source),
 # with those of every card of the file in one list after the heads; and its answer (outline,
 # numbers, follow-ups) as marshal bytes of its own after that list, found through a table of places
 # and CRC-32s stored with the heads. Loading decodes only the heads (the traps stay there: the
@@ -374,7 +375,7 @@ class _Later:
         self.texts_crc = 0
         self.texts: list[str] | None = None  # question and source of each card in turn, once read
         self.answers = memoryview(b"")  # what the places in `table` count from
-        self.fresh: dict[str, Card] | None = None  # the file's cards validated again, by id
+        self.fresh: list[tuple[str, Card | None]] | None = None  # each card's id and fresh self
 
     def text(self, at: int, name: str) -> str:
         texts = self.texts if self.texts is not None else self._read_texts()
@@ -389,7 +390,11 @@ class _Later:
         if start > end or zlib.crc32(answer) != int.from_bytes(table[o + 4 : o + 8], "little"):
             fresh = self._fresh(at)
             return {name: getattr(fresh, name) for name in LATER_FIELDS}
-        outline, numbers, follow_ups = marshal.loads(answer)
+        try:  # the CRC-32 vouched for the bytes, and the code that wrote them for their shape
+            outline, numbers, follow_ups = marshal.loads(answer)
+        except Exception:
+            fresh = self._fresh(at)
+            return {name: getattr(fresh, name) for name in LATER_FIELDS}
         return {
             "question": texts[2 * at],
             "source": texts[2 * at + 1],
@@ -402,7 +407,8 @@ class _Later:
         blob, self.texts_blob = self.texts_blob, None
         texts = None
         if blob is not None and zlib.crc32(blob) == self.texts_crc:
-            texts = marshal.loads(blob)
+            with suppress(Exception):  # vouched for as the answers are (see `fields`)
+                texts = marshal.loads(blob)
         if type(texts) is not list or len(texts) != 2 * self.count:
             texts = []
             for at in range(self.count):
@@ -416,9 +422,12 @@ class _Later:
         if self.fresh is None:
             from interview_drill.bank.load import validated_afresh
 
-            self.fresh = {card.id: card for card in validated_afresh(Path(self.path), self.store)}
-        card_id = marshal.loads(self.heads)[2][at][0]  # the heads' bytes, which their CRC-32 vouched for
-        card = self.fresh.get(card_id)
-        if card is None:  # the file changed since it was loaded, and its card is gone
-            raise BankError([f"{self.path}: bank: card `{card_id}` is no longer in this file; run again"])
+            by_id = {card.id: card for card in validated_afresh(Path(self.path), self.store)}
+            ids = [head[0] for head in marshal.loads(self.heads)[2]]  # vouched for by their CRC-32
+            self.fresh = [(card_id, by_id.get(card_id)) for card_id in ids]
+        card_id, card = self.fresh[at]
+        if card is None:  # the file changed since it was loaded, and this card is gone
+            raise BankError(
+                [escape(f"{self.path}: bank: card `{card_id}` is no longer in this file; run again")]
+            )
         return card
