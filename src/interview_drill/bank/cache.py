@@ -4,7 +4,7 @@ Owns `BankCache` (one file per bank file in the user cache dir: a JSON line with
 cards in `marshal`'s binary form), its key (the bank file's resolved path, size, mtime and CRC-32,
 and a fingerprint of the code that parses and validates a bank and of the Python that wrote it), the
 policy of when a bank is worth caching, and rebuilding cached cards without validating them again
-(`Card.from_fields`: a warm start never imports pydantic).
+(`Card.from_heads`: a warm start never imports pydantic).
 
 Why marshal: it decodes 10,000 cards ~1.5× faster than JSON, its dicts and lists straight into the
 objects a model holds, with each repeated field name stored once. Its format belongs to one

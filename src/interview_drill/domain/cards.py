@@ -2,8 +2,8 @@
 
 What a *valid* card is lives in `card_schema.py` (pydantic models with the same fields): `Card(...)`,
 `Card.model_validate` and `BankFile.model_validate` validate through it, so every card was checked,
-now or when the bank cache entry it was rebuilt from was written (`Card.from_fields`, for the cache
-and the schema only). A warm start thus never imports pydantic (~45 ms of a ~200 ms start).
+now or when the bank cache entry it was rebuilt from was written (`Card.from_fields` for the schema,
+`Card.from_heads` for the cache). A warm start thus never imports pydantic (~45 ms of a ~200 ms start).
 
 A card's text (`LATER_FIELDS`: question, source, and the answer: outline, numbers, follow-ups) may
 be supplied later by whoever built the card (`Card.from_heads`, with a `Later`): the bank cache
