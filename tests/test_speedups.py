@@ -575,3 +575,49 @@ def test_a_cold_load_of_a_big_bank_keeps_freed_memory_and_a_small_or_warm_one_do
     assert calls == ["kept"]
     load_files(files)  # warm: nothing parsed
     assert calls == ["kept"]
+
+
+@pytest.mark.parametrize("private", [True, False])
+@pytest.mark.parametrize("switch", ["", "1"])
+def test_sha256_gives_hashlibs_digests(monkeypatch: pytest.MonkeyPatch, switch: str, private: bool):
+    import hashlib
+    import importlib
+
+    monkeypatch.setenv(speedups.SWITCH, switch)
+    if not private:  # a Python without the module (or with another name for it): hashlib's
+        real = importlib.import_module
+
+        def without(name: str, *args: object) -> object:
+            if name in ("_sha2", "_sha256"):
+                raise ImportError(name)
+            return real(name, *args)
+
+        monkeypatch.setattr(importlib, "import_module", without)
+    for data in (b"", b"abc", bytes(range(256)) * 1000):
+        assert speedups.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+    digest = speedups.sha256(b"a")
+    digest.update(b"b")
+    assert digest.hexdigest() == hashlib.sha256(b"ab").hexdigest()
+
+
+def test_a_warm_load_does_not_load_openssl(isolated_home: Path, tmp_path: Path):
+    """`hashlib` loads OpenSSL (~3 ms of a start): a warm load names and checks its entries without it."""
+    import shutil
+
+    folder = tmp_path / "bank"
+    shutil.copytree(SAMPLE_BANK, folder)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from interview_drill.bank import cache, load_files\n"
+        "cache.CACHE_MIN_BYTES = 0\n"
+        f"cards = load_files(sorted(Path({str(folder)!r}).glob('*.yaml'))).cards\n"
+        "assert all(c.question and c.outline for c in cards)\n"
+        "print('hashlib' in sys.modules, '_hashlib' in sys.modules)\n"
+    )
+    env = {**os.environ, "IDRILL_HOME": str(isolated_home), speedups.SWITCH: ""}
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+        for _ in range(2)
+    ]
+    assert runs[1].stdout.split() == ["False", "False"]

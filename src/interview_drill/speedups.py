@@ -14,7 +14,8 @@ always kept in `NOTES`), never a crash. The tricks:
 - a read-only command's bank and figures are never freed, and the process ends without Python's
   teardown once its output is flushed and its exit handlers ran (`keep_to_the_end`, `finish`);
 - while a big bank is parsed and validated, glibc's malloc keeps the memory it frees for the next
-  file instead of handing it back to the system at once (`keep_freed_memory`).
+  file instead of handing it back to the system at once (`keep_freed_memory`);
+- SHA-256 from CPython's own module, without `hashlib` loading OpenSSL (`sha256`).
 """
 
 from __future__ import annotations
@@ -474,3 +475,26 @@ def _light_coercer(
 
         return path
     return None
+
+
+# ---------------------------------------------------------------- hashing
+
+
+def sha256(data: bytes = b"") -> Any:
+    """`hashlib.sha256(data)`, from CPython's own implementation where it can be had directly.
+
+    `import hashlib` loads OpenSSL's libcrypto (~3 ms and ~220 page faults of a start) though a warm
+    start hashes a few hundred KB (the bank cache's file names and code fingerprint). CPython's
+    built-in module (`_sha2` since 3.12, `_sha256` before) gives the same digests.
+    """
+    if enabled():
+        import importlib
+
+        for name in ("_sha2", "_sha256"):
+            try:
+                return importlib.import_module(name).sha256(data)
+            except (ImportError, AttributeError):
+                continue
+    import hashlib
+
+    return hashlib.sha256(data)

@@ -4,7 +4,7 @@ Owns `BankCache` (one file per bank file in the user cache dir: a JSON line with
 cards in `marshal`'s binary form), its key (the bank file's resolved path, size, mtime and CRC-32,
 and a fingerprint of the code that parses and validates a bank and of the Python that wrote it), the
 policy of when a bank is worth caching, and rebuilding cached cards without validating them again
-(`Card.from_fields`: a warm start never imports pydantic).
+(`Card.from_heads`: a warm start never imports pydantic).
 
 Why marshal: it decodes 10,000 cards ~1.5× faster than JSON, its dicts and lists straight into the
 objects a model holds, with each repeated field name stored once. Its format belongs to one
@@ -14,39 +14,39 @@ the format of Python's own bytecode cache, and like `__pycache__` the folder is 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import mmap
 import os
 import stat
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from interview_drill.bank.messages import escape
 from interview_drill.domain.cards import (
-    FIELDS,
+    HEAD_FIELDS,
     LATER_FIELDS,
-    TEXT_PART,
     BankFile,
     Card,
     FollowUp,
     Number,
 )
-from interview_drill.errors import UsageError
+from interview_drill.errors import BankError, UsageError
 from interview_drill.paths import open_regular
+from interview_drill.speedups import sha256
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
 # checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
 # the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no pydantic; 7: the question and source apart from
-# the head; 8: every card's text in one list)
-CACHE_FORMAT = 8
+# the head; 8: every card's text in one list; 9: the answers' places and CRC-32s in one table, the texts
+# and answers checked when first read, ids interned)
+CACHE_FORMAT = 9
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
 CACHE_MIN_BYTES = 128 * 1024
@@ -144,7 +144,7 @@ class BankCache:
         return (key, hit) if hit is not None else None
 
     def _entry(self, key: dict[str, Any]) -> Path:
-        return self.folder / (hashlib.sha256(key["path"].encode()).hexdigest()[:32] + ".json")
+        return self.folder / (sha256(key["path"].encode()).hexdigest()[:32] + ".json")
 
     def read(self, key: dict[str, Any]) -> Entry | None:
         """The raw entry for the file `key` describes (not yet checked), or None."""
@@ -175,22 +175,30 @@ class BankCache:
             if end < 0 or len(blob) > _MAX_ENTRY_BYTES:
                 return None
             stored = json.loads(blob[:end])
-            crc, heads_len = stored.pop("body_crc32", None), stored.pop("heads_bytes", None)
+            crc, heads_len = stored.pop("heads_crc32", None), stored.pop("heads_bytes", None)
             content, read_ns = stored.pop("content_crc32", None), stored.pop("read_ns", None)
-            texts_len = stored.pop("texts_bytes", None)
-            if stored != key or not all(isinstance(v, int) for v in (heads_len, texts_len, content)):
+            texts_crc, texts_len = stored.pop("texts_crc32", None), stored.pop("texts_bytes", None)
+            if stored != key or not all(
+                isinstance(v, int) for v in (heads_len, texts_len, texts_crc, content)
+            ):
                 return None
             if content_crc32 is not None:
                 if content_crc32 != content:
                     return None
             elif not isinstance(read_ns, int) or max(key["mtime_ns"], key["ctime_ns"]) > read_ns - RACY_NS:
                 return None
-            view = memoryview(blob)[end + 1 :]  # the texts are decoded from it in place, when read
-            if crc != zlib.crc32(view):
+            view = memoryview(blob)[end + 1 :]  # texts and answers are decoded from it in place, when read
+            heads_view = view[:heads_len]
+            if crc != zlib.crc32(heads_view):  # the texts and answers are checked when read (_Later)
                 return None
-            topic, title, states = marshal.loads(view[:heads_len])
+            topic, title, heads, table = marshal.loads(heads_view)
             after = heads_len + texts_len
-            cards = _cards_from_states(states, view[heads_len:after], view[after:])
+            later = _Later(self, key["path"], heads_view, len(heads), table)
+            later.texts_blob, later.texts_crc = view[heads_len:after], texts_crc
+            later.answers = view[after:]
+            if int.from_bytes(table[-4:], "little") != len(later.answers):  # a torn entry
+                return None
+            cards = Card.from_heads(heads, later)  # a head of another shape raises: a miss
             if not (isinstance(topic, str) and isinstance(title, str) and cards):
                 return None
             return Hit(topic, title, cards, content)
@@ -202,28 +210,36 @@ class BankCache:
         clock); silently does nothing if the cache dir cannot be written."""
         tmp = None
         try:
-            heads: list[Any] = []
-            texts: list[tuple[str, str]] = []
+            heads: list[tuple[Any, ...]] = []
+            texts: list[str] = []
             answers: list[bytes] = []
+            table: list[int] = []  # each answer's place among those after the texts, and its CRC-32
             at = 0
-            for card in model.cards:  # each answer: where it lies among those after the texts
+            for card in model.cards:
                 values, text, answer = _card_state(card)
-                heads.append((values, (at, at + len(answer))))
-                texts.append(text)
+                heads.append(values)
+                texts += text
                 answers.append(answer)
+                table += (at, zlib.crc32(answer))
                 at += len(answer)
-            first = marshal.dumps((model.topic, model.title, heads))
+            table.append(at)
+            places = b"".join(n.to_bytes(4, "little") for n in table)
+            first = marshal.dumps((model.topic, model.title, heads, places))
             second = marshal.dumps(texts)
             body = first + second + b"".join(answers)
-            # A damaged entry is a miss, never a card that fails when its answer is read later.
+            # A damaged entry is a miss, or, where the damage is in a text or an answer (checked when
+            # first read), a fallback to the bank file: never a card that fails when read.
             head = {
                 **key,
                 "content_crc32": content_crc32,
                 "read_ns": read_ns,
-                "body_crc32": zlib.crc32(body),
+                "heads_crc32": zlib.crc32(first),
                 "heads_bytes": len(first),
+                "texts_crc32": zlib.crc32(second),
                 "texts_bytes": len(second),
             }
+            import tempfile  # only to write: a warm start never imports it (nor `random` with it)
+
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-", delete=False) as f:
                 tmp = f.name
@@ -238,7 +254,7 @@ class BankCache:
                     os.unlink(tmp)
 
     def _verdict(self, keys: list[dict[str, Any]]) -> Path:
-        digest = hashlib.sha256(json.dumps(keys, sort_keys=True).encode()).hexdigest()[:32]
+        digest = sha256(json.dumps(keys, sort_keys=True).encode()).hexdigest()[:32]
         # beside the entries, not among them: one empty file per set of files that passed
         return self.folder.with_name(self.folder.name + "-across") / f"{digest}.ok"
 
@@ -264,7 +280,7 @@ def code_fingerprint() -> str:
     from interview_drill import __version__
 
     python = f"{sys.implementation.cache_tag}|{marshal.version}"
-    digest = hashlib.sha256(f"{__version__}|{CACHE_FORMAT}|{python}|".encode())
+    digest = sha256(f"{__version__}|{CACHE_FORMAT}|{python}|".encode())
     digest.update(_module_identity("pydantic", "version.py"))  # holds its version and pydantic-core's
     digest.update(_module_identity("yaml", "__init__.py"))  # holds `__version__`
     for source in fingerprinted_sources():
@@ -296,98 +312,122 @@ def _module_identity(package: str, file: str) -> bytes:
     return f"{package} {getattr(module, 'VERSION', None) or getattr(module, '__version__', '')}".encode()
 
 
-# A card is stored in three parts: its head (id, topic, level, kind, tags, traps, ...) as a dict,
-# which marshal decodes in C straight into the dict the card holds (`Card.from_fields`: no
-# validation, the values were validated when the entry was written); its text (`TEXT_PART`: question,
-# source), with those of every card of the file in one list after the heads; and its answer
-# (`ANSWER_PART`: outline, numbers, follow-ups) as marshal bytes of its own after that list. Loading
-# decodes only the heads (the question and source were a third of their work; the traps stay, the
-# figures count them). The first read of a question decodes the file's texts at once (a report lists
-# thousands of questions; one marshal call is ~5x cheaper than one per card), the first read of an
-# answer that card's answer, so a command over 10,000 cards that shows a few of them (stats, a report,
-# the drill) never decodes the rest. tests/bank/test_bank_cache.py and test_bank_lazy.py check that
-# a rebuilt card equals the validated one in every respect.
-_HEAD_ORDER = tuple(name for name in FIELDS if name not in LATER_FIELDS)  # a head's keys, in order
-_HEAD_NAMES = frozenset(_HEAD_ORDER)
+# A card is stored in three parts: its head (id, topic, level, kind, tags, traps, ...) as a tuple
+# in HEAD_FIELDS order, which marshal decodes in C and `Card.from_heads` unpacks into the card's slots
+# (no validation: the values were validated when the entry was written); its text (question, source),
+# with those of every card of the file in one list after the heads; and its answer (outline,
+# numbers, follow-ups) as marshal bytes of its own after that list, found through a table of places
+# and CRC-32s stored with the heads. Loading decodes only the heads (the traps stay there: the
+# figures count them) and checks only their CRC-32 (the answers are ~2/3 of an entry's bytes). The
+# first read of a question decodes the file's texts at once (a report lists thousands of questions;
+# one marshal call is ~5x cheaper than one per card), the first read of an answer that card's answer,
+# so a command over 10,000 cards that shows a few of them (stats, a report, the drill) never decodes
+# the rest. tests/bank/test_bank_cache.py and test_bank_lazy.py check that a rebuilt card equals the
+# validated one in every respect.
 
 # Head values that repeat from card to card. Stored as one shared (interned) string each, marshal
-# writes every repeat as a back-reference, so a warm load makes one object for all of them.
-_SHARED = ("topic", "seniority", "frequency", "kind")
+# writes every repeat as a back-reference, so a warm load makes one object for all of them. Ids are
+# interned too: marshal interns them again when it reads them, so a related id is the very string of
+# the card it names, whichever file that card is in (not a second copy).
+_SHARED = ("id", "topic", "seniority", "frequency", "kind")
 _SHARED_LISTS = ("tags", "related")
 
 
-def _card_state(card: Card) -> tuple[dict[str, Any], tuple[str, str], bytes]:
-    """A card's head (its fields but the later ones, in field order), its text and its answer's bytes."""
-    own = card.__dict__ if "_later" not in card.__dict__ else {n: getattr(card, n) for n in FIELDS}
-    values = {name: own[name] for name in _HEAD_ORDER}
+def _card_state(card: Card) -> tuple[tuple[Any, ...], tuple[str, str], bytes]:
+    """A card's head (the values of HEAD_FIELDS, in order), its text and its answer's bytes."""
+    values = {name: getattr(card, name) for name in HEAD_FIELDS}
     intern = sys.intern
     for name in _SHARED:
         values[name] = intern(values[name])
     for name in _SHARED_LISTS:
         values[name] = list(map(intern, values[name]))
-    answer = (own["outline"], list(map(tuple, own["numbers"])), list(map(tuple, own["follow_ups"])))
-    return values, (own["question"], own["source"]), marshal.dumps(answer)
+    answer = (card.outline, list(map(tuple, card.numbers)), list(map(tuple, card.follow_ups)))
+    return tuple(values.values()), (card.question, card.source), marshal.dumps(answer)
 
 
-class _Texts:
-    """The texts of one entry's cards, decoded together and written into every card's fields (the
-    dicts the cards were made from, which are theirs: `Card.from_fields`) on the first read."""
+class _Later:
+    """The texts and answers of one entry's cards, read when a card asks (`domain.cards.Later`).
 
-    __slots__ = ("blob", "fields")
+    The heads' CRC-32 vouched for the table; a text or an answer is checked when first read (the
+    texts all at once, an answer on its own). Should one be damaged, the bank file is validated
+    again (`load.validated_afresh`, which also rewrites the entry) and the cards get their fields
+    from it: a damaged entry never makes a card that fails when read.
+    """
 
-    def __init__(self, blob: memoryview) -> None:
-        self.blob: memoryview | None = blob
-        self.fields: list[dict[str, Any]] = []
+    __slots__ = (
+        "store",
+        "path",
+        "heads",
+        "count",
+        "table",
+        "texts_blob",
+        "texts_crc",
+        "texts",
+        "answers",
+        "fresh",
+    )
 
-    def supply(self) -> None:
-        if self.blob is None:
-            return
-        texts = marshal.loads(self.blob)
-        if len(texts) != len(self.fields):
-            raise ValueError("not a cached card text")
-        for own, (question, source) in zip(self.fields, texts, strict=True):
-            if "question" not in own:  # else assigned before the first read: kept
-                own["question"] = question
-            if "source" not in own:
-                own["source"] = source
-        self.blob, self.fields = None, []
+    def __init__(self, store: BankCache, path: str, heads: memoryview, count: int, table: bytes) -> None:
+        if type(table) is not bytes or len(table) != 8 * count + 4:
+            raise ValueError("not a cached bank file")
+        self.store, self.path, self.heads, self.count, self.table = store, path, heads, count, table
+        self.texts_blob: memoryview | None = None  # the texts' bytes, until decoded
+        self.texts_crc = 0
+        self.texts: list[str] | None = None  # question and source of each card in turn, once read
+        self.answers = memoryview(b"")  # what the places in `table` count from
+        self.fresh: list[tuple[str, Card | None]] | None = None  # each card's id and fresh self
 
+    def text(self, at: int, name: str) -> str:
+        texts = self.texts if self.texts is not None else self._read_texts()
+        return texts[2 * at + (name == "source")]
 
-def _read_later(
-    answers: memoryview, texts: _Texts, where: tuple[int, int], name: str | None
-) -> dict[str, Any]:
-    """The later fields of the card whose answer lies at `where` (start, end) in `answers`: for a
-    text field, every card of the entry gets its text (`_Texts`); else its answer (both for None).
-    The bytes are the entry's, which its checksum vouched for."""
-    if name is None or name in TEXT_PART:
-        texts.supply()
-        if name is not None:
-            return {}
-    start, end = where
-    outline, numbers, follow_ups = marshal.loads(answers[start:end])
-    return {
-        "outline": outline,
-        "numbers": list(map(Number._make, numbers)),
-        "follow_ups": list(map(FollowUp._make, follow_ups)),
-    }
+    def fields(self, at: int) -> dict[str, Any]:
+        texts = self.texts if self.texts is not None else self._read_texts()
+        table, o = self.table, 8 * at
+        start = int.from_bytes(table[o : o + 4], "little")
+        end = int.from_bytes(table[o + 8 : o + 12], "little")
+        answer = self.answers[start:end]
+        if start > end or zlib.crc32(answer) != int.from_bytes(table[o + 4 : o + 8], "little"):
+            fresh = self._fresh(at)
+            return {name: getattr(fresh, name) for name in LATER_FIELDS}
+        try:  # the CRC-32 vouched for the bytes, and the code that wrote them for their shape
+            outline, numbers, follow_ups = marshal.loads(answer)
+        except Exception:
+            fresh = self._fresh(at)
+            return {name: getattr(fresh, name) for name in LATER_FIELDS}
+        return {
+            "question": texts[2 * at],
+            "source": texts[2 * at + 1],
+            "outline": outline,
+            "numbers": list(map(Number._make, numbers)),
+            "follow_ups": list(map(FollowUp._make, follow_ups)),
+        }
 
+    def _read_texts(self) -> list[str]:
+        blob, self.texts_blob = self.texts_blob, None
+        texts = None
+        if blob is not None and zlib.crc32(blob) == self.texts_crc:
+            with suppress(Exception):  # vouched for as the answers are (see `fields`)
+                texts = marshal.loads(blob)
+        if type(texts) is not list or len(texts) != 2 * self.count:
+            texts = []
+            for at in range(self.count):
+                fresh = self._fresh(at)
+                texts += (fresh.question, fresh.source)
+        self.texts = texts
+        return texts
 
-def _cards_from_states(states: list[Any], texts: memoryview, answers: memoryview) -> list[Card]:
-    """The cards of an entry: `states` are their heads, each with the span of its answer in `answers`."""
-    made = Card.from_fields
-    shared = _Texts(texts)
-    read = partial(_read_later, answers, shared)
-    cards: list[Card] = []
-    append = cards.append
-    size = len(answers)
-    fields = []
-    for values, where in states:
-        start, end = where  # the checksum vouched for the bytes, and the code that wrote them for
-        if not 0 <= start <= end <= size:  # their shape; a span is cheap to check all the same
-            raise ValueError("not a cached card")
-        append(made(values, read, where))
-        fields.append(values)
-    if cards and cards[0].__dict__.keys() != _HEAD_NAMES | {"_later"}:
-        raise ValueError("not a cached card")
-    shared.fields = fields
-    return cards
+    def _fresh(self, at: int) -> Card:
+        """Card `at` as the bank file gives it now (validated again): the fallback of a damaged entry."""
+        if self.fresh is None:
+            from interview_drill.bank.load import validated_afresh
+
+            by_id = {card.id: card for card in validated_afresh(Path(self.path), self.store)}
+            ids = [head[0] for head in marshal.loads(self.heads)[2]]  # vouched for by their CRC-32
+            self.fresh = [(card_id, by_id.get(card_id)) for card_id in ids]
+        card_id, card = self.fresh[at]
+        if card is None:  # the file changed since it was loaded, and this card is gone
+            raise BankError(
+                [escape(f"{self.path}: bank: card `{card_id}` is no longer in this file; run again")]
+            )
+        return card

@@ -273,6 +273,18 @@ def _load_file(path: Path, store: BankCache | None, fetched: _Fetched) -> tuple[
     return _Loaded(path, model.topic, model.title, model.cards, parsed), []
 
 
+def validated_afresh(path: Path, store: BankCache | None) -> list[Card]:
+    """A bank file's cards parsed and validated again, never taken from its cache entry (which `store`
+    rewrites): the fallback of cached cards whose text or answer turns out damaged when first read.
+    Raises BankError if the file does not load now."""
+    fetched = _fetch(path, store)
+    fetched.entry = b""  # the entry in the cache is the damaged one: a miss
+    loaded, problems = _load_file(path, store, fetched)
+    if loaded is None:
+        raise BankError([escape(p) for p in capped(problems, path)])
+    return loaded.cards
+
+
 # ---------------------------------------------------------------- across files
 
 

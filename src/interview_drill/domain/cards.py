@@ -2,11 +2,11 @@
 
 What a *valid* card is lives in `card_schema.py` (pydantic models with the same fields): `Card(...)`,
 `Card.model_validate` and `BankFile.model_validate` validate through it, so every card was checked,
-now or when the bank cache entry it was rebuilt from was written (`Card.from_fields`, for the cache
-and the schema only). A warm start thus never imports pydantic (~45 ms of a ~200 ms start).
+now or when the bank cache entry it was rebuilt from was written (`Card.from_fields` for the schema,
+`Card.from_heads` for the cache). A warm start thus never imports pydantic (~45 ms of a ~200 ms start).
 
 A card's text (`LATER_FIELDS`: question, source, and the answer: outline, numbers, follow-ups) may
-be supplied later by whoever built the card (`Card.from_fields(..., read=...)`): the bank cache
+be supplied later by whoever built the card (`Card.from_heads`, with a `Later`): the bank cache
 decodes a card's text only when something reads it, so a command over 10,000 cards that shows a few
 decodes only those. Anything that reads the whole card (==, `model_dump`,
 `to_json`, repr, copy, pickle) reads it too.
@@ -14,12 +14,10 @@ decodes only those. Anything that reads the whole card (==, `model_dump`,
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 SENIORITIES = ("screen", "mid", "senior", "staff")
 FREQUENCIES = ("very-common", "common", "occasional")
@@ -38,6 +36,19 @@ FIELDS = (*CARD_FIELDS, "topic")
 TEXT_PART = frozenset({"question", "source"})
 ANSWER_PART = frozenset({"outline", "numbers", "follow_ups"})
 LATER_FIELDS = TEXT_PART | ANSWER_PART
+# The others, in FIELDS order: a card's head, held in slots (see `Card`).
+HEAD_FIELDS = (
+    "id",
+    "traps",
+    "seniority",
+    "frequency",
+    "kind",
+    "exercise",
+    "tags",
+    "related",
+    "aliases",
+    "topic",
+)
 # Text that makes the content hash (the exercise, the level and the tags are not card text).
 TEXT_FIELDS = ("question", "outline", "numbers", "follow_ups", "traps")
 
@@ -76,23 +87,63 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _later_field(name: str) -> property:
-    """A field a card's maker may supply later: read from the card's own dict, where a first read
-    asks the maker for it. A property on these five fields only, not a `__getattr__` on the class:
-    that would take every attribute lookup of every card off CPython's fast path (~3x slower)."""
+class Later(Protocol):
+    """Who supplies the later fields of the cards it made (`Card.from_heads`); `at` is the card's
+    place among them."""
 
-    def get(card: Card) -> Any:
-        own = card.__dict__
-        if name not in own:
-            if "_later" not in own:
-                raise AttributeError(f"'Card' object has no attribute '{name}'")
-            card._read_later(name)
-        return own[name]
+    def text(self, at: int, name: str) -> str:
+        """One field of TEXT_PART of card `at` (the card does not keep it: it stays the maker's)."""
+        ...
+
+    def fields(self, at: int) -> dict[str, Any]:
+        """Every field of LATER_FIELDS of card `at`, for the card to keep."""
+        ...
+
+
+def _later_field(name: str) -> property:
+    """A field a card's maker may supply later: read from the card's own dict, else from the maker.
+    A property on these five fields only, not a `__getattr__` on the class: that would take every
+    attribute lookup of every card off CPython's fast path (~3x slower).
+
+    While a card has a maker (`_later`), its dict holds none of these: a question or source is read
+    from the maker every time (a report reads thousands of questions: kept by each card, they would
+    give each a dict), and a field of the answer, or an assignment to any of them, first completes
+    the card (every later field in its dict, no maker left): the few cards whose answer is read are
+    the ones being shown whole.
+    """
 
     def put(card: Card, value: Any) -> None:
+        if card._later is not None:
+            card._read_later(name)
         card.__dict__[name] = value
 
-    return property(get, put, doc=f"The card's {name} (see `Card.from_fields`).")
+    if name in TEXT_PART:
+
+        def get(card: Card) -> Any:
+            later = card._later
+            if later is not None:
+                return later.text(card._at, name)
+            try:
+                return card.__dict__[name]
+            except KeyError:
+                raise AttributeError(f"'Card' object has no attribute '{name}'") from None
+
+    else:
+
+        def get(card: Card) -> Any:
+            if card._later is not None:
+                card._read_later(name)
+            try:
+                return card.__dict__[name]
+            except KeyError:
+                raise AttributeError(f"'Card' object has no attribute '{name}'") from None
+
+    return property(get, put, doc=f"The card's {name} (see `Card.from_heads`).")
+
+
+# The places of cards among their maker's, as shared int objects (a bank file's ~800 cards would
+# otherwise make ~550 ints each: 0-256 are shared by CPython already).
+_PLACES: list[int] = []
 
 
 class Card:
@@ -102,6 +153,12 @@ class Card:
     follow_ups, traps, seniority, frequency, kind, exercise (a `coding` card's runnable exercise:
     the folder `exercises/<name>/` beside the bank file), tags, related, aliases, source, and topic.
     """
+
+    # The head (HEAD_FIELDS) in slots: 10,000 warm cards are built straight from the tuples the
+    # cache decodes, and a slot is ~190 bytes a card smaller than a dict of 10 keys (and quicker to
+    # read). The later fields live in the card's own dict (once it has them); beside it, who supplies
+    # them until then (`_later`, None: nobody) and which of its cards this is (`_at`).
+    __slots__ = (*HEAD_FIELDS, "__dict__", "_later", "_at")
 
     id: str
     traps: list[str]
@@ -113,13 +170,15 @@ class Card:
     related: list[str]
     aliases: list[str]
     topic: str
+    _later: Later | None
+    _at: int
     if TYPE_CHECKING:
         question: str
         outline: list[str]
         numbers: list[Number]
         follow_ups: list[FollowUp]
         source: str
-    else:  # the fields its maker may supply later: read through `_later_field` (see from_fields)
+    else:  # the fields its maker may supply later: read through `_later_field` (see from_heads)
         question = _later_field("question")
         outline = _later_field("outline")
         numbers = _later_field("numbers")
@@ -131,7 +190,7 @@ class Card:
     def __init__(self, **data: Any) -> None:
         """A validated card from its fields (pydantic's ValidationError when they do not make one)."""
         topic = data.pop("topic", "")
-        self.__dict__.update(Card.model_validate(data).__dict__, topic=topic)
+        self.__setstate__({**Card.model_validate(data)._whole(), "topic": topic})
 
     @classmethod
     def model_validate(cls, data: Any) -> Card:
@@ -141,46 +200,58 @@ class Card:
         return validate_card(data)
 
     @classmethod
-    def from_fields(
-        cls,
-        fields: dict[str, Any],
-        read: Callable[[Any, str | None], dict[str, Any]] | None = None,
-        where: Any = None,
-    ) -> Card:
-        """A card from fields already validated (every name of FIELDS), taken as they are.
-
-        With `read`, `fields` may lack LATER_FIELDS: the first read of one of them adds what
-        `read(where, name)` returns (at least that field; with `name` None, every missing one), or
-        the maker adds them itself (`supply`). `fields` becomes the card's own dict.
-        """
+    def from_fields(cls, fields: dict[str, Any]) -> Card:
+        """A card from fields already validated (every name of FIELDS), taken as they are: the head's
+        go to their slots, and `fields`, left with the others, becomes the card's own dict."""
         card = object.__new__(cls)
-        if read is not None:
-            fields["_later"] = (read, where)
+        pop = fields.pop
+        for name in HEAD_FIELDS:
+            setattr(card, name, pop(name))
         card.__dict__ = fields
+        card._later = None
         return card
 
-    def _read_later(self, name: str | None) -> None:
-        read, where = self.__dict__["_later"]
-        self.supply(read(where, name))
+    @classmethod
+    def from_heads(cls, heads: list[tuple[Any, ...]], later: Later) -> list[Card]:
+        """Cards from the values of their HEAD_FIELDS (in that order), already validated; `later`
+        supplies the other fields when read (card `at` of `heads` asks it with `at`)."""
+        if len(_PLACES) < len(heads):
+            _PLACES.extend(range(len(_PLACES), len(heads)))
+        new = object.__new__
+        cards: list[Card] = []
+        append = cards.append
+        for at, head in zip(_PLACES, heads, strict=False):  # _PLACES may be longer
+            card = new(cls)
+            # HEAD_FIELDS, spelled out: ~3x quicker than a setattr per name (tests check the order)
+            (
+                card.id, card.traps, card.seniority, card.frequency, card.kind, card.exercise,
+                card.tags, card.related, card.aliases, card.topic,
+            ) = head  # fmt: skip
+            card._later = later
+            card._at = at
+            append(card)
+        return cards
 
-    def supply(self, fields: dict[str, Any]) -> None:
-        """Add later fields its maker read for this card (see `from_fields`); a field the card
-        already holds (assigned before its first read) is kept."""
+    def _read_later(self, name: str | None) -> None:
+        """Every later field from the maker, into the card's dict (a field assigned before is kept):
+        the card is then whole and plain. `name`: the field asked for, to say it is missing."""
+        later = self._later
+        if later is None:
+            raise AttributeError(f"'Card' object has no attribute '{name}'")
         own = self.__dict__
+        fields = later.fields(self._at)
         if own.keys().isdisjoint(fields):
             own.update(fields)
         else:
             for field, value in fields.items():
                 own.setdefault(field, value)
-        if "_later" in own and own.keys() >= LATER_FIELDS:
-            del own["_later"]
+        self._later = None
 
     def _whole(self) -> dict[str, Any]:
         """Every field, in FIELDS order, the later ones read first (a cached `content_hash` is none)."""
-        if "_later" in self.__dict__:
+        if self._later is not None:
             self._read_later(None)
-        own = self.__dict__
-        return {name: own[name] for name in FIELDS}
+        return {name: getattr(self, name) for name in FIELDS}
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -196,7 +267,13 @@ class Card:
         return self._whole()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        own = self.__dict__
+        for name, value in state.items():
+            if name in LATER_FIELDS:
+                own[name] = value
+            else:
+                setattr(self, name, value)
+        self._later = None
 
     def model_dump(self, *, include: Collection[str] | None = None) -> dict[str, Any]:
         """The card's fields (not its topic) as plain data, in field order; `include`: only these."""
@@ -211,6 +288,9 @@ class Card:
         The hash of the JSON of the TEXT_FIELDS, as the pydantic card model dumped them when the
         hash was first stored (tests/domain/test_models.py checks they still agree).
         """
+        import hashlib  # not at the top: a warm start that hashes no card never loads OpenSSL
+        import json
+
         text = {name: _plain(getattr(self, name)) for name in TEXT_FIELDS}
         blob = json.dumps(text, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
