@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from interview_drill.errors import UsageError
-from interview_drill.files import Target, safe_name, write_text
+from interview_drill.files import Target, safe_name, write_bytes, write_text
 
 REPORT = b"# Interview-drill report"
 
@@ -141,3 +141,38 @@ def test_a_path_with_a_newline_gives_a_one_line_error(tmp_path: Path, ours: dict
     with pytest.raises(UsageError) as info:
         write_text(path, "x", what="report", target=target(ours))
     assert "\n" not in str(info.value) and "bad\\nname.md" in str(info.value)
+
+
+def test_pieces_are_read_only_once_the_target_is_known_writable(tmp_path: Path, ours: dict[Path, str]):
+    read: list[int] = []
+
+    def pieces():
+        for i, piece in enumerate([REPORT, b"\n", "→ ≈\n".encode()]):
+            read.append(i)
+            yield piece
+
+    with pytest.raises(UsageError, match="history database"):
+        write_bytes(next(iter(ours)), pieces(), what="report", target=target(ours, force=True))
+    assert read == []
+    notes = tmp_path / "notes.md"
+    notes.write_text("my precious notes\n")
+    with pytest.raises(UsageError, match="not an earlier report"):
+        write_bytes(notes, pieces(), what="report", target=target(ours))
+    assert read == [] and notes.read_text() == "my precious notes\n"
+    write_bytes(notes, pieces(), what="report", target=target(ours, force=True))
+    assert read == [0, 1, 2] and notes.read_bytes() == REPORT + b"\n" + "→ ≈\n".encode()
+
+
+def test_a_piece_that_fails_leaves_the_old_file_and_no_temp_file(tmp_path: Path, ours: dict[Path, str]):
+    old = tmp_path / "r.md"
+    old.write_bytes(REPORT + b"\nold\n")
+
+    def pieces():
+        yield REPORT
+        "\ud800".encode()  # a lone surrogate, as in card text that cannot be written
+        yield b"never"
+
+    with pytest.raises(UnicodeEncodeError):
+        write_bytes(old, pieces(), what="report", target=target(ours))
+    assert old.read_bytes() == REPORT + b"\nold\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.yaml", "config.toml", "data", "r.md"]

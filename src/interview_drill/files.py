@@ -7,7 +7,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,3 +184,16 @@ def write_text(path: Path, text: str, *, what: str = "file", target: Target | No
     atomic_write(
         path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""), what=what, target=target
     )
+
+
+def write_bytes(
+    path: Path, pieces: Iterable[bytes], *, what: str = "file", target: Target | None = None
+) -> None:
+    """A file made of `pieces` one after the other, written atomically (see `atomic_write`); they
+    are read only once the target is known to be writable, so an iterator makes them then."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            fh.writelines(pieces)
+
+    atomic_write(path, write, what=what, target=target)

@@ -37,6 +37,24 @@ def inert_json(text: str) -> str:
         fixed = (b"\x7f", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
         if not any(b in raw for b in fixed) and not _C1_UTF8.search(raw):
             return text
+    return _escape_raw(text)
+
+
+def inert_json_utf8(text: str) -> bytes:
+    """`inert_json(text)` as UTF-8 (strict: a lone surrogate raises, as writing it to a file would),
+    encoded once: the bytes searched for what needs escaping are the ones returned."""
+    raw = text.encode("utf-8")
+    if (
+        b"\x7f" not in raw
+        and (len(raw) == len(text) or not _C1_UTF8.search(raw))  # same length: all ASCII
+        and b"\xe2\x80\xa8" not in raw
+        and b"\xe2\x80\xa9" not in raw
+    ):
+        return raw
+    return _escape_raw(text).encode("utf-8")
+
+
+def _escape_raw(text: str) -> str:
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -6,19 +6,17 @@ through `csv_cell`, so a spreadsheet never runs a cell as a formula.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC
-from importlib import resources
 from typing import Any
 
 from interview_drill.domain.figures.stats import WEAKNESS_FORMULA, CardStats, GroupStats, Stats
-from interview_drill.domain.textsafe import inert_json, strip_controls
+from interview_drill.domain.textsafe import inert_json, inert_json_utf8, strip_controls
 from interview_drill.render.contents import CARDS_PER_TOPIC, WEAK_TOPICS_DETAILED
-from interview_drill.render.jsontext import dumps_indented
+from interview_drill.render.jsontext import dumps_indented, dumps_indented_encoded
 
 SCHEMA_VERSION = 1
 
@@ -34,6 +32,8 @@ CARD_COLUMNS = (
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of the JSON report (shipped as interview_drill/report.schema.json)."""
+    from importlib import resources  # here: the reports themselves never read it
+
     text = resources.files("interview_drill").joinpath("report.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
@@ -47,7 +47,13 @@ def _r(x: float | None, digits: int = 4) -> float | None:
 
 def to_json_text(stats: Stats, *, cards: bool = False) -> str:
     """The JSON report as text (UTF-8 kept as is, indented, one final newline)."""
-    return inert_json(dumps_indented(to_json(stats, cards=cards))) + "\n"  # json.dumps(indent=2)'s text
+    return inert_json(dumps_indented(to_json(stats, cards=cards), "\n"))  # json.dumps(indent=2)'s text
+
+
+def to_json_utf8(stats: Stats, *, cards: bool = False) -> Iterator[bytes]:
+    """`to_json_text(...)` as UTF-8, in pieces (see `dumps_indented_encoded`), made when first read:
+    a lone surrogate in card text raises `UnicodeEncodeError` then, as writing the text would."""
+    yield from dumps_indented_encoded(to_json(stats, cards=cards), inert_json_utf8, "\n")
 
 
 def _group_json(g: GroupStats) -> dict[str, Any]:
@@ -219,6 +225,8 @@ def _cell(value: Any) -> str:
 
 
 def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+    import csv  # here: the other formats import this module too (html, for SCHEMA_VERSION)
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
