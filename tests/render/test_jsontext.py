@@ -119,3 +119,28 @@ def test_rows_are_cut_into_pieces_and_unusual_ones_fall_back_whole(monkeypatch):
     assert dumps_indented_encoded(unusual, inert_json_utf8, "\n") == [
         (inert_json(stdlib(unusual)) + "\n").encode()
     ]
+
+
+def as_rows(items: list[Any]) -> jsontext.Rows:
+    """Items written by their maker: each one's own text, its lines indented to where it stands."""
+    return jsontext.Rows(lambda pad: [stdlib(item).replace("\n", "\n" + pad) for item in items])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.dictionaries(inert_texts, st.none() | st.integers() | inert_texts, max_size=4), max_size=6),
+    st.integers(min_value=0, max_value=3),
+    st.integers(min_value=0, max_value=2),
+)
+def test_rows_written_by_their_maker_read_as_the_list_they_stand_for(
+    items: list[Any], depth: int, chunk: int
+):
+    doc: Any = items
+    shown: Any = as_rows(items)
+    for i in range(depth):  # at any depth, in a dict or a list
+        doc, shown = ({"k": doc, "after": i}, {"k": shown, "after": i}) if i % 2 else ([doc, i], [shown, i])
+    assert dumps_indented(shown, "\n") == stdlib(doc) + "\n"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jsontext, "_CHUNK_ROWS", chunk)
+        pieces = dumps_indented_encoded(shown, inert_json_utf8, "\n")
+    assert b"".join(pieces) == (inert_json(stdlib(doc)) + "\n").encode()

@@ -521,7 +521,8 @@ def test_a_json_report_file_is_the_text_it_prints(tmp_path, isolated_home, monke
     the whole text: the same bytes, with the characters a terminal could act on escaped."""
     from interview_drill.render import jsontext
 
-    monkeypatch.setattr(jsontext, "_CHUNK", 3)  # many pieces, cut inside the trap rows
+    monkeypatch.setattr(jsontext, "_CHUNK", 3)  # many pieces, cut between the trap rows too
+    monkeypatch.setattr(jsontext, "_CHUNK_ROWS", 1)
     bank = tmp_path / "uni"
     bank.mkdir()
     (bank / "uni.yaml").write_text(UNICODE_YAML, encoding="utf-8")

@@ -16,15 +16,32 @@ pieces are encoded and their memory reused, and the whole text never exists at o
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from json.encoder import encode_basestring
 from typing import Any
 
 _INF = float("inf")
 
-# Pieces of text gathered before they are joined and handed on (`dumps_indented_encoded`): a few
-# tens of KB, so that the joined piece and its encoding stay in memory that is freed and reused.
+# Tokens gathered before they are joined and handed on (`dumps_indented_encoded`), or `Rows` items
+# (a few hundred characters each): a few tens of KB, so that the joined piece and its encoding stay
+# in memory that is freed and reused.
 _CHUNK = 2048
+_CHUNK_ROWS = 64
+
+
+class Rows:
+    """A list of objects whose text its maker writes, faster than this writer could from dicts.
+
+    `texts(pad)` gives each item's text as `json.dumps(item, indent=2, ensure_ascii=False)` writes
+    it, its lines after the first indented by `pad` (where the item stands in the document). A
+    report's thousands of trap rows, formatted by one f-string each, are ~3x faster to write than
+    dicts made to be taken apart again. Only this module's writers read it; `json.dumps` cannot.
+    """
+
+    __slots__ = ("texts",)
+
+    def __init__(self, texts: Callable[[str], Iterable[str]]) -> None:
+        self.texts = texts
 
 
 class _Unusual(Exception):
@@ -144,6 +161,17 @@ def _write(doc: Any, end: str, emit: Callable[[str], object] | None) -> str:
                 sep = ",\n" + inner
             append("\n" + pad + "}")
             seen.discard(id(o))
+        elif t is Rows:
+            inner = pad + "  "
+            sep = "[\n" + inner
+            for text in o.texts(inner):
+                append(sep)
+                append(text)
+                sep = ",\n" + inner
+                if emit is not None and len(out) > _CHUNK_ROWS:
+                    emit("".join(out))
+                    del out[:]
+            append("[]" if sep[0] == "[" else "\n" + pad + "]")
         elif t is list or t is tuple:
             inner = enter(o, "[]", pad)
             if inner is None:
