@@ -176,3 +176,36 @@ def test_a_piece_that_fails_leaves_the_old_file_and_no_temp_file(tmp_path: Path,
         write_bytes(old, pieces(), what="report", target=target(ours))
     assert old.read_bytes() == REPORT + b"\nold\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.yaml", "config.toml", "data", "r.md"]
+
+
+def test_a_target_is_matched_with_our_files_as_samefile_then_realpath_would(tmp_path: Path, monkeypatch):
+    from interview_drill.files import _same_as
+
+    def reference(a: Path, b: Path) -> bool:  # what check_target asked of each pair before
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return os.path.realpath(a) == os.path.realpath(b)
+
+    monkeypatch.chdir(tmp_path)
+    folder = Path("folder")
+    folder.mkdir()
+    (folder / "f").write_text("f")
+    (folder / "g").write_text("g")
+    Path("link_f").symlink_to(folder / "f")
+    Path("dangling").symlink_to(folder / "missing")
+    Path("dangling-wal").symlink_to(folder / "missing-wal")
+    Path("loop1").symlink_to("loop2")
+    Path("loop2").symlink_to("loop1")
+    Path("dirlink").symlink_to(folder)
+    paths = [
+        folder / "f", folder / "g", folder / "missing", folder / "missing-wal", Path("link_f"),
+        Path("dangling"), Path("dangling-wal"), Path("loop1"), Path("loop1") / "x", Path("dirlink") / "f",
+        Path("dirlink") / "missing", Path("folder/../folder/f"), Path("folder/../folder/missing"),
+        Path("nowhere/missing"), folder, Path("dirlink"), Path("."), tmp_path / "folder" / "missing",
+        tmp_path / "dangling", Path("missing"),
+    ]  # fmt: skip
+    for a in paths:
+        same = _same_as(a)
+        for b in paths:
+            assert same(b) == reference(a, b), (a, b)

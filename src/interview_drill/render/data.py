@@ -135,7 +135,7 @@ def _trap_texts(stats: Stats) -> Rows:
         for card, i, n in stats.traps:  # the keys and value types of `to_json`'s rows
             yield (
                 f"{topic}{enc(card.topic)}{card_}{enc(card.id)}{question}{enc(card.question)}"
-                f"{index}{int.__repr__(i)}{trap}{enc(card.traps[i])}{count}{int.__repr__(n)}{end}"
+                f"{index}{i}{trap}{enc(card.traps[i])}{count}{n}{end}"  # ints: str() is repr()
             )
 
     return Rows(texts)
