@@ -45,7 +45,13 @@ _SIDECARS = ("-wal", "-shm", "-journal")
 _HEAD_BYTES = 4096
 
 
-def _same_as(a: Path) -> Callable[[Path], bool]:
+def _with_sidecars(mine: Path) -> tuple[str, ...]:
+    """A file of ours and its database sidecars, as strings (a `Path` each is 56 objects a report)."""
+    name = str(mine)
+    return (name, *(name + s for s in _SIDECARS))
+
+
+def _same_as(a: Path) -> Callable[[str], bool]:
     """`same(b)`: whether `b` is the file `a` (`os.path.samefile`), or where neither can be checked,
     the same real path. `a` is looked at once for the dozens of files it is compared with (our
     database and its sidecars, the settings, every bank file: ~1.5 ms per report otherwise)."""
@@ -55,7 +61,7 @@ def _same_as(a: Path) -> Callable[[Path], bool]:
         a_stat = None
     a_real = ""
 
-    def same(b: Path) -> bool:
+    def same(b: str) -> bool:
         nonlocal a_real
         if a_stat is not None:
             try:
@@ -82,7 +88,7 @@ def check_target(path: Path, target: Target, what: str) -> Path:
     shown = safe_name(path)
     same = _same_as(path)
     for mine, description in target.protected.items():
-        for candidate in (Path(mine), *(Path(f"{mine}{s}") for s in _SIDECARS)):
+        for candidate in _with_sidecars(mine):
             if same(candidate):
                 raise UsageError(f"{shown}: is {description}; refusing to write the {what} over it")
     if path.is_symlink():
@@ -101,7 +107,7 @@ def check_target(path: Path, target: Target, what: str) -> Path:
         path = real
         same = _same_as(path)
         for mine, description in target.protected.items():  # the link may point at one of ours
-            for candidate in (Path(mine), *(Path(f"{mine}{s}") for s in _SIDECARS)):
+            for candidate in _with_sidecars(mine):
                 if same(candidate):
                     raise UsageError(
                         f"{shown}: points to {description}; refusing to write the {what} over it"
