@@ -518,8 +518,16 @@ cards:
 
 def test_a_json_report_file_is_the_text_it_prints(tmp_path, isolated_home, monkeypatch):
     """The file is written in UTF-8 pieces as it is made (render.jsontext), the standard output from
-    the whole text: the same bytes, with the characters a terminal could act on escaped."""
+    the whole text: both are the standard library's text of `to_json`'s plain data (the trap rows are
+    written by an f-string each), with the characters a terminal could act on escaped."""
+    from interview_drill.cli.commands import reports
+    from interview_drill.domain.textsafe import inert_json
     from interview_drill.render import jsontext
+    from interview_drill.render.data import to_json
+
+    figures = []
+    stats = reports._stats
+    monkeypatch.setattr(reports, "_stats", lambda *a: figures.append(stats(*a)) or figures[-1])
 
     monkeypatch.setattr(jsontext, "_CHUNK", 3)  # many pieces, cut between the trap rows too
     monkeypatch.setattr(jsontext, "_CHUNK_ROWS", 1)
@@ -538,6 +546,10 @@ def test_a_json_report_file_is_the_text_it_prints(tmp_path, isolated_home, monke
     assert written.exit_code == 0 and "wrote" in written.output
     raw = target.read_bytes()
     assert raw == printed.stdout_bytes
+    for one in figures:
+        plain = json.dumps(to_json(one, cards=True), indent=2, ensure_ascii=False)
+        assert raw == (inert_json(plain) + "\n").encode("utf-8")
+    assert len(figures) == 2
     text = raw.decode("utf-8")
     for escaped in ("\\u007f", "\\u0085", "\\u009b", "\\u2028", "\\u2029"):
         assert escaped in text

@@ -48,7 +48,8 @@ def _r(x: float | None, digits: int = 4) -> float | None:
 
 def to_json_text(stats: Stats, *, cards: bool = False) -> str:
     """The JSON report as text (UTF-8 kept as is, indented, one final newline)."""
-    return inert_json(dumps_indented(to_json(stats, cards=cards), "\n"))  # json.dumps(indent=2)'s text
+    doc = _document(stats, cards, _trap_texts(stats))
+    return inert_json(dumps_indented(doc, "\n"))  # json.dumps(to_json(...), indent=2)'s text
 
 
 def to_json_utf8(stats: Stats, *, cards: bool = False) -> Iterator[bytes]:
