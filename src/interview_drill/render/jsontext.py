@@ -22,11 +22,11 @@ from typing import Any
 
 _INF = float("inf")
 
-# Tokens gathered before they are joined and handed on (`dumps_indented_encoded`), or `Rows` items
-# (a few hundred characters each): a few tens of KB, so that the joined piece and its encoding stay
-# in memory that is freed and reused.
+# Tokens gathered before they are joined and handed on (`dumps_indented_encoded`); in a `Rows`,
+# whose items are a few hundred characters each, two tokens an item: a few tens of KB either way,
+# so that the joined piece and its encoding stay in memory that is freed and reused.
 _CHUNK = 2048
-_CHUNK_ROWS = 64
+_CHUNK_ROWS = 128
 
 
 class Rows:
