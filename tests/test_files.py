@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from interview_drill.errors import UsageError
-from interview_drill.files import Target, safe_name, write_text
+from interview_drill.files import Target, safe_name, write_bytes, write_text
 
 REPORT = b"# Interview-drill report"
 
@@ -141,3 +141,71 @@ def test_a_path_with_a_newline_gives_a_one_line_error(tmp_path: Path, ours: dict
     with pytest.raises(UsageError) as info:
         write_text(path, "x", what="report", target=target(ours))
     assert "\n" not in str(info.value) and "bad\\nname.md" in str(info.value)
+
+
+def test_pieces_are_read_only_once_the_target_is_known_writable(tmp_path: Path, ours: dict[Path, str]):
+    read: list[int] = []
+
+    def pieces():
+        for i, piece in enumerate([REPORT, b"\n", "→ ≈\n".encode()]):
+            read.append(i)
+            yield piece
+
+    with pytest.raises(UsageError, match="history database"):
+        write_bytes(next(iter(ours)), pieces(), what="report", target=target(ours, force=True))
+    assert read == []
+    notes = tmp_path / "notes.md"
+    notes.write_text("my precious notes\n")
+    with pytest.raises(UsageError, match="not an earlier report"):
+        write_bytes(notes, pieces(), what="report", target=target(ours))
+    assert read == [] and notes.read_text() == "my precious notes\n"
+    write_bytes(notes, pieces(), what="report", target=target(ours, force=True))
+    assert read == [0, 1, 2] and notes.read_bytes() == REPORT + b"\n" + "→ ≈\n".encode()
+
+
+def test_a_piece_that_fails_leaves_the_old_file_and_no_temp_file(tmp_path: Path, ours: dict[Path, str]):
+    old = tmp_path / "r.md"
+    old.write_bytes(REPORT + b"\nold\n")
+
+    def pieces():
+        yield REPORT
+        "\ud800".encode()  # a lone surrogate, as in card text that cannot be written
+        yield b"never"
+
+    with pytest.raises(UnicodeEncodeError):
+        write_bytes(old, pieces(), what="report", target=target(ours))
+    assert old.read_bytes() == REPORT + b"\nold\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.yaml", "config.toml", "data", "r.md"]
+
+
+def test_a_target_is_matched_with_our_files_as_samefile_then_realpath_would(tmp_path: Path, monkeypatch):
+    from interview_drill.files import _same_as
+
+    def reference(a: Path, b: Path) -> bool:  # what check_target asked of each pair before
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            return os.path.realpath(a) == os.path.realpath(b)
+
+    monkeypatch.chdir(tmp_path)
+    folder = Path("folder")
+    folder.mkdir()
+    (folder / "f").write_text("f")
+    (folder / "g").write_text("g")
+    Path("link_f").symlink_to(folder / "f")
+    Path("dangling").symlink_to(folder / "missing")
+    Path("dangling-wal").symlink_to(folder / "missing-wal")
+    Path("loop1").symlink_to("loop2")
+    Path("loop2").symlink_to("loop1")
+    Path("dirlink").symlink_to(folder)
+    paths = [
+        folder / "f", folder / "g", folder / "missing", folder / "missing-wal", Path("link_f"),
+        Path("dangling"), Path("dangling-wal"), Path("loop1"), Path("loop1") / "x", Path("dirlink") / "f",
+        Path("dirlink") / "missing", Path("folder/../folder/f"), Path("folder/../folder/missing"),
+        Path("nowhere/missing"), folder, Path("dirlink"), Path("."), tmp_path / "folder" / "missing",
+        tmp_path / "dangling", Path("missing"),
+    ]  # fmt: skip
+    for a in paths:
+        same = _same_as(a)
+        for b in paths:
+            assert same(str(b)) == reference(a, b), (a, b)

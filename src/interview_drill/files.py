@@ -7,7 +7,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,19 +45,51 @@ _SIDECARS = ("-wal", "-shm", "-journal")
 _HEAD_BYTES = 4096
 
 
-def _same(a: Path, b: Path) -> bool:
+def _with_sidecars(mine: Path) -> tuple[str, ...]:
+    """A file of ours and its database sidecars, as strings (a `Path` each is 56 objects a report)."""
+    name = str(mine)
+    return (name, *(name + s for s in _SIDECARS))
+
+
+def _same_as(a: Path) -> Callable[[str], bool]:
+    """`same(b)`: whether `b` is the file `a` (`os.path.samefile`), or where neither can be checked,
+    the same real path. `a` is looked at once for the dozens of files it is compared with (our
+    database and its sidecars, the settings, every bank file: ~1.5 ms per report otherwise)."""
     try:
-        return os.path.samefile(a, b)
+        a_stat: os.stat_result | None = os.stat(a)
     except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
+        a_stat = None
+    a_real = ""
+
+    def same(b: str) -> bool:
+        nonlocal a_real
+        if a_stat is not None:
+            try:
+                return os.path.samestat(a_stat, os.stat(b))
+            except OSError:
+                pass
+        a_real = a_real or os.path.realpath(a)
+        name = os.path.basename(b)
+        if name not in ("", ".", "..") and name != os.path.basename(a_real):
+            # A missing file's real path is its folder's, then its own name: not `a`'s.
+            try:
+                os.lstat(b)
+            except FileNotFoundError:
+                return False
+            except OSError:
+                pass
+        return a_real == os.path.realpath(b)
+
+    return same
 
 
 def check_target(path: Path, target: Target, what: str) -> Path:
     """The path to write, after refusing what must not be overwritten; raises UsageError."""
     shown = safe_name(path)
+    same = _same_as(path)
     for mine, description in target.protected.items():
-        for candidate in (Path(mine), *(Path(f"{mine}{s}") for s in _SIDECARS)):
-            if _same(path, candidate):
+        for candidate in _with_sidecars(mine):
+            if same(candidate):
                 raise UsageError(f"{shown}: is {description}; refusing to write the {what} over it")
     if path.is_symlink():
         real = Path(os.path.realpath(path))
@@ -73,9 +105,10 @@ def check_target(path: Path, target: Target, what: str) -> Path:
                     "give that path, or add --force to write there"
                 )
         path = real
+        same = _same_as(path)
         for mine, description in target.protected.items():  # the link may point at one of ours
-            for candidate in (Path(mine), *(Path(f"{mine}{s}") for s in _SIDECARS)):
-                if _same(path, candidate):
+            for candidate in _with_sidecars(mine):
+                if same(candidate):
                     raise UsageError(
                         f"{shown}: points to {description}; refusing to write the {what} over it"
                     )
@@ -184,3 +217,16 @@ def write_text(path: Path, text: str, *, what: str = "file", target: Target | No
     atomic_write(
         path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""), what=what, target=target
     )
+
+
+def write_bytes(
+    path: Path, pieces: Iterable[bytes], *, what: str = "file", target: Target | None = None
+) -> None:
+    """A file made of `pieces` one after the other, written atomically (see `atomic_write`); they
+    are read only once the target is known to be writable, so an iterator makes them then."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            fh.writelines(pieces)
+
+    atomic_write(path, write, what=what, target=target)

@@ -498,3 +498,63 @@ def test_review_counts_for_topic_weakness(history):
         counts = store.review_counts()
     assert counts["lora-rank"] == (10, 3)
     assert counts["lora-alpha"] == (4, 0)  # its cram review is not counted
+
+
+UNICODE_YAML = r"""topic: uni
+title: "Maths → bounds"
+cards:
+  - id: uni-arrow
+    question: "x → y, a − b ≈ c × d? del \x7f, nel \N, csi \x9b, line \L para \P, 😀"
+    outline: [an answer]
+    traps:
+      - "− sign \x85 and \u2028 in a trap"
+      - "plain ascii trap"
+  - id: uni-plain
+    question: "Only ASCII here"
+    outline: [an answer]
+    traps: ["é"]
+"""
+
+
+def test_a_json_report_file_is_the_text_it_prints(tmp_path, isolated_home, monkeypatch):
+    """The file is written in UTF-8 pieces as it is made (render.jsontext), the standard output from
+    the whole text: both are the standard library's text of `to_json`'s plain data (the trap rows are
+    written by an f-string each), with the characters a terminal could act on escaped."""
+    from interview_drill.cli.commands import reports
+    from interview_drill.domain.textsafe import inert_json
+    from interview_drill.render import jsontext
+    from interview_drill.render.data import to_json
+
+    figures = []
+    stats = reports._stats
+    monkeypatch.setattr(reports, "_stats", lambda *a: figures.append(stats(*a)) or figures[-1])
+
+    monkeypatch.setattr(jsontext, "_CHUNK", 3)  # many pieces, cut between the trap rows too
+    monkeypatch.setattr(jsontext, "_CHUNK_ROWS", 1)
+    bank = tmp_path / "uni"
+    bank.mkdir()
+    (bank / "uni.yaml").write_text(UNICODE_YAML, encoding="utf-8")
+    seed(isolated_home / "history.db", {
+        "uni-arrow": (10, ago(10), ago(0), 1, [(12, 1, 2, "[0, 1]", 9), (10, 3, 3, "[0]", 9)]),
+        "uni-plain": (10, ago(10), ago(0), 0, [(11, 1, 2, "[0]", 9)]),
+    }, extra=False)  # fmt: skip
+    args = ["--no-builtin", "--bank", str(bank), "--cards"]
+    printed = run("report", *args, "--format", "json")
+    assert printed.exit_code == 0, printed.output
+    target = tmp_path / "r.json"
+    written = run("report", *args, "--out", str(target))
+    assert written.exit_code == 0 and "wrote" in written.output
+    raw = target.read_bytes()
+    assert raw == printed.stdout_bytes
+    for one in figures:
+        plain = json.dumps(to_json(one, cards=True), indent=2, ensure_ascii=False)
+        assert raw == (inert_json(plain) + "\n").encode("utf-8")
+    assert len(figures) == 2
+    text = raw.decode("utf-8")
+    for escaped in ("\\u007f", "\\u0085", "\\u009b", "\\u2028", "\\u2029"):
+        assert escaped in text
+    assert not any(c in text for c in "\x7f\x85\x9b\u2028\u2029")
+    assert "x → y, a − b ≈ c × d?" in text and "😀" in text and text.endswith("}\n")
+    doc = json.loads(text)
+    validate(doc)
+    assert [t["trap"] for t in doc["traps"]][:2] == ["− sign \x85 and \u2028 in a trap", "plain ascii trap"]

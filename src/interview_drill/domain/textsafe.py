@@ -6,6 +6,7 @@ Every output starts from this; escaping for one format (HTML, Markdown, CSV, Ank
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # C0 controls except tab and newline, DEL, C1 controls, and whole ANSI/OSC escape sequences.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -18,13 +19,18 @@ def strip_controls(text: str) -> str:
 
 
 # JSON written with ensure_ascii=False keeps these raw; a terminal reading U+009B as CSI would act on
-# what follows. As \uXXXX escapes they are the same JSON value, and inert.
-_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+# what follows. As \uXXXX escapes they are the same JSON value, and inert. (Compiled when first used,
+# like the next one: the commands that write no JSON, every one but a few, skip ~0.2 ms.)
+@cache
+def _raw_in_json() -> re.Pattern[str]:
+    return re.compile(r"[\x7f-\x9f\u2028\u2029]")
 
 
 # The same characters in the text's UTF-8, found by searches for fixed bytes (C speed, ~3x faster than
 # the class above over a 1.5 MB report, which is all one JSON text).
-_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+@cache
+def _c1_utf8() -> re.Pattern[bytes]:
+    return re.compile(rb"\xc2[\x80-\x9f]")
 
 
 def inert_json(text: str) -> str:
@@ -35,9 +41,27 @@ def inert_json(text: str) -> str:
     else:
         raw = text.encode("utf-8", "surrogatepass")  # json.dumps keeps a lone surrogate as it is
         fixed = (b"\x7f", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
-        if not any(b in raw for b in fixed) and not _C1_UTF8.search(raw):
+        if not any(b in raw for b in fixed) and not _c1_utf8().search(raw):
             return text
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _escape_raw(text)
+
+
+def inert_json_utf8(text: str) -> bytes:
+    """`inert_json(text)` as UTF-8 (strict: a lone surrogate raises, as writing it to a file would),
+    encoded once: the bytes searched for what needs escaping are the ones returned."""
+    raw = text.encode("utf-8")
+    if (
+        b"\x7f" not in raw
+        and (len(raw) == len(text) or not _c1_utf8().search(raw))  # same length: all ASCII
+        and b"\xe2\x80\xa8" not in raw
+        and b"\xe2\x80\xa9" not in raw
+    ):
+        return raw
+    return _escape_raw(text).encode("utf-8")
+
+
+def _escape_raw(text: str) -> str:
+    return _raw_in_json().sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 _TSV = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

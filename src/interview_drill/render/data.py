@@ -6,19 +6,18 @@ through `csv_cell`, so a spreadsheet never runs a cell as a formula.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC
-from importlib import resources
+from json.encoder import encode_basestring
 from typing import Any
 
 from interview_drill.domain.figures.stats import WEAKNESS_FORMULA, CardStats, GroupStats, Stats
-from interview_drill.domain.textsafe import inert_json, strip_controls
+from interview_drill.domain.textsafe import inert_json, inert_json_utf8, strip_controls
 from interview_drill.render.contents import CARDS_PER_TOPIC, WEAK_TOPICS_DETAILED
-from interview_drill.render.jsontext import dumps_indented
+from interview_drill.render.jsontext import Rows, dumps_indented, dumps_indented_encoded
 
 SCHEMA_VERSION = 1
 
@@ -34,6 +33,8 @@ CARD_COLUMNS = (
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of the JSON report (shipped as interview_drill/report.schema.json)."""
+    from importlib import resources  # here: the reports themselves never read it
+
     text = resources.files("interview_drill").joinpath("report.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
@@ -47,7 +48,15 @@ def _r(x: float | None, digits: int = 4) -> float | None:
 
 def to_json_text(stats: Stats, *, cards: bool = False) -> str:
     """The JSON report as text (UTF-8 kept as is, indented, one final newline)."""
-    return inert_json(dumps_indented(to_json(stats, cards=cards))) + "\n"  # json.dumps(indent=2)'s text
+    doc = _document(stats, cards, _trap_texts(stats))
+    return inert_json(dumps_indented(doc, "\n"))  # json.dumps(to_json(...), indent=2)'s text
+
+
+def to_json_utf8(stats: Stats, *, cards: bool = False) -> Iterator[bytes]:
+    """`to_json_text(...)` as UTF-8, in pieces (see `dumps_indented_encoded`), made when first read:
+    a lone surrogate in card text raises `UnicodeEncodeError` then, as writing the text would."""
+    doc = _document(stats, cards, _trap_texts(stats))
+    yield from dumps_indented_encoded(doc, inert_json_utf8, "\n")
 
 
 def _group_json(g: GroupStats) -> dict[str, Any]:
@@ -107,6 +116,33 @@ def _topics_json(stats: Stats) -> list[dict[str, Any]]:
 
 def to_json(stats: Stats, *, cards: bool = False) -> dict[str, Any]:
     """The report as plain data, schema version 1 (see report.schema.json)."""
+    traps = [
+        {"topic": card.topic, "card": card.id, "question": card.question, "trap_index": i, "trap": card.traps[i], "count": n}
+        for card, i, n in stats.traps
+    ]  # fmt: skip
+    return _document(stats, cards, traps)
+
+
+def _trap_texts(stats: Stats) -> Rows:
+    """`to_json`'s traps as the JSON text of each row (see `jsontext.Rows`)."""
+
+    def texts(pad: str, enc: Callable[[str], str] = encode_basestring) -> Iterator[str]:
+        p = ",\n" + pad + "  "
+        topic, card_, question, index, trap, count = (
+            f'{p}"{k}": ' for k in ("topic", "card", "question", "trap_index", "trap", "count")
+        )
+        topic = "{" + topic[1:]
+        end = "\n" + pad + "}"
+        for card, i, n in stats.traps:  # the keys and value types of `to_json`'s rows
+            yield (
+                f"{topic}{enc(card.topic)}{card_}{enc(card.id)}{question}{enc(card.question)}"
+                f"{index}{i}{trap}{enc(card.traps[i])}{count}{n}{end}"  # ints: str() is repr()
+            )
+
+    return Rows(texts)
+
+
+def _document(stats: Stats, cards: bool, traps: list[dict[str, Any]] | Rows) -> dict[str, Any]:
     t = stats.totals
     a = stats.activity
     doc: dict[str, Any] = {
@@ -148,17 +184,7 @@ def to_json(stats: Stats, *, cards: bool = False) -> dict[str, Any]:
             "levels": [{"level": g.key, "cards": g.cards} for g in stats.gap_levels],
         },
         "levels": [{"level": g.key, **_group_json(g)} for g in stats.levels],
-        "traps": [
-            {
-                "topic": tr.card.topic,
-                "card": tr.card.id,
-                "question": tr.card.question,
-                "trap_index": tr.index,
-                "trap": tr.text,
-                "count": tr.count,
-            }
-            for tr in stats.traps
-        ],
+        "traps": traps,
         "forecast": [{"date": f.day.isoformat(), "due": f.due} for f in stats.forecast],
         "activity": {
             "days": [{"date": d.day.isoformat(), "reviews": d.reviews, "again": d.again} for d in a.days],
@@ -219,6 +245,8 @@ def _cell(value: Any) -> str:
 
 
 def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+    import csv  # here: the other formats import this module too (html, for SCHEMA_VERSION)
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)

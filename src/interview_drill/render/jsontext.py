@@ -6,15 +6,42 @@ writes the same text in one recursive pass that appends to a list, still escapin
 formatting every float with the standard library's own functions (C ones where CPython has them).
 Anything but the JSON types a report is made of (dict with string keys, list, tuple, str, int,
 float, bool, None) goes to `json.dumps` whole, so the text is the standard library's in every case.
+
+`dumps_indented_encoded` gives the same text already encoded, in pieces of a few tens of KB made
+as the text is written: a report with one non-ASCII character is two bytes a character as a whole
+`str` (3 MB for a 1.5 MB report), and each fresh page of memory a process touches costs CPU time;
+pieces are encoded and their memory reused, and the whole text never exists at once.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from json.encoder import encode_basestring
 from typing import Any
 
 _INF = float("inf")
+
+# Tokens gathered before they are joined and handed on (`dumps_indented_encoded`); in a `Rows`,
+# whose items are a few hundred characters each, two tokens an item: a few tens of KB either way,
+# so that the joined piece and its encoding stay in memory that is freed and reused.
+_CHUNK = 2048
+_CHUNK_ROWS = 128
+
+
+class Rows:
+    """A list of objects whose text its maker writes, faster than this writer could from dicts.
+
+    `texts(pad)` gives each item's text as `json.dumps(item, indent=2, ensure_ascii=False)` writes
+    it, its lines after the first indented by `pad` (where the item stands in the document). A
+    report's thousands of trap rows, formatted by one f-string each, are ~3x faster to write than
+    dicts made to be taken apart again. Only this module's writers read it; `json.dumps` cannot.
+    """
+
+    __slots__ = ("texts",)
+
+    def __init__(self, texts: Callable[[str], Iterable[str]]) -> None:
+        self.texts = texts
 
 
 class _Unusual(Exception):
@@ -31,49 +58,68 @@ def _float(value: float) -> str:
     return float.__repr__(value)
 
 
-def dumps_indented(doc: Any) -> str:
-    """The text of `json.dumps(doc, indent=2, ensure_ascii=False)`."""
+def dumps_indented(doc: Any, end: str = "") -> str:
+    """The text of `json.dumps(doc, indent=2, ensure_ascii=False) + end`."""
     try:
-        return _write(doc)
+        return _write(doc, end, None)
     except (_Unusual, RecursionError):
-        return json.dumps(doc, indent=2, ensure_ascii=False)
+        return json.dumps(doc, indent=2, ensure_ascii=False) + end
 
 
-def _write(doc: Any) -> str:
+def dumps_indented_encoded(doc: Any, encode: Callable[[str], bytes], end: str = "") -> list[bytes]:
+    """`encode` of consecutive pieces of `dumps_indented(doc, end)`, cut between tokens.
+
+    `encode` must work character by character (as UTF-8 and `inert_json` do), so that the pieces
+    joined are `encode(dumps_indented(doc, end))`.
+    """
+    pieces: list[bytes] = []
+    try:
+        _write(doc, end, lambda text: pieces.append(encode(text)))
+    except (_Unusual, RecursionError):
+        return [encode(json.dumps(doc, indent=2, ensure_ascii=False) + end)]
+    return pieces
+
+
+def _write(doc: Any, end: str, emit: Callable[[str], object] | None) -> str:
+    """The text, returned whole (`emit` None), or handed to `emit` in pieces (then "" is returned)."""
     out: list[str] = []
     append = out.append
     enc = encode_basestring
     seen: set[int] = set()  # containers on the current path: a cycle is the standard library's error
-    # (a flat dict's keys, its indent) → (`"key": ` of each, its opening, separator and closing)
-    layouts: dict[tuple[tuple[Any, ...], str], tuple[list[str], str, str, str]] = {}
+    # (a flat dict's keys, its indent) → `"key": ` of each, with the opening or separator in front of it
+    layouts: dict[tuple[tuple[Any, ...], str], list[str]] = {}
 
-    def flat(d: dict[Any, Any], pad: str, enc: Any = enc, str_: type = str, int_: type = int) -> str | None:
-        """A dict of scalars (a report's rows: thousands of traps, cards) in one string, or None."""
-        layout = layouts.get((tuple(d), pad))
-        if layout is None:
+    def flat(d: dict[Any, Any], pad: str, enc: Any = enc, str_: type = str, int_: type = int) -> bool:
+        """A dict of scalars (a report's rows: thousands of traps, cards) appended token by token, or
+        False (and nothing appended)."""
+        heads = layouts.get((tuple(d), pad))
+        if heads is None:
             if not all(type(k) is str for k in d):
-                return None
+                return False
             inner = pad + "  "
-            heads = [enc(k) + ": " for k in d]
-            layout = layouts[(tuple(d), pad)] = (heads, "{\n" + inner, ",\n" + inner, "\n" + pad + "}")
-        heads, opening, sep, closing = layout
-        parts: list[str] = []
-        add = parts.append
-        for head, v in zip(heads, d.values()):  # noqa: B905 (the same length: the keys of `d`)
+            heads = ["{\n" + inner] + [",\n" + inner] * (len(d) - 1)
+            heads = [sep + enc(k) + ": " for sep, k in zip(heads, d)]  # noqa: B905 (as many as keys)
+            heads.append("\n" + pad + "}")
+            layouts[(tuple(d), pad)] = heads
+        start = len(out)
+        for head, v in zip(heads, d.values()):  # noqa: B905 (the closing is left over: appended below)
             t = type(v)
+            append(head)
             if t is str_:
-                add(head + enc(v))
+                append(enc(v))
             elif t is int_:
-                add(head + int.__repr__(v))
+                append(int.__repr__(v))
             elif v is None:
-                add(head + "null")
+                append("null")
             elif t is float:
-                add(head + _float(v))
+                append(_float(v))
             elif t is bool:
-                add(head + ("true" if v else "false"))
+                append("true" if v else "false")
             else:
-                return None
-        return opening + sep.join(parts) + closing
+                del out[start:]
+                return False
+        append(heads[-1])
+        return True
 
     def enter(o: Any, empty: str, pad: str) -> str | None:
         """A container's inner indent, once it is known to be neither empty (then written whole)
@@ -115,6 +161,17 @@ def _write(doc: Any) -> str:
                 sep = ",\n" + inner
             append("\n" + pad + "}")
             seen.discard(id(o))
+        elif t is Rows:
+            inner = pad + "  "
+            sep = "[\n" + inner
+            for text in o.texts(inner):
+                append(sep)
+                append(text)
+                sep = ",\n" + inner
+                if emit is not None and len(out) > _CHUNK_ROWS:
+                    emit("".join(out))
+                    del out[:]
+            append("[]" if sep[0] == "[" else "\n" + pad + "]")
         elif t is list or t is tuple:
             inner = enter(o, "[]", pad)
             if inner is None:
@@ -123,14 +180,19 @@ def _write(doc: Any) -> str:
             for v in o:
                 append(sep)
                 sep = ",\n" + inner
-                if type(v) is dict and v and (text := flat(v, inner)) is not None:
-                    append(text)
-                else:
+                if not (type(v) is dict and v and flat(v, inner)):
                     value(v, inner)
+                if emit is not None and len(out) > _CHUNK:
+                    emit("".join(out))
+                    del out[:]
             append("\n" + pad + "]")
             seen.discard(id(o))
         else:
             raise _Unusual
 
     value(doc, "")
-    return "".join(out)
+    append(end)
+    if emit is None:
+        return "".join(out)
+    emit("".join(out))
+    return ""

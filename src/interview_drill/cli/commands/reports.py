@@ -15,6 +15,8 @@ from interview_drill import speedups
 from interview_drill.cli.options import Commands, Common, Filters, ForceOpt
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from interview_drill.app.workspace import Workspace
     from interview_drill.domain.cards import Card
     from interview_drill.domain.figures.stats import Stats
@@ -102,7 +104,7 @@ def report_command(
 ) -> None:
     """The weak-topic report: weakest topics and cards to review, coverage gaps, traps, readiness."""
     from interview_drill.errors import UsageError
-    from interview_drill.render.report import FORMATS, SUFFIXES, earlier_report, render
+    from interview_drill.render.report import FORMATS, SUFFIXES, render
 
     if fmt is None:
         fmt = SUFFIXES.get(out_file.suffix.lower(), "md") if out_file else "md"
@@ -116,6 +118,12 @@ def report_command(
     ws = opts.workspace(readonly=True)
     flt = filters.check(ws.bank)
     figures = _stats(ws, flt, days)
+    to_file = None if out_file is None or str(out_file) == "-" else out_file
+    if fmt == "json" and to_file is not None:  # UTF-8 as it is made, never the whole text (render.jsontext)
+        from interview_drill.render.data import to_json_utf8
+
+        _write(to_file, fmt, to_json_utf8(figures, cards=per_card), ws, force, opts)
+        return
     text = render(figures, fmt, cards=per_card)
     if fmt == "md" and (found := _leeches(ws, figures)):
         from interview_drill.render.leeches import leeches_markdown
@@ -131,12 +139,22 @@ def report_command(
         if found := _leeches(ws, figures):
             extra += leeches_section(found, ws.settings.leech_threshold)
         text = text.replace("</body></html>", extra + "</body></html>")
-    if out_file is None or str(out_file) == "-":
+    if to_file is None:
         typer.echo(text, nl=False)
         return
-    from interview_drill.files import safe_name, write_text  # only for a file (tempfile, hashlib, …)
+    _write(to_file, fmt, text, ws, force, opts)
 
-    write_text(
-        out_file, text, what="report", target=opts.out_target(earlier_report, force=force, bank=ws.bank)
-    )
+
+def _write(
+    out_file: Path, fmt: str, content: str | Iterator[bytes], ws: Workspace, force: bool, opts: Common
+) -> None:
+    """The report to its file (text, or UTF-8 pieces as they are made), and a line to say so."""
+    from interview_drill.files import safe_name, write_bytes, write_text  # only for a file (tempfile, …)
+    from interview_drill.render.report import earlier_report
+
+    target = opts.out_target(earlier_report, force=force, bank=ws.bank)
+    if isinstance(content, str):
+        write_text(out_file, content, what="report", target=target)
+    else:
+        write_bytes(out_file, content, what="report", target=target)
     typer.echo(f"wrote {safe_name(out_file)} ({fmt})")
