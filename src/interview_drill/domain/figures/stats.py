@@ -231,14 +231,17 @@ def _weakest_first(c: CardStats) -> tuple[float, float, str]:
     return (-score, st.recall, c.card.id)
 
 
-def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
+def _slug_index(cards: Sequence[Card]) -> tuple[dict[str, Card], bool]:
     """Current and former ids → card (history may still be stored under a former id): a current id
-    wins over a former one, and of two cards with the same former id the first."""
+    wins over a former one, and of two cards with the same former id the first; and whether any
+    card has a former id."""
     index = {c.id: c for c in cards}
+    aliased = False
     for c in cards:
         for alias in c.aliases:
+            aliased = True
             index.setdefault(alias, c)
-    return index
+    return index, aliased
 
 
 def compute(
@@ -271,7 +274,7 @@ def compute(
     }
     day_end = starts[-1]
 
-    index = _slug_index(cards)
+    index, aliased = _slug_index(cards)
     keep = None if whole_history else set(index)
     if isinstance(history, History):
         first_ms = min((r[2] for r in history.reviews), default=None)
@@ -283,13 +286,18 @@ def compute(
         if summary.end_ms != to_ms(day_end):
             raise ValueError("the log summary was made for another day window")
         span = (today - first_day(summary.first_ms, now, rollover_hour, tz)).days + 1  # as its window's
-    counts: dict[str, tuple[int, int]] = {}  # card id -> reviews, Again (under its current and former ids)
-    card_of, counted = index.get, counts.get
-    for slug, (n, again) in summary.per_slug.items():
-        card = card_of(slug)
-        if card is not None:  # with a filter, the summary holds only the selected cards' reviews
-            had = counted(card.id)
-            counts[card.id] = (n, again) if had is None else (had[0] + n, had[1] + again)
+    # card id -> reviews, Again (under its current and former ids)
+    counts: Mapping[str, tuple[int, int]] = summary.per_slug
+    if aliased:
+        counts = {}
+        card_of, counted = index.get, counts.get
+        for slug, (n, again) in summary.per_slug.items():
+            card = card_of(slug)
+            if card is not None:  # with a filter, the summary holds only the selected cards' reviews
+                had = counted(card.id)
+                counts[card.id] = (n, again) if had is None else (had[0] + n, had[1] + again)
+    # else each card's reviews are under its own id: the summary's counts are the cards' (the slugs
+    # of cards not in `cards` are never looked up), without a pass over 8,000 slugs (~3 ms)
     per_day = [[0, 0] for _ in range(days)]  # index: days ago
     days_ago: set[int] = set()
     ret7 = [0, 0]
@@ -323,13 +331,13 @@ def compute(
         # `stats_of` and the grouping in one pass over 10,000 cards (~1.5 ms less than two)
         states = rows.by_slug
         stats: list[CardStats] = []
-        append, state_of_slug, counted, new = stats.append, states.get, counts.get, tuple.__new__
+        append, state_of_slug, counts_of, new = stats.append, states.get, counts.get, tuple.__new__
         for card in cards:
             if card.aliases:
                 state, n, again = with_aliases(card, states, counts)
             else:
                 state = state_of_slug(card.id, NEW_STATE)
-                n, again = counted(card.id, _NO_REVIEWS)
+                n, again = counts_of(card.id, _NO_REVIEWS)
             c = new(CardStats, (card, state, n, again))
             append(c)
             by_topic[card.topic].append(c)
