@@ -40,7 +40,10 @@ def _sql(at: Moment, with_pow: bool) -> tuple[str, dict[str, Any]]:
         day = day.replace("?", f":d{i}", 1)
     elapsed = f"max(0, :today - ({day}))"
     recall = f"pow(1.0 + :factor * {elapsed} / stability, :decay)" if with_pow else elapsed
-    ahead = " + ".join(f"(due >= :e{i})" for i in range(len(at.forecast_ends)))
+    # How many of the (increasing) day ends are at or before `due` (`bisect_right`): the first end
+    # after it, found by a CASE that stops there (half the studied cards are overdue: one test).
+    n = len(at.forecast_ends)
+    ahead = f"CASE {' '.join(f'WHEN due < :e{i} THEN {i}' for i in range(n))} ELSE {n} END"
     sql = (
         "SELECT slug, phase, CASE WHEN phase THEN stability END, lapses, suspended,"
         " CASE WHEN phase THEN due END,"
