@@ -164,3 +164,15 @@ def test_a_warm_drill_and_warm_stats_never_import_pydantic_or_yaml(isolated_home
     assert "pydantic" in first and "yaml" in first
     assert loaded(db, isolated_home, watch=watch, stdin="space\n3\nq\n") == []
     assert loaded(["stats", *db], isolated_home, watch=watch) == []
+
+
+def test_stats_and_reports_never_import_py_fsrs(isolated_home: Path, tmp_path: Path):
+    """The figures need only FSRS's recall formula and default weights (`schedule.DEFAULT_PARAMETERS`):
+    py-fsrs is imported to rate a card, not to count (~4 ms of every `stats` and `report`)."""
+    db = ["--db", str(tmp_path / "h.db"), "--no-builtin", "--bank", str(SAMPLE_BANK)]
+    assert loaded(["stats", *db], isolated_home, watch=("fsrs",)) == []
+    out = tmp_path / "r.json"
+    assert (
+        loaded(["report", "--format", "json", "--out", str(out), *db], isolated_home, watch=("fsrs",)) == []
+    )
+    assert out.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from interview_drill.app.config import Settings
 from interview_drill.domain.cards import Card
 from interview_drill.domain.queue import build_queue, order_new
 from interview_drill.domain.review import CardRow, Memory, Phase, Rating
+from interview_drill.domain.schedule import DEFAULT_PARAMETERS as DEFAULT_WEIGHTS
 from interview_drill.domain.schedule import Scheduler
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -54,6 +57,49 @@ def test_retrievability_matches_py_fsrs():
     )
     assert ours == pytest.approx(theirs)
     assert Scheduler().retrievability(None, T0) == 0.0
+
+
+def test_the_default_weights_and_recall_terms_are_py_fsrs_own():
+    """`stats` and `report` read the defaults and the recall formula without importing py-fsrs."""
+    from fsrs import Scheduler as FScheduler
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from interview_drill.domain import schedule
+
+    theirs = FScheduler()
+    assert schedule.DEFAULT_PARAMETERS == tuple(DEFAULT_PARAMETERS) == tuple(theirs.parameters)
+    assert schedule.default_parameters() == tuple(theirs.parameters)
+    ours = Scheduler()
+    assert ours.parameters == tuple(theirs.parameters)
+    assert ours.recall_terms == (theirs._FACTOR, theirs._DECAY)  # float for float
+    assert tuple(ours._fsrs.parameters) == tuple(theirs.parameters)  # the one made at the first rating
+
+
+def test_weights_out_of_bounds_are_refused_when_the_scheduler_is_made():
+    from interview_drill.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not valid FSRS weights"):
+        Scheduler(Settings(parameters=(0.0,) * 21))
+    personal = (0.3, *DEFAULT_WEIGHTS[1:])
+    assert Scheduler(Settings(parameters=personal)).parameters == personal
+
+
+def test_a_scheduler_with_the_default_weights_imports_py_fsrs_only_to_rate():
+    code = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from interview_drill.app import workspace, figures\n"
+        "from interview_drill.domain.review import CardRow\n"
+        "from interview_drill.domain.schedule import Scheduler\n"
+        "s = Scheduler()\n"
+        "now = datetime(2026, 3, 2, tzinfo=UTC)\n"
+        "s.recall_terms, s.recall_at(now), s.parameters\n"
+        "print('fsrs' in sys.modules)\n"
+        "s.preview(CardRow('x'), now)\n"
+        "print('fsrs' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "True"], done.stderr
 
 
 def test_personal_parameters_and_retention_change_intervals():

@@ -268,6 +268,27 @@ def test_history_under_a_former_id_is_counted():
     assert st.cards[0].studied and st.cards[0].reviews == 2 and st.cards[0].again == 1
 
 
+@pytest.mark.parametrize("whole_history", [True, False])
+def test_counts_are_the_same_whether_or_not_some_card_has_a_former_id(whole_history):
+    """Without former ids the summary's counts are read as they are; with one, they are gathered per
+    card first: the same counts either way (reviews of cards not selected are in the summary)."""
+    plain = [card(f"c{i}", "t") for i in range(6)]
+    aliased = [*plain[:5], Card(id="c5", question="Q?", outline=["a"], aliases=["never-stored"])]
+    aliased[5].topic = "t"
+    reviews = [review(f"c{i % 7}", 1 + i % 4, i % 9) for i in range(60)]  # c6: not a selected card
+    rows = {"c1": studied("c1", 10, 3), "c6": studied("c6", 4, 1)}
+    a = run(plain, rows, reviews, whole_history=whole_history)
+    b = run(aliased, rows, reviews, whole_history=whole_history)
+    assert [(c.card.id, c.reviews, c.again) for c in a.cards] == [
+        (c.card.id, c.reviews, c.again) for c in b.cards
+    ]
+    assert [c.reviews for c in a.cards] == [sum(1 for r in reviews if r[0] == f"c{i}") for i in range(6)]
+    assert [c.again for c in a.cards] == [
+        sum(1 for r in reviews if r[0] == f"c{i}" and r[1] == 1) for i in range(6)
+    ]
+    assert a.topics == b.topics and a.totals == b.totals
+
+
 def test_filtered_selection_counts_only_its_reviews():
     cards = [card("a", "t")]
     reviews = [review("a", 3, 0), review("gone", 3, 0), review("gone", 3, 1)]

@@ -20,11 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
-
-from fsrs import Card as FsrsCard
-from fsrs import Rating as FsrsRating
-from fsrs import Scheduler as FsrsScheduler
-from fsrs import State as FsrsState
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from interview_drill.domain.clock import StudyDays, study_day
 from interview_drill.domain.fuzz import fuzz_factor, passing_intervals
@@ -32,11 +29,23 @@ from interview_drill.domain.review import CardRow, Memory, Phase, Rating
 from interview_drill.domain.settings import Settings
 from interview_drill.errors import ConfigError, Hint
 
+if TYPE_CHECKING:
+    from fsrs import Card as FsrsCard
+    from fsrs import Scheduler as FsrsScheduler
+
 History = Sequence[tuple[Rating, datetime]]  # one card's scheduled/mock reviews, oldest first
+
+# py-fsrs's default weights (`fsrs.scheduler.DEFAULT_PARAMETERS`; a test pins them to its own), so a
+# scheduler with the default weights needs no py-fsrs until it rates a card: `stats` and `report`
+# only read the recall formula's terms, and py-fsrs's import (with typing_extensions) costs ~4 ms.
+DEFAULT_PARAMETERS = (
+    0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,
+    1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+)  # fmt: skip
 
 
 def default_parameters() -> tuple[float, ...]:
-    return tuple(FsrsScheduler().parameters)
+    return DEFAULT_PARAMETERS
 
 
 MAXIMUM_INTERVAL = 36500  # days
@@ -55,9 +64,22 @@ class Scheduler:
         self.fuzz = fuzz
         self.tz = tz
         self.days = StudyDays(settings.rollover_hour, tz)
+        if settings.parameters:  # py-fsrs bounds-checks the weights it is given: at once, as always
+            self.parameters = tuple(self._fsrs.parameters)
+        else:  # the defaults need no check: py-fsrs is imported at the first rating (`_fsrs`)
+            self.parameters = DEFAULT_PARAMETERS
+        self._decay = -self.parameters[20]
+        self._factor = 0.9 ** (1 / self._decay) - 1
+
+    @cached_property
+    def _fsrs(self) -> FsrsScheduler:
+        """py-fsrs's scheduler with these settings (made when first needed; see `DEFAULT_PARAMETERS`)."""
+        from fsrs import Scheduler as FsrsScheduler
+
+        settings = self.settings
         try:
-            self._fsrs = FsrsScheduler(
-                parameters=settings.parameters or FsrsScheduler().parameters,
+            return FsrsScheduler(
+                parameters=settings.parameters or DEFAULT_PARAMETERS,
                 desired_retention=settings.desired_retention,
                 learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
                 relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps),
@@ -68,9 +90,6 @@ class Scheduler:
             raise ConfigError(
                 f"parameters: not valid FSRS weights ({exc}); ", Hint.DEFAULT_PARAMETERS
             ) from None
-        self.parameters = tuple(self._fsrs.parameters)
-        self._decay = -self.parameters[20]
-        self._factor = 0.9 ** (1 / self._decay) - 1
 
     # ------------------------------------------------------------ one card
 
@@ -88,6 +107,8 @@ class Scheduler:
         return self.preview(row, now)[rating]
 
     def _outcomes(self, memory: Memory | None, now: datetime, factor: float | None) -> dict[Rating, Memory]:
+        from fsrs import Rating as FsrsRating
+
         card = self._to_fsrs(memory, now)
         out = {}
         for rating in Rating:
@@ -157,6 +178,9 @@ class Scheduler:
         return memory
 
     def _to_fsrs(self, memory: Memory | None, now: datetime) -> FsrsCard:
+        from fsrs import Card as FsrsCard
+        from fsrs import State as FsrsState
+
         if memory is None:  # new: explicit id and due, so py-fsrs never reads the clock or sleeps
             return FsrsCard(card_id=1, state=FsrsState.Learning, step=0, due=now.astimezone(UTC))
         # py-fsrs counts whole 24-hour periods since the last review: hand it the study days instead.

@@ -12,7 +12,8 @@ first study day) are read as `CardRow`s and go through `states.state_of`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import chain
 from typing import Any
 
 from interview_drill.domain.figures.states import CardState, CardStates, Moment, state_of
@@ -39,7 +40,10 @@ def _sql(at: Moment, with_pow: bool) -> tuple[str, dict[str, Any]]:
         day = day.replace("?", f":d{i}", 1)
     elapsed = f"max(0, :today - ({day}))"
     recall = f"pow(1.0 + :factor * {elapsed} / stability, :decay)" if with_pow else elapsed
-    ahead = " + ".join(f"(due >= :e{i})" for i in range(len(at.forecast_ends)))
+    # How many of the (increasing) day ends are at or before `due` (`bisect_right`): the first end
+    # after it, found by a CASE that stops there (half the studied cards are overdue: one test).
+    n = len(at.forecast_ends)
+    ahead = f"CASE {' '.join(f'WHEN due < :e{i} THEN {i}' for i in range(n))} ELSE {n} END"
     sql = (
         "SELECT slug, phase, CASE WHEN phase THEN stability END, lapses, suspended,"
         " CASE WHEN phase THEN due END,"
@@ -62,6 +66,15 @@ def _sql(at: Moment, with_pow: bool) -> tuple[str, dict[str, Any]]:
     return sql, args
 
 
+BATCH = 256  # rows read at a time
+
+
+def _batches(cur: sqlite3.Cursor) -> Iterator[list[Any]]:
+    """The cursor's rows, `BATCH` at a time."""
+    while batch := cur.fetchmany(BATCH):
+        yield batch
+
+
 def card_states(
     conn: sqlite3.Connection, at: Moment, recall_of: Callable[[Memory], float], *, with_pow: bool = True
 ) -> CardStates:
@@ -72,18 +85,22 @@ def card_states(
     """
     sql, args = _sql(at, with_pow)
     try:
-        rows = conn.execute(sql, args).fetchall()
+        cur = conn.execute(sql, args)
     except sqlite3.OperationalError as exc:
         if not with_pow or "no such function" not in str(exc):
             raise
         return card_states(conn, at, recall_of, with_pow=False)
+    # In batches, not all at once: a batch's rows are freed as their states are made, so their memory
+    # serves the next (8,000 rows held at once are fresh pages: page faults), and unlike a row at a
+    # time, each batch is fetched in one C call.
+    rows = _batches(cur)
     if with_pow:
-        make = CardState._make
-        by_slug = {r[0]: make(r[1:]) for r in rows}
+        new = tuple.__new__  # what `CardState._make` calls, without a Python call per row
+        by_slug = {r[0]: new(CardState, r[1:]) for batch in rows for r in batch}
     else:
         factor, decay = at.factor, at.decay
         by_slug = {}
-        for slug, phase, stab, lapses, suspended, due, days, due_now, ahead in rows:
+        for slug, phase, stab, lapses, suspended, due, days, due_now, ahead in chain.from_iterable(rows):
             recall = float((1 + factor * days / stab) ** decay) if phase else 0.0
             by_slug[slug] = CardState(phase, stab, lapses, suspended, due, recall, due_now, ahead)
     (total,) = conn.execute("SELECT count(*) FROM cards").fetchone()

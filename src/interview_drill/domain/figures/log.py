@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from interview_drill.domain.clock import day_start, study_day
 from interview_drill.domain.figures.coding import LastCheck
@@ -78,8 +78,30 @@ def day_window(first_ms: int | None, now: datetime, rollover_hour: int, tz: tzin
     today = study_day(now, rollover_hour, tz)
     first = first_day(first_ms, now, rollover_hour, tz)
     span = (today - first).days + 1
-    bounds = [to_ms(day_start(first + timedelta(days=i), rollover_hour, tz)) for i in range(span + 1)]
+    if tz is None:  # the system's local time: day by day
+        bounds = [to_ms(day_start(first + timedelta(days=i), rollover_hour, tz)) for i in range(span + 1)]
+        return DayWindow(first_ms, first, bounds)
+    # `day_start` of each day (~2 µs a day: two years of history are ~1.5 ms), computed only when
+    # the zone's offset at the rollover differs from the day before's: otherwise the day starts
+    # exactly 24 hours after the one before (whole seconds in UTC: `to_ms` is exact on them).
+    wall = datetime(first.year, first.month, first.day, rollover_hour, tzinfo=tz)  # as `day_start`
+    bounds = []
+    known: timedelta | None = None  # the offset of the day before, when whole seconds
+    ms = 0
+    for _ in range(span + 1):
+        offset = wall.utcoffset()
+        if offset is not None and offset == known:
+            ms += _DAY_MS
+        else:
+            ms = to_ms(wall.astimezone(UTC))
+            known = offset if offset is not None and not offset.microseconds else None
+        bounds.append(ms)
+        wall += _DAY
     return DayWindow(first_ms, first, bounds)
+
+
+_DAY = timedelta(days=1)
+_DAY_MS = 86_400_000
 
 
 def first_day(first_ms: int | None, now: datetime, rollover_hour: int, tz: tzinfo | None) -> date:

@@ -32,7 +32,7 @@ from interview_drill.domain.figures.log import (
     first_day,
     summarise,
 )
-from interview_drill.domain.figures.states import CardStates
+from interview_drill.domain.figures.states import NEW_STATE, CardStates
 from interview_drill.domain.figures.streaks import current_streak, streaks
 from interview_drill.domain.figures.weakness import (
     WEAKNESS_FORMULA,
@@ -41,9 +41,9 @@ from interview_drill.domain.figures.weakness import (
     card_stats,
     group_stats,
     rank_topics,
-    stats_of,
     topic_weakness,
     weakness_score,
+    with_aliases,
 )
 from interview_drill.domain.review import CardRow, to_ms
 
@@ -218,6 +218,9 @@ class Stats:
         return by_topic
 
 
+_NO_REVIEWS = (0, 0)
+
+
 def _weakest_first(c: CardStats) -> tuple[float, float, str]:
     """Highest weakness first, then lowest recall, then id (the score without building a `Weakness`:
     a report ranks every studied card of its weakest topics)."""
@@ -228,14 +231,17 @@ def _weakest_first(c: CardStats) -> tuple[float, float, str]:
     return (-score, st.recall, c.card.id)
 
 
-def _slug_index(cards: Sequence[Card]) -> dict[str, Card]:
+def _slug_index(cards: Sequence[Card]) -> tuple[dict[str, Card], bool]:
     """Current and former ids → card (history may still be stored under a former id): a current id
-    wins over a former one, and of two cards with the same former id the first."""
+    wins over a former one, and of two cards with the same former id the first; and whether any
+    card has a former id."""
     index = {c.id: c for c in cards}
+    aliased = False
     for c in cards:
         for alias in c.aliases:
+            aliased = True
             index.setdefault(alias, c)
-    return index
+    return index, aliased
 
 
 def compute(
@@ -268,7 +274,7 @@ def compute(
     }
     day_end = starts[-1]
 
-    index = _slug_index(cards)
+    index, aliased = _slug_index(cards)
     keep = None if whole_history else set(index)
     if isinstance(history, History):
         first_ms = min((r[2] for r in history.reviews), default=None)
@@ -280,13 +286,18 @@ def compute(
         if summary.end_ms != to_ms(day_end):
             raise ValueError("the log summary was made for another day window")
         span = (today - first_day(summary.first_ms, now, rollover_hour, tz)).days + 1  # as its window's
-    counts: dict[str, tuple[int, int]] = {}  # card id -> reviews, Again (under its current and former ids)
-    card_of, counted = index.get, counts.get
-    for slug, (n, again) in summary.per_slug.items():
-        card = card_of(slug)
-        if card is not None:  # with a filter, the summary holds only the selected cards' reviews
-            had = counted(card.id)
-            counts[card.id] = (n, again) if had is None else (had[0] + n, had[1] + again)
+    # card id -> reviews, Again (under its current and former ids)
+    counts: Mapping[str, tuple[int, int]] = summary.per_slug
+    if aliased:
+        counts = {}
+        card_of, counted = index.get, counts.get
+        for slug, (n, again) in summary.per_slug.items():
+            card = card_of(slug)
+            if card is not None:  # with a filter, the summary holds only the selected cards' reviews
+                had = counted(card.id)
+                counts[card.id] = (n, again) if had is None else (had[0] + n, had[1] + again)
+    # else each card's reviews are under its own id: the summary's counts are the cards' (the slugs
+    # of cards not in `cards` are never looked up), without a pass over 8,000 slugs (~3 ms)
     per_day = [[0, 0] for _ in range(days)]  # index: days ago
     days_ago: set[int] = set()
     ret7 = [0, 0]
@@ -310,23 +321,39 @@ def compute(
                 ret7[1] += review_again
 
     forecast_ends = [starts[-(i + 1)] for i in range(7)]
+    by_topic: dict[str, list[CardStats]] = defaultdict(list)  # topics and levels in order of first card
+    by_level: dict[str, list[CardStats]] = defaultdict(list)
+    forecast = [0] * 8  # the last: later
     if isinstance(rows, CardStates):
         at = rows.at
         if at.now != now or at.day_end != day_end or list(at.forecast_ends) != forecast_ends:
             raise ValueError("the card states were read for another moment")
-        stats = stats_of(cards, rows.by_slug, counts)
+        # `stats_of` and the grouping in one pass over 10,000 cards (~1.5 ms less than two)
+        states = rows.by_slug
+        stats: list[CardStats] = []
+        append, state_of_slug, counts_of, new = stats.append, states.get, counts.get, tuple.__new__
+        for card in cards:
+            if card.aliases:
+                state, n, again = with_aliases(card, states, counts)
+            else:
+                state = state_of_slug(card.id, NEW_STATE)
+                n, again = counts_of(card.id, _NO_REVIEWS)
+            c = new(CardStats, (card, state, n, again))
+            append(c)
+            by_topic[card.topic].append(c)
+            by_level[card.seniority].append(c)
+            ahead = state.ahead
+            if ahead is not None:
+                forecast[ahead] += 1
     else:
         stats = card_stats(cards, rows, scheduler, now, counts, day_end, forecast_ends)
-    by_topic: dict[str, list[CardStats]] = defaultdict(list)  # topics and levels in order of first card
-    by_level: dict[str, list[CardStats]] = defaultdict(list)
-    forecast = [0] * 8  # the last: later
-    for c in stats:  # one pass over 10,000 cards
-        card = c.card
-        by_topic[card.topic].append(c)
-        by_level[card.seniority].append(c)
-        ahead = c.state.ahead
-        if ahead is not None:
-            forecast[ahead] += 1
+        for c in stats:
+            card = c.card
+            by_topic[card.topic].append(c)
+            by_level[card.seniority].append(c)
+            ahead = c.state.ahead
+            if ahead is not None:
+                forecast[ahead] += 1
     del forecast[7]
     topics = rank_topics(group_stats(t, titles.get(t, t), members) for t, members in by_topic.items())
     levels = [group_stats(lv, lv, by_level[lv]) for lv in SENIORITIES if lv in by_level]

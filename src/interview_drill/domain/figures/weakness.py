@@ -192,20 +192,32 @@ def stats_of(
     append, state_of_slug, counted, new = out.append, states.get, counts.get, tuple.__new__
     for card in cards:
         cid = card.id
-        state = state_of_slug(cid, NEW_STATE)
-        n, again = counted(cid, _NONE)
-        aliases = card.aliases
-        if aliases:
-            if cid not in states:
-                state = next((states[a] for a in aliases if a in states), NEW_STATE)
-            for alias in aliases:
-                if alias in counts and alias != cid:
-                    n, again = n + counts[alias][0], again + counts[alias][1]
+        if card.aliases:
+            state, n, again = with_aliases(card, states, counts)
+        else:
+            state = state_of_slug(cid, NEW_STATE)
+            n, again = counted(cid, _NONE)
         append(new(CardStats, (card, state, n, again)))
     return out
 
 
-_NONE = (0, 0)
+def with_aliases(
+    card: Card, states: Mapping[str, CardState], counts: Mapping[str, tuple[int, int]]
+) -> tuple[CardState, int, int]:
+    """(state, reviews, Again) of a card with former ids, as `stats_of` reads them: its own state,
+    else the first former id's that has one; its own counts plus those of each former id."""
+    cid = card.id
+    state = states.get(cid)
+    if state is None:
+        state = next((states[a] for a in card.aliases if a in states), NEW_STATE)
+    n, again = counts.get(cid, _NONE)
+    for alias in card.aliases:
+        if alias in counts and alias != cid:
+            n, again = n + counts[alias][0], again + counts[alias][1]
+    return state, n, again
+
+
+_NONE = (0, 0)  # the counts of a card never reviewed
 
 
 def group_stats(key: str, title: str, members: Sequence[CardStats]) -> GroupStats:
