@@ -15,7 +15,7 @@ from rich.text import Text
 from interview_drill.domain.figures.stats import Stats
 from interview_drill.render.contents import coding_text, numbers_quiz_text, retention_text, trend_text
 from interview_drill.render.fmt import BLOCKS, block_level, num, pct, plural
-from interview_drill.render.terminal import LEVEL_STYLE, inline
+from interview_drill.render.terminal import LEVEL_STYLE, FitTable, inline
 
 if TYPE_CHECKING:
     from interview_drill.domain.figures.readiness import Assessment
@@ -68,7 +68,7 @@ def render_stats(stats: Stats) -> Group:
         parts.append(Text("Nothing studied yet: run `idrill` to start today's drill.", style="bold"))
     weak = stats.weak_topics
     if weak:
-        table = Table(
+        table = FitTable(
             title="Topics, weakest first", title_justify="left", title_style="bold", box=None, pad_edge=False
         )
         table.add_column("#", justify="right", style="dim")
@@ -95,7 +95,7 @@ def render_stats(stats: Stats) -> Group:
         parts.append(Text("Levels never studied: " + ", ".join(g.key for g in stats.gap_levels)))
 
     if stats.levels:
-        table = Table(
+        table = FitTable(
             title="Seniority levels", title_justify="left", title_style="bold", box=None, pad_edge=False
         )
         table.add_column("level")

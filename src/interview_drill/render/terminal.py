@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING
 
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -29,6 +31,8 @@ from interview_drill.domain.textsafe import strip_controls
 from interview_drill.render.markup import parse
 
 if TYPE_CHECKING:  # the browser's entries need fsrs: not on the start-up path
+    from rich.panel import Panel
+
     from interview_drill.domain.browse import Entry
 
 LEVEL_STYLE = {"screen": "green", "mid": "cyan", "senior": "magenta", "staff": "red"}
@@ -154,6 +158,139 @@ def section(title: str, body: RenderableType, style: str = "bold") -> Group:
     return Group(Text(title, style=style), body)
 
 
+class FitTable(Table):
+    """A borderless Table that draws itself directly when every cell is one line that fits.
+
+    Rich's Table measures each cell, wraps it and pads it through several layers of renderables
+    (~50 µs a cell; `idrill stats` draws ~200). When the table has no box, its cells are single
+    lines of printable text and their natural widths fit, there is nothing to measure or wrap: the
+    segments are made here as Rich makes them (same text, styles and segment boundaries, so the same
+    bytes with or without colour; tested against Table on random tables at many widths). Any other
+    table or width, and every measurement, is Rich's Table.
+    """
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        fast = self._fast_segments(console, options)
+        if fast is None:
+            yield from super().__rich_console__(console, options)
+        else:
+            yield from fast
+
+    def _fast_segments(self, console: Console, options: ConsoleOptions) -> list[Segment] | None:
+        """The table's segments, or None when this table or width needs Rich's full layout."""
+        columns = self.columns
+        if not self._simple() or options.overflow == "ignore":
+            return None
+        get_style = console.get_style
+        last = len(columns) - 1
+        _, right, _, left = self.padding
+        pads = [(0 if i == 0 and not self.pad_edge else left, 0 if i == last and not self.pad_edge else right)
+                for i in range(len(columns))]  # fmt: skip
+        header_style = get_style(self.header_style or "")
+        grid: list[list[tuple[Text, Style, int]]] = []  # per column: (text, cell style, cells wide)
+        widths: list[int] = []
+        for column, (pad_left, pad_right) in zip(columns, pads, strict=True):
+            cells: list[tuple[RenderableType, Style]] = []
+            if self.show_header:
+                cells.append((column.header, header_style + get_style(column.header_style)))
+            body_style = get_style(column.style or "")
+            cells += [(cell, body_style) for cell in column.cells]
+            if not cells:
+                return None
+            texts: list[tuple[Text, Style, int]] = []
+            for cell, style in cells:
+                text = _one_line(console, options, cell)
+                if text is None:
+                    return None
+                texts.append((text, style, cell_len(text.plain)))
+            width = max(length for _, _, length in texts)
+            if width < 1 or (column.max_width is not None and width > column.max_width):
+                return None
+            widths.append(width + pad_left + pad_right)
+            grid.append(texts)
+        table_width = sum(widths)
+        if table_width > options.max_width:
+            return None
+        out: list[Segment] = []
+        if self.title:
+            if not isinstance(self.title, str):
+                return None
+            title_style = self.title_style if self.title_style is not None else "table.title"
+            title = _one_line(
+                console, options, console.render_str(self.title, style=title_style, highlight=False)
+            )
+            if title is None or cell_len(title.plain) > table_width:
+                return None
+            title = title.copy()
+            title.pad_right(table_width - cell_len(title.plain))
+            out += Text("\n").join([title]).render(console, end="\n")
+        null = Style.null()
+        for row in zip(*grid, strict=True):
+            for column, (pad_left, pad_right), width, (text, style, length) in zip(
+                columns, pads, widths, row, strict=True
+            ):
+                line = text.copy()
+                if column.justify == "right":
+                    line.pad_left(width - pad_left - pad_right - length)
+                else:
+                    line.pad_right(width - pad_left - pad_right - length)
+                pad_style = style or null
+                if pad_left:
+                    out.append(Segment(" " * pad_left, pad_style))
+                for segment in Text("\n").join([line]).render(console):
+                    out.append(Segment(segment.text, style + segment.style) if style else segment)
+                if pad_right:
+                    out.append(Segment(" " * pad_right, pad_style))
+            out.append(Segment.line())
+        return out
+
+    def _simple(self) -> bool:
+        """Whether the table uses only what `_fast_segments` draws (no box, caption, row styles...;
+        the table's own style colours only a box)."""
+        return (
+            bool(self.columns)
+            and self.box is None
+            and not self.show_footer
+            and not self.caption
+            and not self.row_styles
+            and not self.expand
+            and self.width is None
+            and self.min_width is None
+            and not self.collapse_padding
+            and self.padding[0] == self.padding[2] == 0
+            and (not self.title or self.title_justify == "left")
+            and all(row.style is None for row in self.rows)
+            and all(
+                c.width is None
+                and c.min_width is None
+                and c.justify in ("left", "right")
+                and c.overflow in ("fold", "crop", "ellipsis")
+                and not c.highlight
+                for c in self.columns
+            )
+        )
+
+
+def _one_line(console: Console, options: ConsoleOptions, cell: object) -> Text | None:
+    """A cell as the Text Rich draws it, when that is one line of printable text without settings
+    of its own (justify, overflow, end) or trailing whitespace (right-justifying strips it)."""
+    if isinstance(cell, str):
+        cell = console.render_str(cell, highlight=False, markup=options.markup)
+    if type(cell) is not Text:
+        return None
+    plain = cell.plain
+    if (
+        cell.justify
+        or cell.overflow
+        or cell.no_wrap is not None
+        or cell.end != "\n"
+        or not plain.isprintable()
+        or plain != plain.rstrip()
+    ):
+        return None
+    return cell
+
+
 def render_card(card: Card, *, parts: Sequence[str] = ("outline", "numbers", "follow_ups", "traps")) -> Panel:
     """A whole card (or the revealed parts of it) as a panel."""
     body: list[RenderableType] = [inline(card.question, "bold"), Text("")]
@@ -175,6 +312,8 @@ def render_card(card: Card, *, parts: Sequence[str] = ("outline", "numbers", "fo
             extra.append(f"source: {strip_controls(card.source)}")
         if extra:
             body.append(Text("\n".join(extra), style="dim"))
+    from rich.panel import Panel  # only cards are panels: not imported by `stats` or `report`
+
     return Panel(Group(*body), title=Text(card.id), subtitle=card_meta(card), title_align="left")
 
 
