@@ -187,7 +187,7 @@ class FitTable(Table):
         pads = [(0 if i == 0 and not self.pad_edge else left, 0 if i == last and not self.pad_edge else right)
                 for i in range(len(columns))]  # fmt: skip
         header_style = get_style(self.header_style or "")
-        grid: list[list[tuple[Text, Style, int]]] = []  # per column: (text, cell style, cells wide)
+        grid: list[list[tuple[str | Text, Style, int]]] = []  # per column: (cell, its style, cells wide)
         widths: list[int] = []
         for column, (pad_left, pad_right) in zip(columns, pads, strict=True):
             cells: list[tuple[RenderableType, Style]] = []
@@ -197,17 +197,17 @@ class FitTable(Table):
             cells += [(cell, body_style) for cell in column.cells]
             if not cells:
                 return None
-            texts: list[tuple[Text, Style, int]] = []
+            lines: list[tuple[str | Text, Style, int]] = []
             for cell, style in cells:
-                text = _one_line(console, options, cell)
-                if text is None:
+                line = _one_line(console, options, cell)
+                if line is None:
                     return None
-                texts.append((text, style, cell_len(text.plain)))
-            width = max(length for _, _, length in texts)
+                lines.append((line, style, cell_len(line if isinstance(line, str) else line.plain)))
+            width = max(length for _, _, length in lines)
             if width < 1 or (column.max_width is not None and width > column.max_width):
                 return None
             widths.append(width + pad_left + pad_right)
-            grid.append(texts)
+            grid.append(lines)
         table_width = sum(widths)
         if table_width > options.max_width:
             return None
@@ -219,26 +219,39 @@ class FitTable(Table):
             title = _one_line(
                 console, options, console.render_str(self.title, style=title_style, highlight=False)
             )
-            if title is None or cell_len(title.plain) > table_width:
+            if not isinstance(title, Text) or cell_len(title.plain) > table_width:
                 return None
             title = title.copy()
             title.pad_right(table_width - cell_len(title.plain))
             out += Text("\n").join([title]).render(console, end="\n")
         null = Style.null()
         for row in zip(*grid, strict=True):
-            for column, (pad_left, pad_right), width, (text, style, length) in zip(
+            for column, (pad_left, pad_right), width, (line, style, length) in zip(
                 columns, pads, widths, row, strict=True
             ):
-                line = text.copy()
-                if column.justify == "right":
-                    line.pad_left(width - pad_left - pad_right - length)
-                else:
-                    line.pad_right(width - pad_left - pad_right - length)
                 pad_style = style or null
                 if pad_left:
                     out.append(Segment(" " * pad_left, pad_style))
-                for segment in Text("\n").join([line]).render(console):
-                    out.append(Segment(segment.text, style + segment.style) if style else segment)
+                gap = width - pad_left - pad_right - length
+                if isinstance(line, str) or not line.spans:
+                    # Text.render of one line without spans: one segment, in the Text's own style
+                    # (a line without one has none), the cell's style over it
+                    plain = line if isinstance(line, str) else line.plain
+                    plain = " " * gap + plain if column.justify == "right" else plain + " " * gap
+                    own = (
+                        None
+                        if isinstance(line, str) or not line.style
+                        else get_style(line.style, default=null)
+                    )
+                    out.append(Segment(plain, (style + own) if own is not None else (style or None)))
+                else:
+                    text = line.copy()
+                    if column.justify == "right":
+                        text.pad_left(gap)
+                    else:
+                        text.pad_right(gap)
+                    for segment in Text("\n").join([text]).render(console):
+                        out.append(Segment(segment.text, style + segment.style) if style else segment)
                 if pad_right:
                     out.append(Segment(" " * pad_right, pad_style))
             out.append(Segment.line())
@@ -271,11 +284,17 @@ class FitTable(Table):
         )
 
 
-def _one_line(console: Console, options: ConsoleOptions, cell: object) -> Text | None:
-    """A cell as the Text Rich draws it, when that is one line of printable text without settings
-    of its own (justify, overflow, end) or trailing whitespace (right-justifying strips it)."""
+def _one_line(console: Console, options: ConsoleOptions, cell: object) -> str | Text | None:
+    """A cell as Rich draws it, when that is one line of printable text without settings of its own
+    (justify, overflow, end) or trailing whitespace (right-justifying strips it): a str without markup
+    or emoji codes as it is, else the Text Rich makes of it; None for anything else."""
     if isinstance(cell, str):
-        cell = console.render_str(cell, highlight=False, markup=options.markup)
+        if "[" in cell or ":" in cell:
+            cell = console.render_str(cell, highlight=False, markup=options.markup)
+        elif cell.isprintable() and cell == cell.rstrip():
+            return cell
+        else:
+            return None
     if type(cell) is not Text:
         return None
     plain = cell.plain
