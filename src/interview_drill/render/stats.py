@@ -133,7 +133,7 @@ def _bar(value: float, width: int = 24) -> Text:
 
 def _hanging(*rows: tuple[Any, ...], indent: int = 2) -> Table:
     """Rows indented by `indent` whose last cell wraps under itself, not back at column 0."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid = FitTable.grid(padding=(0, 1, 0, 0))
     if indent:
         grid.add_column(width=indent - 1)  # + its 1 padding = `indent` columns
     cells = len(rows[0]) if rows else 1

@@ -162,11 +162,11 @@ class FitTable(Table):
     """A borderless Table that draws itself directly when every cell is one line that fits.
 
     Rich's Table measures each cell, wraps it and pads it through several layers of renderables
-    (~50 µs a cell; `idrill stats` draws ~200). When the table has no box, its cells are single
-    lines of printable text and their natural widths fit, there is nothing to measure or wrap: the
-    segments are made here as Rich makes them (same text, styles and segment boundaries, so the same
-    bytes with or without colour; tested against Table on random tables at many widths). Any other
-    table or width, and every measurement, is Rich's Table.
+    (~50 µs a cell; `idrill stats` draws ~200). When the table (or grid) has no box, its cells are
+    single lines of printable text and their natural (or fixed) widths fit, there is nothing to
+    measure or wrap: the segments are made here as Rich makes them (same text, styles and segment
+    boundaries, so the same bytes with or without colour; tested against Table on random tables and
+    grids at many widths). Any other table or width, and every measurement, is Rich's Table.
     """
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -203,9 +203,15 @@ class FitTable(Table):
                 if line is None:
                     return None
                 lines.append((line, style, cell_len(line if isinstance(line, str) else line.plain)))
-            width = max(length for _, _, length in lines)
-            if width < 1 or (column.max_width is not None and width > column.max_width):
+            natural = max(length for _, _, length in lines)
+            if column.width is not None:  # a fixed width: the cells must fit it, or Rich wraps them
+                if column.width + pad_left + pad_right < 1 or (column.width and natural > column.width):
+                    return None
+                width = column.width
+            elif natural < 1 or (column.max_width is not None and natural > column.max_width):
                 return None
+            else:
+                width = natural
             widths.append(width + pad_left + pad_right)
             grid.append(lines)
         table_width = sum(widths)
@@ -230,9 +236,12 @@ class FitTable(Table):
                 columns, pads, widths, row, strict=True
             ):
                 pad_style = style or null
+                gap = width - pad_left - pad_right - length
+                if width == pad_left + pad_right:  # a column of fixed width 0: Rich draws a blank
+                    out.append(Segment(" " * width, pad_style))
+                    continue
                 if pad_left:
                     out.append(Segment(" " * pad_left, pad_style))
-                gap = width - pad_left - pad_right - length
                 if isinstance(line, str) or not line.spans:
                     # Text.render of one line without spans: one segment, in the Text's own style
                     # (a line without one has none), the cell's style over it
@@ -269,13 +278,14 @@ class FitTable(Table):
             and not self.expand
             and self.width is None
             and self.min_width is None
-            and not self.collapse_padding
+            and (
+                not self.collapse_padding or self.padding[3] == 0
+            )  # (grids collapse: no left padding, no-op)
             and self.padding[0] == self.padding[2] == 0
             and (not self.title or self.title_justify == "left")
             and all(row.style is None for row in self.rows)
             and all(
-                c.width is None
-                and c.min_width is None
+                c.min_width is None
                 and c.justify in ("left", "right")
                 and c.overflow in ("fold", "crop", "ellipsis")
                 and not c.highlight
