@@ -1,8 +1,10 @@
-"""`FitTable` draws exactly what Rich's Table draws: the same bytes, with or without colour.
+"""`FitTable` and `FitGroup` draw exactly what Rich's Table and Group draw: the same bytes, with or
+without colour.
 
-Its fast path (every cell one line that fits) is checked against `rich.table.Table` on random
-tables at many widths and colour systems, and `idrill stats` itself is compared with the same
-command drawing its tables with Rich's Table, on a terminal, in a pipe and with NO_COLOR.
+Their direct paths (every cell, every line of text, one line that fits) are checked against
+`rich.table.Table` and `rich.console.Group` on random tables, grids and lines at many widths and
+colour systems, and `idrill stats` itself is compared with the same command drawn with Rich's Table
+and Group, on a terminal, in a pipe and with NO_COLOR.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ import re
 from pathlib import Path
 
 import pytest
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from interview_drill.render import stats as stats_render
-from interview_drill.render.terminal import FitTable
+from interview_drill.render.terminal import FitGroup, FitTable
 
 from ..conftest import REPO, pin_clock, run
 
@@ -72,7 +74,7 @@ def _table(seed: int, cls: type[Table]) -> Table:
     return table
 
 
-def _draw(table: Table, width: int, colours: str | None) -> str:
+def _draw(table: Table | Group, width: int, colours: str | None) -> str:
     out = io.StringIO()
     console = Console(
         file=out, width=width, force_terminal=colours is not None, color_system=colours, highlight=False
@@ -100,6 +102,32 @@ def test_fit_table_draws_what_rich_table_draws(monkeypatch: pytest.MonkeyPatch):
             assert _draw(_table(seed, FitTable), width, colours) == expected, (seed, width, colours)
             cases += 1
     assert fast > cases // 8  # the fast path is what was compared, not only the fallback
+
+
+def _lines(seed: int) -> list[Text]:
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(rng.randint(1, 6)):
+        kind = rng.random()
+        words = " ".join(rng.choice(WORDS + ["\n", "\t", "a long line of several words"]) for _ in range(4))
+        if kind < 0.4:
+            text = Text(words, style=rng.choice(STYLES))
+        elif kind < 0.8:
+            text = Text.assemble((words, rng.choice(STYLES)), " · ", (rng.choice(WORDS), "bold"))
+        else:
+            text = Text(
+                words, justify=rng.choice(["left", "right", None]), end=rng.choice(["\n", "", " end\n"])
+            )
+        lines.append(text)
+    return lines
+
+
+def test_fit_group_draws_what_group_draws():
+    for seed in range(300):
+        for width in (5, 20, 60, 200):
+            colours = COLOURS[(seed + width) % len(COLOURS)]
+            expected = _draw(Group(*_lines(seed)), width, colours)
+            assert _draw(FitGroup(*_lines(seed)), width, colours) == expected, (seed, width, colours)
 
 
 def test_fit_table_falls_back_to_rich_when_a_cell_does_not_fit():
@@ -165,4 +193,5 @@ def test_stats_output_is_unchanged_by_fit_table(
     assert bool(re.search(r"\x1b\[(?:[0-9]+;)*3[0-7]m", fitted.output)) is (mode == "terminal")
     with monkeypatch.context() as m:
         m.setattr(stats_render, "FitTable", Table)
+        m.setattr(stats_render, "FitGroup", Group)
         assert run(*args).output == fitted.output

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from interview_drill.domain.figures.stats import Stats
 from interview_drill.render.contents import coding_text, numbers_quiz_text, retention_text, trend_text
 from interview_drill.render.fmt import BLOCKS, block_level, num, pct, plural
-from interview_drill.render.terminal import LEVEL_STYLE, FitTable, inline
+from interview_drill.render.terminal import LEVEL_STYLE, FitGroup, FitTable, inline
 
 if TYPE_CHECKING:
     from interview_drill.domain.figures.readiness import Assessment
@@ -31,7 +30,7 @@ def _heat(count: int, peak: int) -> Text:
     )
 
 
-def render_stats(stats: Stats) -> Group:
+def render_stats(stats: Stats) -> FitGroup:
     """`idrill stats`: totals, activity, retention, topics by weakness, levels with readiness, forecast."""
     t = stats.totals
     parts: list[Any] = []
@@ -122,7 +121,7 @@ def render_stats(stats: Stats) -> Group:
         rows = [(Text(f"{tr.count}×", style="bold red"), Text.assemble((tr.card.id, "bold"), ": ", inline(tr.text)))
                 for tr in stats.traps[:5]]  # fmt: skip
         parts.append(_hanging(*rows, indent=1))
-    return Group(*parts)
+    return FitGroup(*parts)
 
 
 def _bar(value: float, width: int = 24) -> Text:
@@ -145,7 +144,7 @@ def _hanging(*rows: tuple[Any, ...], indent: int = 2) -> Table:
     return grid
 
 
-def render_readiness(a: Assessment) -> Group:
+def render_readiness(a: Assessment) -> FitGroup:
     """One screen that ends with the verdict: what holds readiness back, this week's plan, then the
     readiness per level up to the target and the verdict, so they are what stays in view."""
     verdict_style = {"ready": "bold green", "almost": "bold yellow"}.get(a.verdict, "bold red")
@@ -172,4 +171,4 @@ def render_readiness(a: Assessment) -> Group:
     parts += [Text(""), Text("readiness (mean recall now; unseen cards count 0):", style="dim"), grid]
     parts.append(Text.assemble(("Ready for a ", "bold"), (a.target, LEVEL_STYLE.get(a.target, "bold")),
                                (" interview? ", "bold"), (a.verdict.upper(), verdict_style)))  # fmt: skip
-    return Group(*parts)
+    return FitGroup(*parts)

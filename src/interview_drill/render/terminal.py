@@ -294,6 +294,34 @@ class FitTable(Table):
         )
 
 
+class FitGroup(Group):
+    """A Group whose lines of text that fit the width are drawn directly.
+
+    Rich wraps every Text it draws (splitting it into words, copying it, dividing and justifying
+    it); a line without a newline, tab or setting of its own that fits the width is one wrapped line
+    already, so its segments are the ones Rich makes of it without wrapping. Everything else is
+    drawn by Rich, as in a Group (tested against Group with the tables of `stats`).
+    """
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        direct = options.justify in (None, "default")
+        for part in self.renderables:
+            if direct and type(part) is Text and _fits(part, options.max_width):
+                yield from Text("\n").join([part]).render(console, end=part.end)
+            else:
+                yield from console.render(part, options)
+
+
+def _fits(text: Text, width: int) -> bool:
+    """Whether Rich's wrapping leaves `text` as it is: one printable line, no settings, that fits."""
+    plain = text.plain
+    return (
+        not (text.justify or text.overflow or text.no_wrap is not None)
+        and plain.isprintable()
+        and 0 < width >= cell_len(plain)
+    )
+
+
 def _one_line(console: Console, options: ConsoleOptions, cell: object) -> str | Text | None:
     """A cell as Rich draws it, when that is one line of printable text without settings of its own
     (justify, overflow, end) or trailing whitespace (right-justifying strips it): a str without markup
