@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses  # at module level: the string annotations below (InitVar, ClassVar) name these
 import json
 import marshal
@@ -9,7 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import pytest
 
@@ -287,22 +288,59 @@ def plain_dataclasses(monkeypatch: pytest.MonkeyPatch):
     """`dataclasses` as Python ships it, and no cache installed (both restored after the test)."""
     monkeypatch.setattr(dataclasses, "exec", None, raising=False)
     monkeypatch.delattr(dataclasses, "exec")
+    monkeypatch.setattr(collections, "eval", None, raising=False)
+    monkeypatch.delattr(collections, "eval")
     monkeypatch.setattr(speedups, "_dataclass_code", None)
     monkeypatch.setenv(speedups.SWITCH, "")
     return dataclasses
+
+
+def _as_at_a_new_start(plain: object) -> None:
+    """The modules as Python ships them and no cache installed, as in a new process."""
+    delattr(plain, "exec")
+    delattr(collections, "eval")
+    speedups._dataclass_code = None
+
+
+def _named_tuples():
+    class Typed(NamedTuple):
+        a: int
+        b: str = "x"
+
+    return collections.namedtuple("Plain", "x y z", defaults=(3,)), Typed
+
+
+def _tuple_behaviour(classes):
+    plain, typed = classes
+    new = [(cls.__new__.__code__.co_code, cls.__new__.__defaults__, cls.__new__.__name__) for cls in classes]
+    return (
+        new,
+        repr(plain(1, 2)),
+        plain(1, 2)._replace(z=4),
+        repr(typed(1)),
+        typed._make([2, "y"]),
+        typed._fields,
+    )
 
 
 def test_cached_dataclass_code_makes_the_same_classes(plain_dataclasses, tmp_path: Path):
     import atexit
 
     plain = _every_kind_of_dataclass()
+    plain_tuples = _named_tuples()
     speedups.compiled_dataclasses(lambda: tmp_path)
-    assert "exec" in vars(plain_dataclasses)
+    assert "exec" in vars(plain_dataclasses) and "eval" in vars(collections)
     compiled = _every_kind_of_dataclass()  # compiled here, kept for the file
+    compiled_tuples = _named_tuples()
     assert speedups._dataclass_code
+    assert sum(key.startswith(speedups.EVAL_KEY) for key in speedups._dataclass_code) == 2
     cached = _every_kind_of_dataclass()  # from the cache
+    cached_tuples = _named_tuples()
     assert _shape(compiled) == _shape(plain) == _shape(cached)
     assert _behaviour(compiled) == _behaviour(plain) == _behaviour(cached)
+    assert (
+        _tuple_behaviour(compiled_tuples) == _tuple_behaviour(plain_tuples) == _tuple_behaviour(cached_tuples)
+    )
     assert speedups.NOTES == []
     atexit.unregister(speedups._write_dataclass_code)
     speedups._write_dataclass_code(speedups._dataclass_code_path(tmp_path), speedups._dataclass_code)
@@ -322,8 +360,7 @@ def test_only_the_code_of_the_classes_made_is_decoded(plain_dataclasses, tmp_pat
     }
     speedups._write_dataclass_code(path, {**speedups._dataclass_code, **others})
     # a new start: the file read, nothing decoded until a class is made
-    delattr(plain_dataclasses, "exec")
-    speedups._dataclass_code = None
+    _as_at_a_new_start(plain_dataclasses)
     speedups.compiled_dataclasses(lambda: tmp_path)
     codes = speedups._dataclass_code
     assert codes and all(type(v) is bytes for v in codes.values())
@@ -344,8 +381,7 @@ def test_a_damaged_code_in_the_file_is_compiled_again(plain_dataclasses, tmp_pat
     texts = list(speedups._dataclass_code)
     damaged = [b"not marshal", marshal.dumps(3)]  # undecodable; decodable but no code
     speedups._write_dataclass_code(path, {t: damaged[i % 2] for i, t in enumerate(texts)})
-    delattr(plain_dataclasses, "exec")
-    speedups._dataclass_code = None
+    _as_at_a_new_start(plain_dataclasses)
     speedups.compiled_dataclasses(lambda: tmp_path)
     assert _behaviour(_every_kind_of_dataclass()) == _behaviour(plain)
     atexit.unregister(speedups._write_dataclass_code)
@@ -384,6 +420,7 @@ def test_the_dataclass_code_cache_is_off_with_the_switch_or_a_changed_dataclasse
     monkeypatch.setattr(plain_dataclasses, "exec", exec, raising=False)  # as if it had its own now
     speedups.compiled_dataclasses(lambda: tmp_path)
     assert len(speedups.NOTES) == 1 and "compiled_dataclasses" in speedups.NOTES[0]
+    assert "eval" not in vars(collections)
 
 
 @pytest.mark.parametrize("switch", ["", "1"])
@@ -418,6 +455,9 @@ def test_the_cached_exec_runs_text_like_exec_does(plain_dataclasses, tmp_path: P
     here: dict = {}
     run("here['got'] = marker")
     assert here == {"got": "seen"}
+    evaluate = collections.eval  # type: ignore[attr-defined]
+    assert evaluate("x + 1", {"x": 1}) == 2 and evaluate("marker") == "seen"
+    assert evaluate("(lambda: __builtins__)()", {"__builtins__": {}}) == {}  # as namedtuple's namespace
 
 
 class _Exited(Exception):

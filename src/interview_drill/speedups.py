@@ -195,15 +195,19 @@ _dataclass_code: dict[str, Any] | None = None
 
 
 def compiled_dataclasses(folder: Callable[[], Any]) -> None:
-    """Reuse, from a file in the folder `folder()` names, the compiled code of the methods `dataclasses` generates.
+    """Reuse, from a file in the folder `folder()` names, the compiled code of the methods `dataclasses`
+    generates and of the `__new__` of named tuples.
 
     `dataclasses` writes the source of each class's `__init__`, `__repr__`, `__eq__`... and compiles
     it at every start: the ~90 dataclasses a drill defines (ours, pydantic's, Rich's) spent about half
-    of their ~40 ms compiling. The code compiled from a text is always the same, so the file maps each
-    text to its code (marshal; one file per interpreter and optimisation level) and is rewritten, at
-    exit, only when a text was new. It works by giving the `dataclasses` module its own `exec` (the
-    name its generated source is run with), which runs the cached code in place of compiling the text:
-    the same as `exec(text, ...)` from `dataclasses` (no `__future__` flags there), nothing else.
+    of their ~40 ms compiling. `collections.namedtuple` (and `typing.NamedTuple`) compiles a one-line
+    `__new__` for each class (~40 µs; `stats` makes ~35 of them, most of them Rich's). The code
+    compiled from a text is always the same, so the file maps each text to its code (marshal; one
+    file per interpreter and optimisation level) and is rewritten, at exit, only when a text was new.
+    It works by giving the `dataclasses` module its own `exec` and `collections` its own `eval` (the
+    names their generated source is run with), which run the cached code in place of compiling the
+    text: the same as `exec(text, ...)` / `eval(text, ...)` from those modules (no `__future__` flags
+    there), nothing else.
 
     The file holds the code of every command's classes (~450), and a command makes ~50 of them: each
     code is kept as its marshal bytes and decoded when its text comes, so a start decodes ~50 code
@@ -214,45 +218,60 @@ def compiled_dataclasses(folder: Callable[[], Any]) -> None:
         return
     try:
         import builtins
+        import collections
         import dataclasses
         import marshal
 
         if "exec" in vars(dataclasses):
             raise RuntimeError("dataclasses already has its own exec")
+        if "eval" in vars(collections):
+            raise RuntimeError("collections already has its own eval")
         path = _dataclass_code_path(folder())
         codes: dict[str, Any] = _read_dataclass_code(path)
-        real_exec = builtins.exec
+        real_exec, real_eval = builtins.exec, builtins.eval
         code_type = type(compiled_dataclasses.__code__)
         new: list[str] = []
+
+        def compiled(source: str, mode: str) -> Any:
+            key = source if mode == "exec" else EVAL_KEY + source  # the two modes' texts apart
+            code = codes.get(key)
+            if type(code) is bytes:
+                try:
+                    code = marshal.loads(code)
+                except (ValueError, EOFError, TypeError):
+                    code = None
+                if type(code) is not code_type:  # damaged: compiled again, and kept right
+                    code = None
+            if code is None:
+                code = compile(source, "<string>", mode, dont_inherit=True)
+                if not new:
+                    import atexit
+
+                    atexit.register(_write_dataclass_code, path, codes)
+                new.append(key)
+            codes[key] = code
+            return code
 
         def cached_exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
             if globals is None:  # exec's own default: its caller's namespaces (dataclasses passes both)
                 caller = sys._getframe(1)
                 globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
-            if type(source) is str:
-                code = codes.get(source)
-                if type(code) is bytes:
-                    try:
-                        code = marshal.loads(code)
-                    except (ValueError, EOFError, TypeError):
-                        code = None
-                    if type(code) is not code_type:  # damaged: compiled again, and kept right
-                        code = None
-                if code is None:
-                    code = compile(source, "<string>", "exec", dont_inherit=True)
-                    if not new:
-                        import atexit
+            real_exec(compiled(source, "exec") if type(source) is str else source, globals, locals)
 
-                        atexit.register(_write_dataclass_code, path, codes)
-                    new.append(source)
-                codes[source] = code
-                source = code
-            real_exec(source, globals, locals)
+        def cached_eval(source: Any, globals: Any = None, locals: Any = None, /) -> Any:
+            if globals is None:  # eval's own default: its caller's namespaces (namedtuple passes one)
+                caller = sys._getframe(1)
+                globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
+            return real_eval(compiled(source, "eval") if type(source) is str else source, globals, locals)
 
         dataclasses.exec = cached_exec  # type: ignore[attr-defined]
+        collections.eval = cached_eval  # type: ignore[attr-defined]
         _dataclass_code = codes
-    except Exception as exc:  # a changed dataclasses module: it compiles its text, as without us
+    except Exception as exc:  # a changed module: it compiles its text, as without us
         note("compiled_dataclasses", exc)
+
+
+EVAL_KEY = "#eval\n"  # before an `eval` text in the file's map (no exec text starts so: a comment line)
 
 
 def _dataclass_code_path(folder: Any) -> Any:

@@ -243,7 +243,8 @@ class Common(OptionGroup):
         return Target(protected=protected, recognise=recognise, force=force)
 
     def console(self) -> Console:
-        from interview_drill.render.terminal import make_console
+        with speedups.long_lived():  # Rich's modules live to the end: no collections while they load
+            from interview_drill.render.terminal import make_console
 
         return make_console(no_color=self.no_color)
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from interview_drill.domain.figures.stats import Stats
 from interview_drill.render.contents import coding_text, numbers_quiz_text, retention_text, trend_text
 from interview_drill.render.fmt import BLOCKS, block_level, num, pct, plural
-from interview_drill.render.terminal import LEVEL_STYLE, inline
+from interview_drill.render.terminal import LEVEL_STYLE, FitGroup, FitTable, inline
 
 if TYPE_CHECKING:
     from interview_drill.domain.figures.readiness import Assessment
@@ -31,7 +30,7 @@ def _heat(count: int, peak: int) -> Text:
     )
 
 
-def render_stats(stats: Stats) -> Group:
+def render_stats(stats: Stats) -> FitGroup:
     """`idrill stats`: totals, activity, retention, topics by weakness, levels with readiness, forecast."""
     t = stats.totals
     parts: list[Any] = []
@@ -68,7 +67,7 @@ def render_stats(stats: Stats) -> Group:
         parts.append(Text("Nothing studied yet: run `idrill` to start today's drill.", style="bold"))
     weak = stats.weak_topics
     if weak:
-        table = Table(
+        table = FitTable(
             title="Topics, weakest first", title_justify="left", title_style="bold", box=None, pad_edge=False
         )
         table.add_column("#", justify="right", style="dim")
@@ -95,7 +94,7 @@ def render_stats(stats: Stats) -> Group:
         parts.append(Text("Levels never studied: " + ", ".join(g.key for g in stats.gap_levels)))
 
     if stats.levels:
-        table = Table(
+        table = FitTable(
             title="Seniority levels", title_justify="left", title_style="bold", box=None, pad_edge=False
         )
         table.add_column("level")
@@ -122,7 +121,7 @@ def render_stats(stats: Stats) -> Group:
         rows = [(Text(f"{tr.count}×", style="bold red"), Text.assemble((tr.card.id, "bold"), ": ", inline(tr.text)))
                 for tr in stats.traps[:5]]  # fmt: skip
         parts.append(_hanging(*rows, indent=1))
-    return Group(*parts)
+    return FitGroup(*parts)
 
 
 def _bar(value: float, width: int = 24) -> Text:
@@ -133,7 +132,7 @@ def _bar(value: float, width: int = 24) -> Text:
 
 def _hanging(*rows: tuple[Any, ...], indent: int = 2) -> Table:
     """Rows indented by `indent` whose last cell wraps under itself, not back at column 0."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid = FitTable.grid(padding=(0, 1, 0, 0))
     if indent:
         grid.add_column(width=indent - 1)  # + its 1 padding = `indent` columns
     cells = len(rows[0]) if rows else 1
@@ -145,7 +144,7 @@ def _hanging(*rows: tuple[Any, ...], indent: int = 2) -> Table:
     return grid
 
 
-def render_readiness(a: Assessment) -> Group:
+def render_readiness(a: Assessment) -> FitGroup:
     """One screen that ends with the verdict: what holds readiness back, this week's plan, then the
     readiness per level up to the target and the verdict, so they are what stays in view."""
     verdict_style = {"ready": "bold green", "almost": "bold yellow"}.get(a.verdict, "bold red")
@@ -172,4 +171,4 @@ def render_readiness(a: Assessment) -> Group:
     parts += [Text(""), Text("readiness (mean recall now; unseen cards count 0):", style="dim"), grid]
     parts.append(Text.assemble(("Ready for a ", "bold"), (a.target, LEVEL_STYLE.get(a.target, "bold")),
                                (" interview? ", "bold"), (a.verdict.upper(), verdict_style)))  # fmt: skip
-    return Group(*parts)
+    return FitGroup(*parts)

@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING
 
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -29,6 +31,8 @@ from interview_drill.domain.textsafe import strip_controls
 from interview_drill.render.markup import parse
 
 if TYPE_CHECKING:  # the browser's entries need fsrs: not on the start-up path
+    from rich.panel import Panel
+
     from interview_drill.domain.browse import Entry
 
 LEVEL_STYLE = {"screen": "green", "mid": "cyan", "senior": "magenta", "staff": "red"}
@@ -154,6 +158,196 @@ def section(title: str, body: RenderableType, style: str = "bold") -> Group:
     return Group(Text(title, style=style), body)
 
 
+class FitTable(Table):
+    """A borderless Table that draws itself directly when every cell is one line that fits.
+
+    Rich's Table measures each cell, wraps it and pads it through several layers of renderables
+    (~50 µs a cell; `idrill stats` draws ~200). When the table (or grid) has no box, its cells are
+    single lines of printable text and their natural (or fixed) widths fit, there is nothing to
+    measure or wrap: the segments are made here as Rich makes them (same text, styles and segment
+    boundaries, so the same bytes with or without colour; tested against Table on random tables and
+    grids at many widths). Any other table or width, and every measurement, is Rich's Table.
+    """
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        fast = self._fast_segments(console, options)
+        if fast is None:
+            yield from super().__rich_console__(console, options)
+        else:
+            yield from fast
+
+    def _fast_segments(self, console: Console, options: ConsoleOptions) -> list[Segment] | None:
+        """The table's segments, or None when this table or width needs Rich's full layout."""
+        columns = self.columns
+        if not self._simple() or options.overflow == "ignore":
+            return None
+        get_style = console.get_style
+        last = len(columns) - 1
+        _, right, _, left = self.padding
+        pads = [(0 if i == 0 and not self.pad_edge else left, 0 if i == last and not self.pad_edge else right)
+                for i in range(len(columns))]  # fmt: skip
+        header_style = get_style(self.header_style or "")
+        grid: list[list[tuple[str | Text, Style, int]]] = []  # per column: (cell, its style, cells wide)
+        widths: list[int] = []
+        for column, (pad_left, pad_right) in zip(columns, pads, strict=True):
+            cells: list[tuple[RenderableType, Style]] = []
+            if self.show_header:
+                cells.append((column.header, header_style + get_style(column.header_style)))
+            body_style = get_style(column.style or "")
+            cells += [(cell, body_style) for cell in column.cells]
+            if not cells:
+                return None
+            lines: list[tuple[str | Text, Style, int]] = []
+            for cell, style in cells:
+                line = _one_line(console, options, cell)
+                if line is None:
+                    return None
+                lines.append((line, style, cell_len(line if isinstance(line, str) else line.plain)))
+            natural = max(length for _, _, length in lines)
+            if column.width is not None:  # a fixed width: the cells must fit it, or Rich wraps them
+                if column.width + pad_left + pad_right < 1 or (column.width and natural > column.width):
+                    return None
+                width = column.width
+            elif natural < 1 or (column.max_width is not None and natural > column.max_width):
+                return None
+            else:
+                width = natural
+            widths.append(width + pad_left + pad_right)
+            grid.append(lines)
+        table_width = sum(widths)
+        if table_width > options.max_width:
+            return None
+        out: list[Segment] = []
+        if self.title:
+            if not isinstance(self.title, str):
+                return None
+            title_style = self.title_style if self.title_style is not None else "table.title"
+            title = _one_line(
+                console, options, console.render_str(self.title, style=title_style, highlight=False)
+            )
+            if not isinstance(title, Text) or cell_len(title.plain) > table_width:
+                return None
+            title = title.copy()
+            title.pad_right(table_width - cell_len(title.plain))
+            out += Text("\n").join([title]).render(console, end="\n")
+        null = Style.null()
+        for row in zip(*grid, strict=True):
+            for column, (pad_left, pad_right), width, (line, style, length) in zip(
+                columns, pads, widths, row, strict=True
+            ):
+                pad_style = style or null
+                gap = width - pad_left - pad_right - length
+                if width == pad_left + pad_right:  # a column of fixed width 0: Rich draws a blank
+                    out.append(Segment(" " * width, pad_style))
+                    continue
+                if pad_left:
+                    out.append(Segment(" " * pad_left, pad_style))
+                if isinstance(line, str) or not line.spans:
+                    # Text.render of one line without spans: one segment, in the Text's own style
+                    # (a line without one has none), the cell's style over it
+                    plain = line if isinstance(line, str) else line.plain
+                    plain = " " * gap + plain if column.justify == "right" else plain + " " * gap
+                    own = (
+                        None
+                        if isinstance(line, str) or not line.style
+                        else get_style(line.style, default=null)
+                    )
+                    out.append(Segment(plain, (style + own) if own is not None else (style or None)))
+                else:
+                    text = line.copy()
+                    if column.justify == "right":
+                        text.pad_left(gap)
+                    else:
+                        text.pad_right(gap)
+                    for segment in Text("\n").join([text]).render(console):
+                        out.append(Segment(segment.text, style + segment.style) if style else segment)
+                if pad_right:
+                    out.append(Segment(" " * pad_right, pad_style))
+            out.append(Segment.line())
+        return out
+
+    def _simple(self) -> bool:
+        """Whether the table uses only what `_fast_segments` draws (no box, caption, row styles...;
+        the table's own style colours only a box)."""
+        return (
+            bool(self.columns)
+            and self.box is None
+            and not self.show_footer
+            and not self.caption
+            and not self.row_styles
+            and not self.expand
+            and self.width is None
+            and self.min_width is None
+            and (
+                not self.collapse_padding or self.padding[3] == 0
+            )  # (grids collapse: no left padding, no-op)
+            and self.padding[0] == self.padding[2] == 0
+            and (not self.title or self.title_justify == "left")
+            and all(row.style is None for row in self.rows)
+            and all(
+                c.min_width is None
+                and c.justify in ("left", "right")
+                and c.overflow in ("fold", "crop", "ellipsis")
+                and not c.highlight
+                for c in self.columns
+            )
+        )
+
+
+class FitGroup(Group):
+    """A Group whose lines of text that fit the width are drawn directly.
+
+    Rich wraps every Text it draws (splitting it into words, copying it, dividing and justifying
+    it); a line without a newline, tab or setting of its own that fits the width is one wrapped line
+    already, so its segments are the ones Rich makes of it without wrapping. Everything else is
+    drawn by Rich, as in a Group (tested against Group with the tables of `stats`).
+    """
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        direct = options.justify in (None, "default")
+        for part in self.renderables:
+            if direct and type(part) is Text and _fits(part, options.max_width):
+                yield from Text("\n").join([part]).render(console, end=part.end)
+            else:
+                yield from console.render(part, options)
+
+
+def _fits(text: Text, width: int) -> bool:
+    """Whether Rich's wrapping leaves `text` as it is: one printable line, no settings, that fits."""
+    plain = text.plain
+    return (
+        not (text.justify or text.overflow or text.no_wrap is not None)
+        and plain.isprintable()
+        and 0 < width >= cell_len(plain)
+    )
+
+
+def _one_line(console: Console, options: ConsoleOptions, cell: object) -> str | Text | None:
+    """A cell as Rich draws it, when that is one line of printable text without settings of its own
+    (justify, overflow, end) or trailing whitespace (right-justifying strips it): a str without markup
+    or emoji codes as it is, else the Text Rich makes of it; None for anything else."""
+    if isinstance(cell, str):
+        if "[" in cell or ":" in cell:
+            cell = console.render_str(cell, highlight=False, markup=options.markup)
+        elif cell.isprintable() and cell == cell.rstrip():
+            return cell
+        else:
+            return None
+    if type(cell) is not Text:
+        return None
+    plain = cell.plain
+    if (
+        cell.justify
+        or cell.overflow
+        or cell.no_wrap is not None
+        or cell.end != "\n"
+        or not plain.isprintable()
+        or plain != plain.rstrip()
+    ):
+        return None
+    return cell
+
+
 def render_card(card: Card, *, parts: Sequence[str] = ("outline", "numbers", "follow_ups", "traps")) -> Panel:
     """A whole card (or the revealed parts of it) as a panel."""
     body: list[RenderableType] = [inline(card.question, "bold"), Text("")]
@@ -175,6 +369,8 @@ def render_card(card: Card, *, parts: Sequence[str] = ("outline", "numbers", "fo
             extra.append(f"source: {strip_controls(card.source)}")
         if extra:
             body.append(Text("\n".join(extra), style="dim"))
+    from rich.panel import Panel  # only cards are panels: not imported by `stats` or `report`
+
     return Panel(Group(*body), title=Text(card.id), subtitle=card_meta(card), title_align="left")
 
 
