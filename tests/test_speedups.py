@@ -568,7 +568,7 @@ took = speedups.keep_freed_memory()
 
 def faults_of_a_fresh_block():
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    block = bytearray(8 * 1024 * 1024)  # zeroed, so every page is touched
+    block = bytearray(2 * 1024 * 1024)  # zeroed, so every page is touched
     del block
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
@@ -591,11 +591,11 @@ def test_freed_memory_is_reused_instead_of_touching_fresh_pages(switch: str):
         [sys.executable, "-c", _REFAULTS], env=env, capture_output=True, text=True, check=True
     )
     took, second, third = out.stdout.split()
-    pages = 8 * 1024 * 1024 // 4096
+    pages = 2 * 1024 * 1024 // 4096
     if switch:  # glibc's own policy: the block is given back, and the next one is fresh pages again
         assert took == "False"
         assert max(int(second), int(third)) > pages // 2
-    else:  # kept in the heap: the next 8 MB block reuses it
+    else:  # kept in the heap: the next 2 MB block reuses it
         assert took == "True"
         assert int(second) < pages // 10 and int(third) < pages // 10
 
