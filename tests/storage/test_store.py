@@ -317,3 +317,26 @@ def test_two_processes_creating_one_history_at_once_both_get_it(tmp_path):
         with Store.open(path) as store:
             assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
             assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+
+
+def test_every_connection_checks_the_pages_it_reads(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """A damaged cell pointer past its page is an error when the page is read, whatever memory lies
+    beyond the page (SQLite masks such a pointer otherwise, and what it then reads decided whether a
+    read-only command noticed the damage: tests/test_faults.py's corrupted page, ~1 run in 4)."""
+    path = tmp_path / "history.db"
+    with Store.open(path) as store:
+        rate_as_user(store, "a-card", Rating.GOOD, T0)
+        assert store.conn.execute("PRAGMA cell_size_check").fetchone() == (1,)
+    with Store.open_readonly(path) as store:
+        assert store.conn.execute("PRAGMA cell_size_check").fetchone() == (1,)
+    checked: list[str] = []  # the file's own check before writing opens a connection of its own
+    real = sqlite3.connect
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = real(*args, **kwargs)  # type: ignore[arg-type]
+        conn.set_trace_callback(checked.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    inspect_file(path, before_writing=True)
+    assert checked[0] == "PRAGMA cell_size_check = ON"

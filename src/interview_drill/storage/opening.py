@@ -51,6 +51,7 @@ def inspect_file(path: Path, *, before_writing: bool = True) -> int | None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         try:
+            conn.execute(CHECK_PAGES)
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = schema_version(conn)
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -175,14 +176,23 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute(CHECK_PAGES)
         conn.execute("SELECT count(*) FROM cards").fetchone()
     except sqlite3.Error as exc:
         raise StoreError(*explain(path, exc)) from None
     return conn
 
 
+# Every page checked as it is read from the file: a damaged cell pointer is then an error at once,
+# whatever the memory around the page holds. Without it SQLite masks such a pointer into the page
+# and may read past it into memory malloc reused: whether a damaged page was noticed (a command
+# refused, the file untouched) or read as some other rows then depended on that memory.
+CHECK_PAGES = "PRAGMA cell_size_check = ON"
+
+
 def configure(conn: sqlite3.Connection, *, on_disk: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute(CHECK_PAGES)
     conn.execute("PRAGMA foreign_keys = ON")
     if on_disk:
         mode = _switch_to_wal(conn)
