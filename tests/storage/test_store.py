@@ -284,10 +284,22 @@ def test_only_an_open_for_writing_checks_every_page_first(tmp_path):
         Store.open(path)
     store = Store.open_readonly(path)  # no page check: it opens
     try:  # the damage is still there for a reader that reads it (the CLI reports it: test_faults.py)
-        assert store.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+        with pytest.raises(sqlite3.DatabaseError, match="malformed"):  # the page, checked as it is read
+            store.conn.execute("PRAGMA quick_check").fetchone()
     finally:
         store.close()
     assert sha(path) == before
+
+
+def test_the_integrity_check_lists_a_damaged_page_instead_of_stopping_at_it(tmp_path):
+    from ..test_faults import corrupted_page
+
+    path = tmp_path / "history.db"
+    corrupted_page(path)
+    with Store.open_readonly(path) as store:
+        found = store.integrity()
+        assert any("out of range" in line for line in found), found
+        assert store.conn.execute("PRAGMA cell_size_check").fetchone() == (1,)  # on again after it
 
 
 def _open_at_once(path: str, ready, errors) -> None:  # a forked process of the test below
