@@ -32,15 +32,15 @@ from interview_drill.domain.figures.log import (
     first_day,
     summarise,
 )
-from interview_drill.domain.figures.states import NEW_STATE, CardStates
+from interview_drill.domain.figures.states import NEW_STATE, CardState, CardStates
 from interview_drill.domain.figures.streaks import current_streak, streaks
 from interview_drill.domain.figures.weakness import (
     WEAKNESS_FORMULA,
     CardStats,
     GroupStats,
-    card_stats,
     group_stats,
     rank_topics,
+    states_from_rows,
     topic_weakness,
     weakness_score,
     with_aliases,
@@ -324,36 +324,30 @@ def compute(
     by_topic: dict[str, list[CardStats]] = defaultdict(list)  # topics and levels in order of first card
     by_level: dict[str, list[CardStats]] = defaultdict(list)
     forecast = [0] * 8  # the last: later
+    states: Mapping[str, CardState]
     if isinstance(rows, CardStates):
         at = rows.at
         if at.now != now or at.day_end != day_end or list(at.forecast_ends) != forecast_ends:
             raise ValueError("the card states were read for another moment")
-        # `stats_of` and the grouping in one pass over 10,000 cards (~1.5 ms less than two)
         states = rows.by_slug
-        stats: list[CardStats] = []
-        append, state_of_slug, counts_of, new = stats.append, states.get, counts.get, tuple.__new__
-        for card in cards:
-            if card.aliases:
-                state, n, again = with_aliases(card, states, counts)
-            else:
-                state = state_of_slug(card.id, NEW_STATE)
-                n, again = counts_of(card.id, _NO_REVIEWS)
-            c = new(CardStats, (card, state, n, again))
-            append(c)
-            by_topic[card.topic].append(c)
-            by_level[card.seniority].append(c)
-            ahead = state.ahead
-            if ahead is not None:
-                forecast[ahead] += 1
     else:
-        stats = card_stats(cards, rows, scheduler, now, counts, day_end, forecast_ends)
-        for c in stats:
-            card = c.card
-            by_topic[card.topic].append(c)
-            by_level[card.seniority].append(c)
-            ahead = c.state.ahead
-            if ahead is not None:
-                forecast[ahead] += 1
+        states = states_from_rows(cards, rows, scheduler, now, day_end, forecast_ends)
+    # `stats_of` and the grouping in one pass over 10,000 cards (~1.5 ms less than two)
+    stats: list[CardStats] = []
+    append, state_of_slug, counts_of, new = stats.append, states.get, counts.get, tuple.__new__
+    for card in cards:
+        if card.aliases:
+            state, n, again = with_aliases(card, states, counts)
+        else:
+            state = state_of_slug(card.id, NEW_STATE)
+            n, again = counts_of(card.id, _NO_REVIEWS)
+        c = new(CardStats, (card, state, n, again))
+        append(c)
+        by_topic[card.topic].append(c)
+        by_level[card.seniority].append(c)
+        ahead = state.ahead
+        if ahead is not None:
+            forecast[ahead] += 1
     del forecast[7]
     topics = rank_topics(group_stats(t, titles.get(t, t), members) for t, members in by_topic.items())
     levels = [group_stats(lv, lv, by_level[lv]) for lv in SENIORITIES if lv in by_level]

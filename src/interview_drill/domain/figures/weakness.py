@@ -173,13 +173,25 @@ def card_stats(
 ) -> list[CardStats]:
     """Per-card figures from the cards' `CardRow`s (the reference `Store.card_states` is tested
     against); `counts` maps a slug (current or former) to (reviews, Again ratings)."""
+    return stats_of(cards, states_from_rows(cards, rows, scheduler, now, day_end, forecast_ends), counts)
+
+
+def states_from_rows(
+    cards: Sequence[Card],
+    rows: Mapping[str, CardRow],
+    scheduler: Scheduler,
+    now: datetime,
+    day_end: datetime | None = None,
+    forecast_ends: Sequence[datetime] = (),
+) -> dict[str, CardState]:
+    """Each card's state, by its id, from its `CardRow` (under its id or a former one)."""
     day_end = day_end or now
     recall_of = scheduler.recall_at(now)
     states = {}
     for card in cards:
         row = rows.get(card.id) or row_for(card, rows)
         states[card.id] = state_of(row, recall_of, now, day_end, forecast_ends)
-    return stats_of(cards, states, counts)
+    return states
 
 
 def stats_of(
