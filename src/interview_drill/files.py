@@ -83,14 +83,20 @@ def _same_as(a: Path) -> Callable[[str], bool]:
     return same
 
 
+def _one_of_ours(path: Path, target: Target) -> str | None:
+    """The description of the protected file (or one of its sidecars) that `path` is, or None."""
+    same = _same_as(path)
+    for mine, description in target.protected.items():
+        if any(same(candidate) for candidate in _with_sidecars(mine)):
+            return description
+    return None
+
+
 def check_target(path: Path, target: Target, what: str) -> Path:
     """The path to write, after refusing what must not be overwritten; raises UsageError."""
     shown = safe_name(path)
-    same = _same_as(path)
-    for mine, description in target.protected.items():
-        for candidate in _with_sidecars(mine):
-            if same(candidate):
-                raise UsageError(f"{shown}: is {description}; refusing to write the {what} over it")
+    if (ours := _one_of_ours(path, target)) is not None:
+        raise UsageError(f"{shown}: is {ours}; refusing to write the {what} over it")
     if path.is_symlink():
         real = Path(os.path.realpath(path))
         if not target.force:
@@ -105,13 +111,8 @@ def check_target(path: Path, target: Target, what: str) -> Path:
                     "give that path, or add --force to write there"
                 )
         path = real
-        same = _same_as(path)
-        for mine, description in target.protected.items():  # the link may point at one of ours
-            for candidate in _with_sidecars(mine):
-                if same(candidate):
-                    raise UsageError(
-                        f"{shown}: points to {description}; refusing to write the {what} over it"
-                    )
+        if (ours := _one_of_ours(path, target)) is not None:  # the link may point at one of ours
+            raise UsageError(f"{shown}: points to {ours}; refusing to write the {what} over it")
     try:
         info = path.stat()
     except FileNotFoundError:
