@@ -38,11 +38,8 @@ def inert_json(text: str) -> str:
     if text.isascii():  # a one-byte string: the search for DEL is a memchr
         if "\x7f" not in text:
             return text
-    else:
-        raw = text.encode("utf-8", "surrogatepass")  # json.dumps keeps a lone surrogate as it is
-        fixed = (b"\x7f", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
-        if not any(b in raw for b in fixed) and not _c1_utf8().search(raw):
-            return text
+    elif _inert_utf8(text.encode("utf-8", "surrogatepass"), ascii=False):  # json.dumps keeps a lone surrogate
+        return text
     return _escape_raw(text)
 
 
@@ -50,14 +47,18 @@ def inert_json_utf8(text: str) -> bytes:
     """`inert_json(text)` as UTF-8 (strict: a lone surrogate raises, as writing it to a file would),
     encoded once: the bytes searched for what needs escaping are the ones returned."""
     raw = text.encode("utf-8")
-    if (
-        b"\x7f" not in raw
-        and (len(raw) == len(text) or not _c1_utf8().search(raw))  # same length: all ASCII
-        and b"\xe2\x80\xa8" not in raw
-        and b"\xe2\x80\xa9" not in raw
-    ):
+    if _inert_utf8(raw, ascii=len(raw) == len(text)):  # as many bytes as characters: all ASCII
         return raw
     return _escape_raw(text).encode("utf-8")
+
+
+def _inert_utf8(raw: bytes, *, ascii: bool) -> bool:
+    """Whether UTF-8 `raw` holds nothing `inert_json` escapes (`ascii`: it is all ASCII, so no C1)."""
+    if b"\x7f" in raw:
+        return False
+    if ascii:
+        return True
+    return b"\xe2\x80\xa8" not in raw and b"\xe2\x80\xa9" not in raw and not _c1_utf8().search(raw)
 
 
 def _escape_raw(text: str) -> str:
