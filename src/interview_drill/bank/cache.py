@@ -43,9 +43,10 @@ from interview_drill.speedups import sha256
 
 # bump when what a cache file holds changes (2: a marshal body; 3: each card's answer apart,
 # checksummed; 4: the answers after the heads, decoded in place from the entry's bytes; 5: keyed by
-# the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no pydantic; 7: the question and source apart from
-# the head; 8: every card's text in one list; 9: the answers' places and CRC-32s in one table, the texts
-# and answers checked when first read, ids interned)
+# the file's stat, with the CRC-32 of its bytes and when they were read; 6: plain cards, no
+# pydantic; 7: the question and source apart from the head; 8: every card's text in one list; 9: the
+# answers' places and CRC-32s in one table, the texts and answers checked when first read, ids
+# interned)
 CACHE_FORMAT = 9
 # Below this many bytes in all, a bank loads in a few milliseconds: caching it would gain nothing and
 # leave a cache entry behind for every small file someone validates once.
@@ -387,12 +388,13 @@ class _Later:
         start = int.from_bytes(table[o : o + 4], "little")
         end = int.from_bytes(table[o + 8 : o + 12], "little")
         answer = self.answers[start:end]
-        if start > end or zlib.crc32(answer) != int.from_bytes(table[o + 4 : o + 8], "little"):
-            fresh = self._fresh(at)
-            return {name: getattr(fresh, name) for name in LATER_FIELDS}
-        try:  # the CRC-32 vouched for the bytes, and the code that wrote them for their shape
-            outline, numbers, follow_ups = marshal.loads(answer)
-        except Exception:
+        decoded = None
+        if start <= end and zlib.crc32(answer) == int.from_bytes(table[o + 4 : o + 8], "little"):
+            # The CRC-32 vouched for the bytes, the code that wrote them for their shape; `decoded`
+            # is set only once they unpack into the answer's three parts.
+            with suppress(Exception):
+                outline, numbers, follow_ups = decoded = marshal.loads(answer)
+        if decoded is None:  # damaged: the card as the bank file gives it now
             fresh = self._fresh(at)
             return {name: getattr(fresh, name) for name in LATER_FIELDS}
         return {
